@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "TorDescriptors",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "TorDescriptors", targets: ["TorDescriptors"]),
+        .executable(name: "tordesc", targets: ["tordesc"]),
+    ],
+    dependencies: [
+        // SHA-1/SHA-256 digests now, Ed25519 verification later (#5).
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        .target(
+            name: "TorDescriptors",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/TorDescriptors"
+        ),
+        .executableTarget(
+            name: "tordesc",
+            dependencies: [
+                "TorDescriptors",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/tordesc"
+        ),
+        .executableTarget(
+            name: "TorDescriptorsBenchmarks",
+            dependencies: ["TorDescriptors"],
+            path: "Benchmarks/TorDescriptorsBenchmarks"
+        ),
+        .testTarget(
+            name: "TorDescriptorsTests",
+            dependencies: ["TorDescriptors"],
+            path: "Tests/TorDescriptorsTests"
+        ),
+    ]
+)

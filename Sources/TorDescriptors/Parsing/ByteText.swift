@@ -1,0 +1,130 @@
+/// Small byte-level helpers shared by every parser: comparisons against ASCII literals and
+/// decimal number decoding, without going through `String`.
+enum ByteText {
+    static let newline: UInt8 = 0x0A
+    static let carriageReturn: UInt8 = 0x0D
+    static let space: UInt8 = 0x20
+    static let tab: UInt8 = 0x09
+
+    @inline(__always)
+    static func isSpace(_ byte: UInt8) -> Bool { byte == space || byte == tab }
+
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+
+    /// Whether `bytes[range]` equals the ASCII literal.
+    static func equals(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>, _ word: StaticString) -> Bool {
+        guard range.count == word.utf8CodeUnitCount else { return false }
+        return word.withUTF8Buffer { literal in
+            var index = range.lowerBound
+            for byte in literal {
+                if bytes[index] != byte { return false }
+                index += 1
+            }
+            return true
+        }
+    }
+
+    /// Whether `bytes[range]` starts with the ASCII literal.
+    static func hasPrefix(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>, _ word: StaticString) -> Bool {
+        guard range.count >= word.utf8CodeUnitCount else { return false }
+        return equals(bytes, range.lowerBound..<(range.lowerBound + word.utf8CodeUnitCount), word)
+    }
+
+    /// A non-negative decimal integer of at most 18 digits, no sign, no leading `+`.
+    static func unsigned(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Int? {
+        guard !range.isEmpty, range.count <= 18 else { return nil }
+        var value = 0
+        for index in range {
+            let digit = bytes[index] &- 0x30
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int(digit)
+        }
+        return value
+    }
+
+    /// A decimal integer with an optional leading `-`.
+    static func signed(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Int? {
+        guard !range.isEmpty else { return nil }
+        if bytes[range.lowerBound] == UInt8(ascii: "-") {
+            return unsigned(bytes, (range.lowerBound + 1)..<range.upperBound).map { -$0 }
+        }
+        return unsigned(bytes, range)
+    }
+
+    /// The bytes as a string; invalid UTF-8 is replaced with U+FFFD.
+    @inline(__always)
+    static func string(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> String {
+        String(decoding: bytes[range], as: UTF8.self)
+    }
+
+    /// A line with control and non-ASCII bytes escaped (`\xNN`, `\t`, `\r`), for error messages.
+    static func escaped(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> String {
+        var text = ""
+        for byte in bytes[range] {
+            switch byte {
+            case tab: text += "\\t"
+            case carriageReturn: text += "\\r"
+            case 0x20..<0x7F: text.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                text += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return text
+    }
+}
+
+/// Walks the whitespace-separated arguments of a keyword line.
+///
+/// ```swift
+/// var args = item.argumentCursor(in: bytes)
+/// while let word = args.next() { print(ByteText.string(bytes, word)) }
+/// ```
+public struct ArgumentCursor: Sendable {
+    let bytes: ArraySlice<UInt8>
+    /// The part of the line not yet consumed.
+    public private(set) var remaining: Range<Int>
+
+    init(bytes: ArraySlice<UInt8>, range: Range<Int>) {
+        self.bytes = bytes
+        self.remaining = range
+    }
+
+    /// The next argument's byte range, or `nil` at the end of the line.
+    public mutating func next() -> Range<Int>? {
+        var start = remaining.lowerBound
+        let end = remaining.upperBound
+        while start < end, ByteText.isSpace(bytes[start]) { start += 1 }
+        guard start < end else {
+            remaining = end..<end
+            return nil
+        }
+        var stop = start
+        while stop < end, !ByteText.isSpace(bytes[stop]) { stop += 1 }
+        remaining = stop..<end
+        return start..<stop
+    }
+
+    /// The rest of the line with leading whitespace skipped.
+    public mutating func rest() -> Range<Int> {
+        var start = remaining.lowerBound
+        while start < remaining.upperBound, ByteText.isSpace(bytes[start]) { start += 1 }
+        let rest = start..<remaining.upperBound
+        remaining = remaining.upperBound..<remaining.upperBound
+        return rest
+    }
+
+    /// All remaining arguments.
+    public mutating func all() -> [Range<Int>] {
+        var words: [Range<Int>] = []
+        while let word = next() { words.append(word) }
+        return words
+    }
+
+    /// Whether no argument is left.
+    public var isAtEnd: Bool {
+        var copy = self
+        return copy.next() == nil
+    }
+}

@@ -1,0 +1,49 @@
+/// A directory document type that can be parsed from bytes, alone or many to a file.
+///
+/// Conforming types implement ``init(parsing:mode:)`` for one ``DocumentSlice``; the extension
+/// gives single-buffer parsing and whole-file splitting for free.
+///
+/// ```swift
+/// let bytes = Array(try Data(contentsOf: url))
+/// for result in Microdescriptor.parseAll(bytes[...]) {
+///     switch result {
+///     case .success(let micro): print(micro.digest)
+///     case .failure(let error): print(error)      // the documents around it still parse
+///     }
+/// }
+/// ```
+public protocol ParsableDocument: Sendable {
+    /// Keywords that open a document of this type in a multi-document file.
+    static var startKeywords: [String] { get }
+    /// A keyword that opens a new document when the current one already has it (see ``DocumentSplitter``).
+    static var repeatStartKeyword: String? { get }
+    /// Parses one document. `slice.firstLine` is used for error line numbers.
+    init(parsing slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError)
+}
+
+extension ParsableDocument {
+    public static var repeatStartKeyword: String? { nil }
+
+    /// Parses a buffer that holds exactly one document.
+    public init(parsing bytes: ArraySlice<UInt8>, mode: ValidationMode = .lenient) throws(DescriptorParseError) {
+        try self.init(parsing: DocumentSlice(bytes: bytes, firstLine: 1), mode: mode)
+    }
+
+    /// Parses a buffer that holds exactly one document.
+    public init(parsing bytes: [UInt8], mode: ValidationMode = .lenient) throws(DescriptorParseError) {
+        try self.init(parsing: DocumentSlice(bytes: bytes[...], firstLine: 1), mode: mode)
+    }
+
+    /// Splits a buffer into this type's documents without copying.
+    public static func slices(in bytes: ArraySlice<UInt8>) -> DocumentSplitter {
+        DocumentSplitter(bytes: bytes, startKeywords: startKeywords, repeatStartKeyword: repeatStartKeyword)
+    }
+
+    /// Parses every document of a buffer; a bad document becomes a `.failure` and never hides
+    /// the documents around it.
+    public static func parseAll(_ bytes: ArraySlice<UInt8>, mode: ValidationMode = .lenient) -> [Result<Self, DescriptorParseError>] {
+        slices(in: bytes).map { slice in
+            do throws(DescriptorParseError) { return .success(try Self(parsing: slice, mode: mode)) } catch { return .failure(error) }
+        }
+    }
+}
