@@ -1,1 +1,121 @@
-print("x")
+// Parsing benchmark, comparable with metrics-lib's MeasurePerformance: for each document type,
+// the files of that type are read into memory once, then split and parsed in repeated rounds;
+// the figure reported is the best round's time per document (the "warm" figure metrics-lib
+// quotes), with the median round beside it. Run in release mode:
+//
+//   swift run -c release TorDescriptorsBenchmarks [--rounds N] [--strict] [ROOT...]
+//
+// ROOT defaults to Resources/corpus; pass ../shared/corpus for the whole corpus.
+import Foundation
+import TorDescriptors
+
+struct Options {
+    var rounds = 15
+    var mode = ValidationMode.lenient
+    var roots: [String] = []
+}
+
+func parseOptions() -> Options {
+    var options = Options()
+    var arguments = CommandLine.arguments.dropFirst()
+    while let argument = arguments.popFirst() {
+        switch argument {
+        case "--rounds": options.rounds = Int(arguments.popFirst() ?? "") ?? options.rounds
+        case "--strict": options.mode = .strict
+        default: options.roots.append(argument)
+        }
+    }
+    if options.roots.isEmpty { options.roots = ["Resources/corpus"] }
+    return options
+}
+
+/// Every regular file below the roots whose detected type is `type`, read into memory.
+func files(of type: DescriptorType, under roots: [String]) -> [(path: String, bytes: [UInt8])] {
+    var found: [(String, [UInt8])] = []
+    for root in roots {
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { continue }
+        for case let relative as String in enumerator {
+            let path = root + "/" + relative
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  let data = FileManager.default.contents(atPath: path) else { continue }
+            let bytes = [UInt8](data)
+            let name = (path as NSString).lastPathComponent
+            let detected = DescriptorType.detect(fileName: name, bytes: bytes[...])
+            let matches = detected == type
+                || (type == .serverDescriptor && detected == .bridgeServerDescriptor)
+                || (type == .extraInfo && detected == .bridgeExtraInfo)
+            if matches { found.append((path, bytes)) }
+        }
+    }
+    return found.sorted { $0.0 < $1.0 }
+}
+
+struct Measurement {
+    var documents = 0
+    var failures = 0
+    var bytes = 0
+    var roundSeconds: [Double] = []
+}
+
+func measure<Document: ParsableDocument>(_: Document.Type, _ inputs: [(path: String, bytes: [UInt8])], options: Options) -> Measurement {
+    var result = Measurement()
+    result.bytes = inputs.reduce(0) { $0 + $1.bytes.count }
+    for round in 0..<options.rounds {
+        var documents = 0
+        var failures = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        for input in inputs {
+            for slice in Document.slices(in: input.bytes[...]) {
+                do throws(DescriptorParseError) {
+                    let document = try Document(parsing: slice, mode: options.mode)
+                    withExtendedLifetime(document) {}
+                    documents += 1
+                } catch {
+                    failures += 1
+                }
+            }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if round == 0 { result.documents = documents; result.failures = failures }
+        result.roundSeconds.append(seconds)
+    }
+    return result
+}
+
+func peakResidentMiB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+func format(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+
+let options = parseOptions()
+print("TorDescriptors parse benchmark (\(options.mode == .strict ? "strict" : "lenient"), \(options.rounds) rounds, roots: \(options.roots.joined(separator: " ")))")
+print("type                 files  documents  failed       MB   best µs/doc  median µs/doc   MB/s")
+func report<Document: ParsableDocument>(_ type: DescriptorType, _ documentType: Document.Type) {
+    let inputs = files(of: type, under: options.roots)
+    guard !inputs.isEmpty else { return print("\(type.rawValue): no files") }
+    let result = measure(documentType, inputs, options: options)
+    let sorted = result.roundSeconds.sorted()
+    let best = sorted.first ?? 0
+    let median = sorted[sorted.count / 2]
+    let perDocument = { (seconds: Double) in result.documents > 0 ? seconds * 1e6 / Double(result.documents) : 0 }
+    let columns = [
+        type.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0),
+        String(inputs.count).leftPad(6), String(result.documents).leftPad(10), String(result.failures).leftPad(7),
+        format(Double(result.bytes) / 1e6, 2).leftPad(8), format(perDocument(best), 2).leftPad(13),
+        format(perDocument(median), 2).leftPad(14), format(Double(result.bytes) / 1e6 / best, 0).leftPad(6),
+    ]
+    print(columns.joined(separator: " "))
+}
+
+extension String {
+    func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
+
+report(.serverDescriptor, ServerDescriptor.self)
+report(.extraInfo, ExtraInfoDescriptor.self)
+report(.microdescriptor, Microdescriptor.self)
+print("peak resident memory: \(format(peakResidentMiB(), 1)) MiB")

@@ -1,0 +1,82 @@
+/// The document types `tordesc parse` and the readers recognise, with CollecTor's `@type`
+/// names, tor's cache file names, and content sniffing.
+///
+/// ```swift
+/// let type = DescriptorType.detect(fileName: "cached-microdescs.new", bytes: bytes[...])
+/// // .microdescriptor
+/// ```
+public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
+    case serverDescriptor = "server-descriptor"
+    case bridgeServerDescriptor = "bridge-server-descriptor"
+    case extraInfo = "extra-info"
+    case bridgeExtraInfo = "bridge-extra-info"
+    case microdescriptor = "microdescriptor"
+
+    /// The relay type a bridge type is a sanitized form of (itself for relay types).
+    public var family: DescriptorType {
+        switch self {
+        case .bridgeServerDescriptor: .serverDescriptor
+        case .bridgeExtraInfo: .extraInfo
+        default: self
+        }
+    }
+
+    /// Whether documents of this type come from bridges.
+    public var isBridge: Bool { self == .bridgeServerDescriptor || self == .bridgeExtraInfo }
+
+    /// The type for a CollecTor `@type NAME VERSION` annotation name, if it is one of ours.
+    public init?(collectorType name: some StringProtocol) {
+        self.init(rawValue: String(name))
+    }
+
+    /// The type that tor's data-directory cache file name implies.
+    public init?(cacheFileName name: some StringProtocol) {
+        switch String(name) {
+        case "cached-descriptors", "cached-descriptors.new": self = .serverDescriptor
+        case "cached-extrainfo", "cached-extrainfo.new": self = .extraInfo
+        case "cached-microdescs", "cached-microdescs.new": self = .microdescriptor
+        default: return nil
+        }
+    }
+
+    /// The `@type` annotation on the first line of a CollecTor file, if any: `(name, version)`.
+    public static func collectorAnnotation(in bytes: ArraySlice<UInt8>) -> (name: String, version: String)? {
+        guard bytes.count > 6, ByteText.hasPrefix(bytes, bytes.startIndex..<bytes.endIndex, "@type ") else { return nil }
+        let (lineEnd, _) = Tokenizer.lineBounds(bytes, from: bytes.startIndex)
+        var cursor = ArgumentCursor(bytes: bytes, range: (bytes.startIndex + 6)..<lineEnd)
+        guard let name = cursor.next() else { return nil }
+        let version = cursor.next().map { ByteText.string(bytes, $0) } ?? ""
+        return (ByteText.string(bytes, name), version)
+    }
+
+    /// The type from the first keyword of the content (annotations skipped).
+    public static func sniff(_ bytes: ArraySlice<UInt8>) -> DescriptorType? {
+        var position = bytes.startIndex
+        while position < bytes.endIndex {
+            let (lineEnd, next) = Tokenizer.lineBounds(bytes, from: position)
+            if lineEnd > position, bytes[position] != UInt8(ascii: "@") {
+                var cursor = ArgumentCursor(bytes: bytes, range: position..<lineEnd)
+                var keyword = cursor.next()
+                if let word = keyword, ByteText.equals(bytes, word, "opt") { keyword = cursor.next() }
+                guard let word = keyword else { return nil }
+                if ByteText.equals(bytes, word, "router") { return .serverDescriptor }
+                if ByteText.equals(bytes, word, "extra-info") { return .extraInfo }
+                if ByteText.equals(bytes, word, "onion-key") || ByteText.equals(bytes, word, "ntor-onion-key") {
+                    return .microdescriptor
+                }
+                return nil
+            }
+            position = next
+        }
+        return nil
+    }
+
+    /// `@type` annotation first, then tor's cache file name, then the content's first keyword.
+    public static func detect(fileName: String?, bytes: ArraySlice<UInt8>) -> DescriptorType? {
+        if let annotation = collectorAnnotation(in: bytes) {
+            return DescriptorType(collectorType: annotation.name)
+        }
+        if let fileName, let type = DescriptorType(cacheFileName: fileName) { return type }
+        return sniff(bytes)
+    }
+}

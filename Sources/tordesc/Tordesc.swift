@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+
+/// `tordesc`: parse, verify and query Tor directory documents.
+@main
+struct Tordesc: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tordesc",
+        abstract: "Parse and inspect Tor directory documents.",
+        discussion: """
+            Exit codes: 0 when every document parsed, 1 when any document failed, 2 for usage errors.
+            """,
+        version: "0.1.0",
+        subcommands: [Parse.self]
+    )
+
+    /// ArgumentParser exits with 64 on usage errors; this project promises 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code == .failure {
+                exit(withError: error)
+            }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
