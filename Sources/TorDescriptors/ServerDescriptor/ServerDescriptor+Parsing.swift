@@ -50,9 +50,10 @@ extension ServerDescriptor {
         if strict { try Self.rules(bridge: bridge).check(document) }
         try parseRouter(router, document, strict: strict)
 
+        let keywords = Self.keywords   // one lazy-global check, not one per item
         for item in document.items where item.range.lowerBound != router.range.lowerBound {
             do throws(DescriptorParseError) {
-                try parseItem(item, document, strict: strict)
+                try parseItem(item, document, keywords, strict: strict)
             } catch {
                 if strict { throw error }
                 warnings.append(error)
@@ -109,9 +110,10 @@ extension ServerDescriptor {
         return bytes[range].allSatisfy { Tokenizer.isKeywordByte($0) && $0 != UInt8(ascii: "-") }
     }
 
-    private mutating func parseItem(_ item: DocumentItem, _ document: TokenizedDocument, strict: Bool) throws(DescriptorParseError) {
+    private mutating func parseItem(_ item: DocumentItem, _ document: TokenizedDocument, _ keywords: KeywordTable<Key>,
+                                    strict: Bool) throws(DescriptorParseError) {
         let bytes = document.bytes
-        guard let key = Self.keywords.lookup(bytes, item.keyword) else {
+        guard let key = keywords.lookup(bytes, item.keyword) else {
             unrecognizedLines.append(UnrecognizedItem(item, in: bytes))
             return
         }
@@ -141,14 +143,12 @@ extension ServerDescriptor {
         case .uptime:
             uptime = try document.signedInteger(&cursor, item, name: "uptime")
         case .onionKey:
-            onionKey = try Self.decodedObject(document, item, named: "RSA PUBLIC KEY")
-            objects.onionKey = item.object
+            objects.onionKey = try Self.checkedObject(document, item, named: "RSA PUBLIC KEY", decode: strict)
         case .signingKey:
-            signingKey = try Self.decodedObject(document, item, named: "RSA PUBLIC KEY")
-            objects.signingKey = item.object
+            objects.signingKey = try Self.checkedObject(document, item, named: "RSA PUBLIC KEY", decode: strict)
         case .ntorOnionKey:
             guard let word = cursor.next() else { throw malformed("missing key") }
-            ntorOnionKey = try document.base64(word, item, length: 32)
+            try Self.checkBase64(document, item, word, length: 32)
             ntorOnionKeyRange = word
         case .accept, .reject, .accept6, .reject6:
             if strict, !ExitPattern.isValid(bytes, item.arguments, ipv6Only: key == .accept6 || key == .reject6) {
@@ -192,10 +192,10 @@ extension ServerDescriptor {
             objects.identity = object
         case .masterKeyEd25519:
             guard let word = cursor.next() else { throw malformed("missing key") }
-            masterKeyEd25519 = try document.base64(word, item, length: 32)
+            try Self.checkBase64(document, item, word, length: 32)
+            masterKeyRange = word
         case .onionKeyCrosscert:
-            onionKeyCrosscert = try Self.decodedObject(document, item, named: "CROSSCERT")
-            objects.onionKeyCrosscert = item.object
+            objects.onionKeyCrosscert = try Self.checkedObject(document, item, named: "CROSSCERT", decode: strict)
         case .ntorOnionKeyCrosscert:
             guard let sign = Self.bit(bytes, cursor.next()) else { throw malformed("sign bit must be 0 or 1") }
             let object = try document.object(item, named: "ED25519 CERT")
@@ -204,18 +204,18 @@ extension ServerDescriptor {
             objects.ntorOnionKeyCrosscert = object
         case .routerSigEd25519:
             guard let word = cursor.next() else { throw malformed("missing signature") }
-            ed25519Signature = try document.base64(word, item, length: 64)
+            try Self.checkBase64(document, item, word, length: 64)
+            ed25519SignatureRange = word
             ed25519SignedEnd = item.keyword.upperBound + 1
         case .routerSignature:
-            signature = try Self.decodedObject(document, item, named: "SIGNATURE")
-            objects.signature = item.object
+            objects.signature = try Self.checkedObject(document, item, named: "SIGNATURE", decode: strict)
             signedEnd = document.signedRange(throughKeywordLineOf: item).upperBound
         case .extraInfoDigest:
-            guard let sha1 = cursor.next(), sha1.count == 40, Hex.decode(bytes[sha1]) != nil else {
+            guard let sha1 = cursor.next(), Self.isHex40(bytes, sha1) else {
                 throw malformed("expected 40 hex digits")
             }
             if let sha256 = cursor.next() {
-                _ = try document.base64(sha256, item, length: 32)
+                try Self.checkBase64(document, item, sha256, length: 32)
                 extraInfoDigestSHA256Range = sha256
             }
             extraInfoDigestRange = sha1
@@ -245,13 +245,13 @@ extension ServerDescriptor {
             let version = try document.unsignedInteger(&cursor, item, name: "version")
             overloadGeneral = OverloadGeneral(version: version, timestamp: try document.timestamp(&cursor, item))
         case .routerDigest:
-            guard let word = cursor.next(), word.count == 40, Hex.decode(bytes[word]) != nil else {
+            guard let word = cursor.next(), Self.isHex40(bytes, word) else {
                 throw malformed("expected 40 hex digits")
             }
             routerDigestRange = word
         case .routerDigestSHA256:
             guard let word = cursor.next() else { throw malformed("missing digest") }
-            _ = try document.base64(word, item, length: 32)
+            try Self.checkBase64(document, item, word, length: 32)
             routerDigestSHA256Range = word
         }
     }
@@ -275,6 +275,34 @@ extension ServerDescriptor {
         circuitProtocols = circuit
     }
 
+    /// Checks, without decoding, that `range` is base64 of exactly `length` bytes (padding optional).
+    static func checkBase64(_ document: TokenizedDocument, _ item: DocumentItem, _ range: Range<Int>, length: Int) throws(DescriptorParseError) {
+        let bytes = document.bytes
+        var end = range.upperBound
+        while end > range.lowerBound, bytes[end - 1] == UInt8(ascii: "=") { end -= 1 }
+        let characters = end - range.lowerBound
+        let padding = range.upperBound - end
+        let valid = characters == (length * 4 + 2) / 3 && (padding == 0 || (characters + padding) % 4 == 0)
+            && bytes[range.lowerBound..<end].allSatisfy(isBase64Character)
+        if !valid {
+            throw document.error(.malformedArguments("not valid base64 of \(length) bytes: '\(ByteText.escaped(bytes, range))'"), at: item)
+        }
+    }
+
+    @inline(__always)
+    static func isBase64Character(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "/"): return true
+        default: return false
+        }
+    }
+
+    /// 40 hex digits, checked without allocating.
+    static func isHex40(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Bool {
+        range.count == 40 && bytes[range].allSatisfy { Hex.nibble($0) != nil }
+    }
+
     static func bit(_ bytes: ArraySlice<UInt8>, _ word: Range<Int>?) -> Int? {
         guard let word, word.count == 1 else { return nil }
         switch bytes[word.lowerBound] {
@@ -284,13 +312,14 @@ extension ServerDescriptor {
         }
     }
 
-    /// The base64 body of an object of the given type, decoded.
-    static func decodedObject(_ document: TokenizedDocument, _ item: DocumentItem, named name: StaticString) throws(DescriptorParseError) -> [UInt8] {
+    /// The item's object, checked for type; with `decode`, also checked to be valid base64.
+    static func checkedObject(_ document: TokenizedDocument, _ item: DocumentItem, named name: StaticString,
+                              decode: Bool) throws(DescriptorParseError) -> DocumentObject {
         let object = try document.object(item, named: name)
-        guard let decoded = object.decodedBytes(in: document.bytes) else {
+        if decode, object.decodedBytes(in: document.bytes) == nil {
             throw document.error(.malformedObject("object body is not valid base64"), at: item)
         }
-        return decoded
+        return object
     }
 
     static func certificate(_ document: TokenizedDocument, _ item: DocumentItem, _ object: DocumentObject) throws(DescriptorParseError) -> Ed25519Certificate {

@@ -8,7 +8,6 @@ extension ServerDescriptor {
         func int(_ value: Int?) -> JSONValue { value.map(JSONValue.int) ?? .null }
         func time(_ value: TorTimestamp?) -> JSONValue { value.map { .string($0.description) } ?? .null }
         func strings(_ value: [String]?) -> JSONValue { value.map { .array($0.map(JSONValue.string)) } ?? .null }
-        func base64(_ value: [UInt8]?) -> JSONValue { value.map { .string(Base64.encode($0, padded: false)) } ?? .null }
 
         var pairs: [(String, JSONValue)] = [
             ("nickname", .string(nickname)),
@@ -53,13 +52,13 @@ extension ServerDescriptor {
         }
         pairs.append(("digest", string(digest)))
         if isBridge {
-            pairs.append(("ed25519_certificate_hash", base64(masterKeyEd25519)))
+            pairs.append(("ed25519_certificate_hash", string(masterKeyRange.map { ByteText.string(rawBytes, $0) })))
             pairs.append(("router_digest_sha256", string(routerDigestSHA256)))
         } else {
             pairs += [
                 ("ed25519_certificate", string(identityCertificatePEM)),
-                ("ed25519_master_key", base64(masterKeyEd25519)),
-                ("ed25519_signature", base64(ed25519Signature)),
+                ("ed25519_master_key", string(masterKeyRange.map { ByteText.string(rawBytes, $0) })),
+                ("ed25519_signature", string(ed25519SignatureRange.map { ByteText.string(rawBytes, $0) })),
                 ("onion_key", string(onionKeyPEM)),
                 ("onion_key_crosscert", string(onionKeyCrosscertPEM)),
                 ("ntor_onion_key_crosscert", string(ntorOnionKeyCrosscertPEM)),

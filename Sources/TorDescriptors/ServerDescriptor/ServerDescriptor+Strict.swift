@@ -62,8 +62,8 @@ extension ServerDescriptor {
             throw document.error(.missingKeyword, keyword: "accept/reject")
         }
         if identityCertificate != nil, routerDigestRange == nil {
-            if ed25519Signature == nil { throw document.error(.missingKeyword, keyword: "router-sig-ed25519") }
-            if onionKeyCrosscert == nil { throw document.error(.missingKeyword, keyword: "onion-key-crosscert") }
+            if ed25519SignatureRange == nil { throw document.error(.missingKeyword, keyword: "router-sig-ed25519") }
+            if objects.onionKeyCrosscert == nil { throw document.error(.missingKeyword, keyword: "onion-key-crosscert") }
         }
         if let fingerprint, let signingKey, Digest.sha1(signingKey) != fingerprint.bytes {
             let item = items.first { $0.keywordEquals("fingerprint", in: bytes) }!

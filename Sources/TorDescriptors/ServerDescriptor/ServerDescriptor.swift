@@ -60,28 +60,14 @@ public struct ServerDescriptor: ParsableDocument, StemJSONRepresentable, Sendabl
 
     // MARK: Keys, certificates, signatures
 
-    /// DER bytes (PKCS#1 RSAPublicKey) of the `onion-key` (TAP); absent since TAP removal.
-    public internal(set) var onionKey: [UInt8]?
-    /// DER bytes of the RSA identity key (`signing-key`).
-    public internal(set) var signingKey: [UInt8]?
-    /// The 32-byte curve25519 key of `ntor-onion-key`.
-    public internal(set) var ntorOnionKey: [UInt8]?
     /// `identity-ed25519`: the signing key certified by the master identity key (type 4).
     public internal(set) var identityCertificate: Ed25519Certificate?
-    /// The 32 bytes of `master-key-ed25519` (in sanitized bridges: a SHA-256 of the original).
-    public internal(set) var masterKeyEd25519: [UInt8]?
-    /// The RSA signature bytes of `onion-key-crosscert`.
-    public internal(set) var onionKeyCrosscert: [UInt8]?
     /// The type-10 certificate of `ntor-onion-key-crosscert`.
     public internal(set) var ntorOnionKeyCrosscert: Ed25519Certificate?
     /// The sign bit (0 or 1) of `ntor-onion-key-crosscert`.
     public internal(set) var ntorOnionKeyCrosscertSign: Int?
     /// `family-cert` certificates (type 12), in order.
     public internal(set) var familyCertificates: [Ed25519Certificate] = []
-    /// The 64-byte `router-sig-ed25519` signature.
-    public internal(set) var ed25519Signature: [UInt8]?
-    /// The RSA signature bytes of `router-signature`.
-    public internal(set) var signature: [UInt8]?
 
     // MARK: Policies, family, addresses, capabilities
 
@@ -114,6 +100,8 @@ public struct ServerDescriptor: ParsableDocument, StemJSONRepresentable, Sendabl
     var contactRange: Range<Int>?
     var familyRange: Range<Int>?
     var ntorOnionKeyRange: Range<Int>?
+    var masterKeyRange: Range<Int>?
+    var ed25519SignatureRange: Range<Int>?
     var ipv6PolicyRange: Range<Int>?
     /// Keyword and argument ranges of each `accept`/`reject`/`accept6`/`reject6` line.
     var exitPolicyRanges: [(keyword: Range<Int>, arguments: Range<Int>)] = []
@@ -213,6 +201,24 @@ extension ServerDescriptor {
     public var signedContent: ArraySlice<UInt8>? { signedEnd.map { rawBytes[routerStart..<$0] } }
     /// The bytes `router-sig-ed25519` covers (after the prefix `Tor router descriptor signature v1`).
     public var ed25519SignedContent: ArraySlice<UInt8>? { ed25519SignedEnd.map { rawBytes[routerStart..<$0] } }
+
+    // RSA keys and signatures are decoded on access: decoding them is most of the parse time,
+    // and strict mode has already checked that they decode.
+
+    /// DER bytes (PKCS#1 RSAPublicKey) of the `onion-key` (TAP); absent since TAP removal.
+    public var onionKey: [UInt8]? { objects.onionKey?.decodedBytes(in: rawBytes) }
+    /// DER bytes of the RSA identity key (`signing-key`).
+    public var signingKey: [UInt8]? { objects.signingKey?.decodedBytes(in: rawBytes) }
+    /// The RSA signature bytes of `onion-key-crosscert`.
+    public var onionKeyCrosscert: [UInt8]? { objects.onionKeyCrosscert?.decodedBytes(in: rawBytes) }
+    /// The RSA signature bytes of `router-signature`.
+    public var signature: [UInt8]? { objects.signature?.decodedBytes(in: rawBytes) }
+    /// The 32-byte curve25519 key of `ntor-onion-key`.
+    public var ntorOnionKey: [UInt8]? { ntorOnionKeyRange.flatMap { Base64.decode(rawBytes[$0]) } }
+    /// The 32 bytes of `master-key-ed25519` (in sanitized bridges: a SHA-256 of the original).
+    public var masterKeyEd25519: [UInt8]? { masterKeyRange.flatMap { Base64.decode(rawBytes[$0]) } }
+    /// The 64-byte `router-sig-ed25519` signature.
+    public var ed25519Signature: [UInt8]? { ed25519SignatureRange.flatMap { Base64.decode(rawBytes[$0]) } }
 
     /// The keys and certificates as PEM text (BEGIN/END lines included, no final newline), as Stem shows them.
     public var onionKeyPEM: String? { pem(objects.onionKey) }
