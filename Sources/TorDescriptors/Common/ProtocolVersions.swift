@@ -1,0 +1,94 @@
+/// The sub-protocol versions a relay supports, from a `proto` line
+/// (`proto Cons=1-2 Desc=1-4 Link=3-5 ...`): each name maps to sorted, inclusive version ranges.
+///
+/// Unknown protocol names are kept like known ones, so new tor releases never break parsing.
+///
+/// ```swift
+/// let proto = ProtocolVersions(parsing: "Link=3-5 Relay=2,4")!
+/// proto.supports("Link", version: 4)    // true
+/// proto.versions(of: "Relay")           // [2, 4]
+/// ```
+public struct ProtocolVersions: Sendable, Hashable, CustomStringConvertible {
+    /// One `Name=ranges` entry.
+    public struct Entry: Sendable, Hashable {
+        /// The protocol name as written, e.g. `Link`.
+        public let name: String
+        /// Inclusive version ranges, sorted by lower bound; empty for `Name=`.
+        public let ranges: [ClosedRange<Int>]
+
+        public init(name: String, ranges: [ClosedRange<Int>]) {
+            self.name = name
+            self.ranges = ranges.sorted { $0.lowerBound < $1.lowerBound }
+        }
+    }
+
+    /// The entries in the order they were written.
+    public let entries: [Entry]
+
+    public init(entries: [Entry]) { self.entries = entries }
+
+    /// Parses the arguments of a `proto` line; `nil` when an entry is not `Name=Values`.
+    public init?(parsing text: String) {
+        let bytes = Array(text.utf8)
+        guard let value = ProtocolVersions.parse(bytes[...], 0..<bytes.count) else { return nil }
+        self = value
+    }
+
+    /// The ranges for a protocol name, or `nil` if it is not listed.
+    public subscript(name: String) -> [ClosedRange<Int>]? {
+        entries.first { $0.name == name }?.ranges
+    }
+
+    /// Every listed version of a protocol, ascending (empty when not listed).
+    public func versions(of name: String) -> [Int] {
+        (self[name] ?? []).flatMap { Array($0) }
+    }
+
+    /// Whether `name` lists `version`.
+    public func supports(_ name: String, version: Int) -> Bool {
+        self[name]?.contains { $0.contains(version) } ?? false
+    }
+
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// The canonical text form, `Name=1-2,4 ...`.
+    public var description: String {
+        entries.map { entry in
+            entry.name + "=" + entry.ranges.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
+                .joined(separator: ",")
+        }.joined(separator: " ")
+    }
+
+    /// Parses `Name=Values` words separated by whitespace. Values are `N` or `N-M` joined by commas.
+    /// Returns `nil` on a word without `=`, a non-numeric value, or a range whose end is below its start.
+    static func parse(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> ProtocolVersions? {
+        var cursor = ArgumentCursor(bytes: bytes, range: range)
+        var entries: [Entry] = []
+        while let word = cursor.next() {
+            guard let equals = bytes[word].firstIndex(of: UInt8(ascii: "=")), equals > word.lowerBound else { return nil }
+            var ranges: [ClosedRange<Int>] = []
+            var start = equals + 1
+            while start < word.upperBound {
+                var stop = start
+                while stop < word.upperBound, bytes[stop] != UInt8(ascii: ",") { stop += 1 }
+                guard let value = parseRange(bytes, start..<stop) else { return nil }
+                ranges.append(value)
+                start = stop + 1
+                // A trailing comma leaves an empty value, which is malformed.
+                if stop < word.upperBound, start == word.upperBound { return nil }
+            }
+            entries.append(Entry(name: ByteText.string(bytes, word.lowerBound..<equals), ranges: ranges))
+        }
+        return ProtocolVersions(entries: entries)
+    }
+
+    private static func parseRange(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> ClosedRange<Int>? {
+        if let dash = bytes[range].firstIndex(of: UInt8(ascii: "-")) {
+            guard let low = ByteText.unsigned(bytes, range.lowerBound..<dash),
+                  let high = ByteText.unsigned(bytes, (dash + 1)..<range.upperBound), low <= high else { return nil }
+            return low...high
+        }
+        guard let value = ByteText.unsigned(bytes, range) else { return nil }
+        return value...value
+    }
+}
