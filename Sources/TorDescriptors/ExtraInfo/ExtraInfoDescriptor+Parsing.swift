@@ -88,8 +88,9 @@ extension ExtraInfoDescriptor {
         if strict { try ExtraInfoRules.check(document, isBridge: isBridge) }
 
         var seen: UInt64 = 0
+        let table = ExtraInfoKeyword.table
         for item in document.items {
-            guard let entry = ExtraInfoKeyword.table.lookup(bytes, item.keyword) else {
+            guard let entry = table.lookup(bytes, item.keyword) else {
                 unrecognizedLines.append(UnrecognizedItem(item, in: bytes))
                 continue
             }
@@ -132,23 +133,11 @@ extension ExtraInfoDescriptor {
         case .extraInfo: break
         case .published: published = try F.time(document, item, strict: strict)
         case .identityEd25519:
-            if strict, !item.arguments.isEmpty { throw F.malformed(document, item, "no arguments allowed") }
-            let object = try document.object(item, named: "ED25519 CERT")
-            guard let decoded = object.decodedBytes(in: document.bytes) else {
-                throw document.error(.malformedObject("certificate is not valid base64"), at: item)
-            }
-            identityEd25519Certificate = decoded
-            identityBlock = object.range
+            identityObject = try F.validatedObject(document, item, named: "ED25519 CERT", strict: strict)
         case .masterKeyEd25519: masterKeyEd25519 = try F.base64Word(document, item, length: 32, strict: strict)
         case .routerSigEd25519: ed25519Signature = try F.base64Word(document, item, length: 64, strict: strict)
         case .routerSignature:
-            if strict, !item.arguments.isEmpty { throw F.malformed(document, item, "no arguments allowed") }
-            let object = try document.object(item, named: "SIGNATURE")
-            guard let decoded = object.decodedBytes(in: document.bytes) else {
-                throw document.error(.malformedObject("signature is not valid base64"), at: item)
-            }
-            signature = decoded
-            signatureBlock = object.range
+            signatureObject = try F.validatedObject(document, item, named: "SIGNATURE", strict: strict)
         case .routerDigest: routerDigest = try F.hexDigest(document, item, strict: strict)
         case .routerDigestSHA256: routerDigestSHA256 = try F.base64Word(document, item, length: 32, strict: strict)
         case .geoipDBDigest: geoipDBDigest = try F.hexDigest(document, item, strict: strict)

@@ -59,9 +59,9 @@ extension ExtraInfoDescriptor {
             out.append(("ed25519_certificate_hash", text(masterKeyEd25519)))
             out.append(("router_digest_sha256", text(routerDigestSHA256)))
         } else {
-            out.append(("ed25519_certificate", block(identityBlock)))
+            out.append(("ed25519_certificate", block(identityObject?.range)))
             out.append(("ed25519_signature", text(ed25519Signature)))
-            out.append(("signature", block(signatureBlock)))
+            out.append(("signature", block(signatureObject?.range)))
         }
         out.append(("geoip_db_digest", text(geoipDBDigest)))
         out.append(("geoip6_db_digest", text(geoip6DBDigest)))

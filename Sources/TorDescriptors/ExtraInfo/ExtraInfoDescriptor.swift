@@ -40,14 +40,19 @@ public struct ExtraInfoDescriptor: ParsableDocument, StemJSONRepresentable, Send
     public internal(set) var fingerprint: Fingerprint
     /// `published`.
     public internal(set) var published: TorTimestamp?
-    /// The decoded `identity-ed25519` certificate (Stem: `ed25519_certificate`).
-    public internal(set) var identityEd25519Certificate: [UInt8]?
+    /// The decoded `identity-ed25519` certificate (Stem: `ed25519_certificate`), decoded on
+    /// access; its base64 was validated while parsing.
+    public var identityEd25519Certificate: [UInt8]? {
+        identityObject.flatMap { Base64.decode(rawBytes[$0.body]) }
+    }
     /// `master-key-ed25519` of sanitized bridges (Stem: `ed25519_certificate_hash`).
     public internal(set) var masterKeyEd25519: String?
     /// `router-sig-ed25519`, base64 (Stem: `ed25519_signature`).
     public internal(set) var ed25519Signature: String?
-    /// The decoded `router-signature` object (Stem: `signature`).
-    public internal(set) var signature: [UInt8]?
+    /// The decoded `router-signature` object (Stem: `signature`), decoded on access.
+    public var signature: [UInt8]? {
+        signatureObject.flatMap { Base64.decode(rawBytes[$0.body]) }
+    }
     /// `router-digest` of sanitized bridges: the SHA-1 of the original descriptor, hex.
     public internal(set) var routerDigest: String?
     /// `router-digest-sha256` of sanitized bridges, base64.
@@ -151,10 +156,10 @@ public struct ExtraInfoDescriptor: ParsableDocument, StemJSONRepresentable, Send
     var signedRange: Range<Int>?
     /// Content from `extra-info` to the end of the document, without annotations.
     var contentRange: Range<Int>
-    /// The `router-signature` object block, for Stem's `signature` text.
-    var signatureBlock: Range<Int>?
-    /// The `identity-ed25519` object block, for Stem's `ed25519_certificate` text.
-    var identityBlock: Range<Int>?
+    /// The `router-signature` object (ranges into `rawBytes`).
+    var signatureObject: DocumentObject?
+    /// The `identity-ed25519` object (ranges into `rawBytes`).
+    var identityObject: DocumentObject?
 
     /// Upper-case hex SHA-1 digest, as server descriptors' `extra-info-digest` references it:
     /// for relays computed over `extra-info` through `router-signature\n`; for sanitized bridges

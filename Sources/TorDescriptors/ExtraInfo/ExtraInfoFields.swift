@@ -246,19 +246,73 @@ enum ExtraInfoFields {
     /// A 40-digit hex digest, kept as written.
     static func hexDigest(_ document: Document, _ item: DocumentItem, strict: Bool) throws(DescriptorParseError) -> String {
         var cursor = item.argumentCursor(in: document.bytes)
-        guard let word = cursor.next(), word.count == 40, Hex.decode(document.bytes[word]) != nil else {
+        guard let word = cursor.next(), word.count == 40, isHex(document.bytes, word) else {
             throw malformed(document, item, "expected 40 hex digits")
         }
         try expectEnd(cursor, document, item, strict: strict)
         return document.string(word)
     }
 
+    static func isHex(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Bool {
+        for index in range {
+            let byte = bytes[index] | 0x20   // folds A-F onto a-f; digits are unchanged
+            guard ByteText.isDigit(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f")) else { return false }
+        }
+        return true
+    }
+
     /// A single base64 word (padding optional) of `length` decoded bytes, kept as written.
     static func base64Word(_ document: Document, _ item: DocumentItem, length: Int, strict: Bool) throws(DescriptorParseError) -> String {
         var cursor = item.argumentCursor(in: document.bytes)
-        guard let word = cursor.next() else { throw malformed(document, item, "missing base64 value") }
-        _ = try document.base64(word, item, length: length)
+        guard let word = cursor.next(), base64DecodedCount(document.bytes, word) == length else {
+            throw malformed(document, item, "expected base64 of \(length) bytes")
+        }
         try expectEnd(cursor, document, item, strict: strict)
         return document.string(word)
+    }
+
+    /// How many bytes `Base64.decode` would return for `range`, or `nil` where it would fail —
+    /// the same acceptance rules without building the output, so objects can be decoded lazily
+    /// yet still validated while parsing.
+    static func base64DecodedCount(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Int? {
+        let classes = base64Classes
+        var characters = 0
+        var padding = 0
+        let valid: Bool = bytes[range].withUnsafeBufferPointer { buffer in
+            for byte in buffer {
+                switch classes[Int(byte)] {
+                case 1:
+                    guard padding == 0 else { return false }
+                    characters += 1
+                case 2: continue
+                case 3: padding += 1
+                default: return false
+                }
+            }
+            return true
+        }
+        let tail = characters % 4
+        guard valid, padding <= 2, tail != 1 else { return nil }
+        return characters / 4 * 3 + (tail == 0 ? 0 : tail - 1)
+    }
+
+    /// Byte classes for ``base64DecodedCount(_:_:)``: 1 alphabet, 2 skipped whitespace, 3 `=`, 0 invalid.
+    private static let base64Classes: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for byte in Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8) { table[Int(byte)] = 1 }
+        for byte: UInt8 in [0x0A, 0x0D, 0x20, 0x09] { table[Int(byte)] = 2 }
+        table[Int(UInt8(ascii: "="))] = 3
+        return table
+    }()
+
+    /// Checks an item's object type and base64 body without decoding it.
+    static func validatedObject(_ document: Document, _ item: DocumentItem, named name: StaticString,
+                                strict: Bool) throws(DescriptorParseError) -> DocumentObject {
+        if strict, !item.arguments.isEmpty { throw malformed(document, item, "no arguments allowed") }
+        let object = try document.object(item, named: name)
+        guard base64DecodedCount(document.bytes, object.body) != nil else {
+            throw document.error(.malformedObject("object body is not valid base64"), at: item)
+        }
+        return object
     }
 }
