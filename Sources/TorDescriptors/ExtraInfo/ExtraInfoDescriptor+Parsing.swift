@@ -94,7 +94,10 @@ extension ExtraInfoDescriptor {
                 unrecognizedLines.append(UnrecognizedItem(item, in: bytes))
                 continue
             }
-            if entry.key == .extraInfo { continue }
+            if entry.key == .extraInfo {
+                if item.line != opening.line { warnings.append(document.error(.duplicateKeyword, at: item)) }
+                continue
+            }
             if entry.key != .transport {
                 guard seen & entry.bit == 0 else {
                     // Strict mode already rejected this; lenient keeps the first, as Stem does.

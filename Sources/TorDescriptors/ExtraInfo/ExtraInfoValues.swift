@@ -11,6 +11,10 @@
 /// ```
 public struct StatCounts<Key: Hashable & Sendable>: Sendable, Hashable, RandomAccessCollection {
     /// One `key=count` pair.
+    ///
+    /// ```swift
+    /// let first = descriptor.bridgeIPs?.first   // Entry(key: "us", count: 16)
+    /// ```
     public struct Entry: Sendable, Hashable {
         public let key: Key
         public let count: Int
@@ -127,6 +131,10 @@ public struct PluggableTransport: Sendable, Hashable {
 /// ```
 public struct HiddenServiceStatistic: Sendable, Hashable {
     /// One `key=value` parameter, kept as text as it appeared.
+    ///
+    /// ```swift
+    /// for attribute in statistic.attributes { print(attribute.key, attribute.value) }   // epsilon 0.30
+    /// ```
     public struct Attribute: Sendable, Hashable {
         public let key: String
         public let value: String
