@@ -57,7 +57,7 @@ enum ServerFixtures {
         #expect(d.ntorOnionKey == nil && d.identityCertificate == nil && d.protocols == nil)
         #expect(d.digest == "00BB5385C0DF28DC6765AC465D0CC7BC6A41AD33")
         #expect(d.readHistory?.end.description == "2005-12-16 18:00:48")
-        #expect(d.readHistory?.intervalSeconds == 900)
+        #expect(d.readHistory?.interval == 900)
         #expect(d.readHistory?.values.prefix(3) == [20774, 489973, 510022])
         #expect(d.writeHistory?.values.last == 110668)
         #expect(d.exitPolicyLines.count == 20)

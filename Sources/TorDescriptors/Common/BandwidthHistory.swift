@@ -4,21 +4,26 @@
 ///
 /// ```swift
 /// if let history = descriptor.readHistory {
-///     print(history.end, history.intervalSeconds, history.values.count)
+///     print(history.start, history.end, history.interval, history.values.count)
 /// }
 /// ```
 public struct BandwidthHistory: Sendable, Hashable {
     /// End of the most recent interval.
     public let end: TorTimestamp
     /// Length of each interval in seconds.
-    public let intervalSeconds: Int
+    public let interval: Int
     /// One value per interval, oldest first (may be empty).
     public let values: [Int]
 
-    public init(end: TorTimestamp, intervalSeconds: Int, values: [Int]) {
+    public init(end: TorTimestamp, interval: Int, values: [Int]) {
         self.end = end
-        self.intervalSeconds = intervalSeconds
+        self.interval = interval
         self.values = values
+    }
+
+    /// Start of the oldest interval covered by `values`.
+    public var start: TorTimestamp {
+        TorTimestamp(secondsSince1970: end.secondsSince1970 - Int64(interval) * Int64(values.count))
     }
 
     /// Parses `YYYY-MM-DD HH:MM:SS (NSEC s) [NUM,NUM,...]`; `nil` when malformed. Values are
@@ -42,6 +47,6 @@ public struct BandwidthHistory: Sendable, Hashable {
                 start = stop + 1
             }
         }
-        return BandwidthHistory(end: end, intervalSeconds: interval, values: values)
+        return BandwidthHistory(end: end, interval: interval, values: values)
     }
 }

@@ -47,7 +47,7 @@ extension ServerDescriptor {
         ]
         for (name, history) in [("read", readHistory), ("write", writeHistory)] {
             pairs.append(("\(name)_history_end", time(history?.end)))
-            pairs.append(("\(name)_history_interval", int(history?.intervalSeconds)))
+            pairs.append(("\(name)_history_interval", int(history?.interval)))
             pairs.append(("\(name)_history_values", history.map { .array($0.values.map(JSONValue.int)) } ?? .null))
         }
         pairs.append(("digest", string(digest)))
