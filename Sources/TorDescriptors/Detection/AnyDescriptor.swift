@@ -15,9 +15,10 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
         -> [Result<AnyDescriptor, DescriptorParseError>] {
         switch type.family {
         case .serverDescriptor:
-            return ServerDescriptor.parseAll(bytes, mode: mode, bridge: type.isBridge ? true : nil).map { $0.map(AnyDescriptor.serverDescriptor) }
+            let results = type.isBridge ? ServerDescriptor.parseAll(bytes, mode: mode, isBridge: true) : ServerDescriptor.parseAll(bytes, mode: mode)
+            return results.map { $0.map(AnyDescriptor.serverDescriptor) }
         case .extraInfo:
-            return ExtraInfoDescriptor.parseAll(bytes, mode: mode, bridge: type.isBridge ? true : nil).map { $0.map(AnyDescriptor.extraInfo) }
+            return ExtraInfoDescriptor.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.extraInfo) }
         default:
             return Microdescriptor.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.microdescriptor) }
         }
@@ -44,10 +45,9 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
     public var summaryLine: String {
         switch self {
         case .serverDescriptor(let d):
-            let address = d.address.map { "\($0):\(d.orPort)" } ?? "-"
-            return "\(d.isBridge ? "bridge" : "relay") \(d.nickname) \(d.fingerprint?.hex ?? "-") \(address) published \(d.published.map(\.description) ?? "-") digest \(d.digest)"
+            return "\(d.isBridge ? "bridge" : "relay") \(d.nickname) \(d.fingerprint?.hex ?? "-") \(d.address):\(d.orPort) published \(d.published.map(\.description) ?? "-") digest \(d.digest ?? "-")"
         case .extraInfo(let d):
-            return "extra-info \(d.nickname) \(d.fingerprint?.hex ?? "-") published \(d.published.map(\.description) ?? "-") digest \(d.digest)"
+            return "extra-info \(d.nickname) \(d.fingerprint.hex) published \(d.published.map(\.description) ?? "-") digest \(d.digest ?? "-")"
         case .microdescriptor(let d):
             return "microdescriptor \(d.digest) \(d.identifiers.isEmpty ? "" : d.identifiers.map(\.description).joined(separator: " "))"
         }
