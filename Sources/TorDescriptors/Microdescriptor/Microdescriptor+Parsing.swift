@@ -68,8 +68,9 @@ extension Microdescriptor {
         var unrecognized: [UnrecognizedItem] = []
         var seenOnionKey = false, seenNtor = false, seenP = false, seenP6 = false, seenPR = false
 
+        let keywords = Self.keywords
         for item in document.items {
-            guard let key = Self.keywords.lookup(bytes, item.keyword) else {
+            guard let key = keywords.lookup(bytes, item.keyword) else {
                 unrecognized.append(UnrecognizedItem(item, in: bytes))
                 continue
             }
@@ -185,26 +186,38 @@ extension Microdescriptor {
         self.warnings = warnings
     }
 
-    /// `accept|reject` SP PortList, PortList = Port or Port-Port joined by commas.
+    /// `accept|reject` SP PortList, PortList = Port or Port-Port joined by commas, ports ≤ 65535
+    /// and low ≤ high. One pass over the bytes: `p` lines run to hundreds of bytes.
     static func isPolicySummary(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Bool {
-        var cursor = ArgumentCursor(bytes: bytes, range: range)
-        guard let action = cursor.next(), let ports = cursor.next(), cursor.isAtEnd,
-              ByteText.equals(bytes, action, "accept") || ByteText.equals(bytes, action, "reject") else { return false }
-        var start = ports.lowerBound
-        while start < ports.upperBound {
-            var end = start
-            while end < ports.upperBound, bytes[end] != UInt8(ascii: ",") { end += 1 }
-            var dash = start
-            while dash < end, bytes[dash] != UInt8(ascii: "-") { dash += 1 }
-            guard let low = ByteText.unsigned(bytes, start..<dash), low <= 65_535 else { return false }
-            if dash < end {
-                guard let high = ByteText.unsigned(bytes, (dash + 1)..<end), high <= 65_535, low <= high else { return false }
+        guard range.count > 7, ByteText.equals(bytes, range.lowerBound..<(range.lowerBound + 6), "accept")
+                || ByteText.equals(bytes, range.lowerBound..<(range.lowerBound + 6), "reject") else { return false }
+        return bytes.withUnsafeBufferPointer { buffer -> Bool in
+            var index = range.lowerBound + 6 - bytes.startIndex
+            let end = range.upperBound - bytes.startIndex
+            guard ByteText.isSpace(buffer[index]) else { return false }
+            while index < end, ByteText.isSpace(buffer[index]) { index += 1 }
+            var low = -1, current = 0, digits = 0
+            while true {
+                let byte: UInt8 = index < end ? buffer[index] : UInt8(ascii: ",")
+                if ByteText.isDigit(byte) {
+                    current = current * 10 + Int(byte &- 0x30)
+                    digits += 1
+                    guard digits <= 5, current <= 65_535 else { return false }
+                } else if byte == UInt8(ascii: "-"), low < 0, digits > 0 {
+                    low = current
+                    current = 0
+                    digits = 0
+                } else if byte == UInt8(ascii: ","), digits > 0, low <= current {
+                    if index >= end { return true }
+                    low = -1
+                    current = 0
+                    digits = 0
+                } else {
+                    return false
+                }
+                index += 1
             }
-            if end == ports.upperBound { break }
-            start = end + 1
-            if start == ports.upperBound { return false }   // trailing comma
         }
-        return true
     }
 
     /// Reads the `@last-listed` timestamp from the bytes of its line.

@@ -147,9 +147,11 @@ struct InlineBytes32: Sendable, Hashable {
 }
 
 /// Base64 helpers that do not allocate: short values decode into a stack buffer, object bodies
-/// are only measured.
+/// are only measured. Loops read through a buffer pointer with a table fetched once per call
+/// (a `static let` read inside the loop costs a `swift_once` call per byte, and a `switch` on
+/// random base64 characters mispredicts).
 enum MicroBase64 {
-    private static let table: [UInt8] = {
+    static let table: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
         for (value, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
             table[Int(byte)] = UInt8(value)
@@ -158,7 +160,7 @@ enum MicroBase64 {
     }()
 
     /// Decodes a single-token value (no whitespace), padding optional, and hands the bytes to
-    /// `body`; `nil` when the text is not base64 or longer than 64 bytes decoded.
+    /// `body`; `nil` when the text is not base64 or longer than 66 bytes decoded.
     static func withDecoded<R>(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>,
                                _ body: (UnsafeBufferPointer<UInt8>) -> R?) -> R? {
         var end = range.upperBound
@@ -167,40 +169,55 @@ enum MicroBase64 {
         let count = end - range.lowerBound
         guard count > 0, count % 4 != 1, count <= 88 else { return nil }
         if padding > 0, (count + padding) % 4 != 0 { return nil }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 66) { buffer -> R? in
-            var accumulator: UInt32 = 0
-            var bits = 0
-            var written = 0
-            for index in range.lowerBound..<end {
-                let value = table[Int(bytes[index])]
-                guard value != 0xFF else { return nil }
-                accumulator = accumulator << 6 | UInt32(value)
-                bits += 6
-                if bits >= 8 {
-                    bits -= 8
-                    buffer[written] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
-                    written += 1
+        return table.withUnsafeBufferPointer { table -> R? in
+            bytes.withUnsafeBufferPointer { source -> R? in
+                let offset = range.lowerBound - bytes.startIndex
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 66) { buffer -> R? in
+                    var accumulator: UInt32 = 0
+                    var bits: UInt32 = 0
+                    var written = 0
+                    var invalid: UInt8 = 0
+                    for index in offset..<(offset + count) {
+                        let value = table[Int(source[index])]
+                        invalid |= value
+                        accumulator = accumulator << 6 | UInt32(value & 63)
+                        bits += 6
+                        if bits >= 8 {
+                            bits -= 8
+                            buffer[written] = UInt8(truncatingIfNeeded: accumulator >> bits)
+                            written += 1
+                        }
+                    }
+                    // Valid values are < 64, so any 0xFF entry sets the top bits.
+                    guard invalid & 0xC0 == 0 else { return nil }
+                    return body(UnsafeBufferPointer(rebasing: buffer[0..<written]))
                 }
             }
-            return body(UnsafeBufferPointer(rebasing: buffer[0..<written]))
         }
     }
 
     /// The decoded length of a multi-line object body, or `nil` if it is not valid base64.
     static func decodedLength(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Int? {
-        var characters = 0
-        var padding = 0
-        for index in range {
-            let byte = bytes[index]
-            switch byte {
-            case 0x0A, 0x0D: continue
-            case UInt8(ascii: "="): padding += 1
-            default:
-                guard padding == 0, table[Int(byte)] != 0xFF else { return nil }
-                characters += 1
+        table.withUnsafeBufferPointer { table -> Int? in
+            bytes.withUnsafeBufferPointer { source -> Int? in
+                let offset = range.lowerBound - bytes.startIndex
+                var characters = 0
+                var end = offset + range.count
+                // Trailing line break and padding, then every line but the breaks must be alphabet.
+                while end > offset, source[end - 1] == 0x0A || source[end - 1] == 0x0D { end -= 1 }
+                var padding = 0
+                while end > offset, source[end - 1] == UInt8(ascii: "="), padding < 2 { end -= 1; padding += 1 }
+                var invalid: UInt8 = 0
+                for index in offset..<end {
+                    let byte = source[index]
+                    if byte == 0x0A || byte == 0x0D { continue }
+                    invalid |= table[Int(byte)]
+                    characters += 1
+                }
+                guard invalid & 0xC0 == 0, characters % 4 != 1,
+                      padding == 0 || (characters + padding) % 4 == 0 else { return nil }
+                return characters * 6 / 8
             }
         }
-        guard characters % 4 != 1, padding <= 2, padding == 0 || (characters + padding) % 4 == 0 else { return nil }
-        return characters * 6 / 8
     }
 }
