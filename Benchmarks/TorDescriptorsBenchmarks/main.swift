@@ -85,7 +85,7 @@ func measure<Document: ParsableDocument>(_: Document.Type, _ inputs: [(path: Str
 
 func peakResidentMiB() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024
 }
 

@@ -149,15 +149,12 @@ import Testing
         #expect(Self.failure("key\n-----BEGIN SIGNATURE\nAA==\n-----END SIGNATURE-----\n", .lenient)?.line == 2)
     }
 
-    /// Bug in `Tokenizer.readObject`: `endName = (position + 9)..<(lineEnd - 5)` is built before
-    /// the length guard, so an END line shorter than 14 bytes (`-----END X`) forms a range whose
-    /// lower bound exceeds its upper bound and traps instead of throwing `.malformedObject`.
-    @Test func shortEndLineThrowsInsteadOfTrapping() async {
-        await withKnownIssue("Tokenizer.readObject traps on an END line shorter than 14 bytes") {
-            await #expect(processExitsWith: .success) {
-                let bytes = Array("key\n-----BEGIN A-----\nAA==\n-----END X\n".utf8)
-                _ = try? Tokenizer.tokenize(bytes[...], kind: .microdescriptor, mode: .lenient)
-            }
+    /// An END line shorter than `-----END X-----` must throw, not trap (it once formed an
+    /// invalid range before the length check).
+    @Test func shortEndLineThrows() {
+        let bytes = Array("key\n-----BEGIN A-----\nAA==\n-----END X\n".utf8)
+        #expect(throws: DescriptorParseError.self) {
+            _ = try Tokenizer.tokenize(bytes[...], kind: .microdescriptor, mode: .lenient)
         }
     }
 

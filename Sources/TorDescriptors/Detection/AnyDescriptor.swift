@@ -49,7 +49,8 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .extraInfo(let d):
             return "extra-info \(d.nickname) \(d.fingerprint.hex) published \(d.published.map(\.description) ?? "-") digest \(d.digest ?? "-")"
         case .microdescriptor(let d):
-            return "microdescriptor \(d.digest) \(d.identifiers.isEmpty ? "" : d.identifiers.map(\.description).joined(separator: " "))"
+            let identity = d.rsa1024Identity?.hex ?? d.ed25519Identity.map { Base64.encode($0, padded: false) } ?? "-"
+            return "microdescriptor \(d.digest) identity \(identity) ntor-onion-key \(d.ntorOnionKeyBase64 ?? "-")"
         }
     }
 }

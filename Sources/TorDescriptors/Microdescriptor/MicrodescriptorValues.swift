@@ -1,37 +1,4 @@
 extension Microdescriptor {
-    /// One `a` line: an additional OR address and port (IPv6 in practice).
-    ///
-    /// ```swift
-    /// for address in micro.orAddresses { print(address) }   // [2001:6b0:7:125::242]:9001
-    /// ```
-    public struct ORAddress: Sendable, Hashable, CustomStringConvertible {
-        public let address: IPAddress
-        public let port: Int
-
-        public init(address: IPAddress, port: Int) {
-            self.address = address
-            self.port = port
-        }
-
-        /// `1.2.3.4:9001` or `[2001:db8::1]:9001`, as tor writes it.
-        public var description: String {
-            address.isIPv6 ? "[\(address)]:\(port)" : "\(address):\(port)"
-        }
-
-        /// Parses `address:port` with the IPv6 address in brackets. `requireBrackets: false` also
-        /// accepts a bare IPv6 address, splitting at its last colon.
-        static func parse(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>, requireBrackets: Bool) -> ORAddress? {
-            var colon = range.upperBound - 1
-            while colon >= range.lowerBound, bytes[colon] != UInt8(ascii: ":") { colon -= 1 }
-            guard colon > range.lowerBound,
-                  let port = ByteText.unsigned(bytes, (colon + 1)..<range.upperBound), port <= 65_535,
-                  let address = IPAddress.parse(bytes, range.lowerBound..<colon) else { return nil }
-            if address.isIPv6, requireBrackets, bytes[range.lowerBound] != UInt8(ascii: "[") { return nil }
-            if !address.isIPv6, bytes[range.lowerBound] == UInt8(ascii: "[") { return nil }
-            return ORAddress(address: address, port: port)
-        }
-    }
-
     /// One entry of a `family` line, kept as written.
     ///
     /// Tor writes `$` + 40 hex digits since consensus method 29; older microdescriptors also hold

@@ -1,13 +1,33 @@
 /// Base64 decoding for tor's documents: object bodies (with line breaks) and unpadded values
 /// such as `ntor-onion-key`, `master-key-ed25519` and microdescriptor digests.
 public enum Base64 {
-    private static let decodeTable: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        for (value, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(value) }
-        return table
-    }()
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// The 6-bit value of a base64 character, or 0xFF. Arithmetic rather than a table: a
+    /// `static let` table costs a lazy-initialisation check on every access in a hot loop.
+    @inline(__always)
+    static func value(_ byte: UInt8) -> UInt8 {
+        switch byte {
+        case 0x41...0x5A: return byte &- 0x41
+        case 0x61...0x7A: return byte &- 0x47
+        case 0x30...0x39: return byte &+ 4
+        case 0x2B: return 62
+        case 0x2F: return 63
+        default: return 0xFF
+        }
+    }
+
+    /// The decoded length of a single-token base64 value (no whitespace; padding optional), or
+    /// `nil` when it is not valid base64. Checks without allocating.
+    public static func decodedCount(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Int? {
+        var end = range.upperBound
+        while end > range.lowerBound, bytes[end - 1] == UInt8(ascii: "=") { end -= 1 }
+        let characters = end - range.lowerBound
+        let padding = range.upperBound - end
+        guard characters % 4 != 1, padding <= 2, padding == 0 || (characters + padding) % 4 == 0 else { return nil }
+        for index in range.lowerBound..<end where value(bytes[index]) == 0xFF { return nil }
+        return characters / 4 * 3 + max(0, characters % 4 - 1)
+    }
 
     /// Decodes base64, skipping CR/LF/space, accepting missing `=` padding.
     /// Returns `nil` on any other byte, misplaced padding or a dangling single character.
@@ -26,9 +46,9 @@ public enum Base64 {
                 continue
             default:
                 guard padding == 0 else { return nil }
-                let value = decodeTable[Int(byte)]
-                guard value != 0xFF else { return nil }
-                accumulator = (accumulator << 6) | UInt32(value)
+                let sextet = value(byte)
+                guard sextet != 0xFF else { return nil }
+                accumulator = (accumulator << 6) | UInt32(sextet)
                 count += 1
                 if count == 4 {
                     output.append(UInt8(truncatingIfNeeded: accumulator >> 16))

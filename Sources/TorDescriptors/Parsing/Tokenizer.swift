@@ -38,6 +38,13 @@ public struct TokenizedDocument: Sendable {
         DescriptorParseError(document: kind, line: item.line, keyword: item.keywordString(in: bytes), failure: failure)
     }
 
+    /// The same document reported as another kind, e.g. a server descriptor found to be a
+    /// bridge's only after tokenizing.
+    public func with(kind: DocumentKind) -> TokenizedDocument {
+        TokenizedDocument(bytes: bytes, annotations: annotations, items: items, content: content,
+                          firstLine: firstLine, kind: kind)
+    }
+
     /// An error about the document as a whole (e.g. a missing keyword): reported at its first line.
     public func error(_ failure: ParseFailure, keyword: String?) -> DescriptorParseError {
         DescriptorParseError(document: kind, line: items.first?.line ?? firstLine, keyword: keyword, failure: failure)
@@ -197,9 +204,9 @@ public enum Tokenizer {
             let (lineEnd, next) = lineBounds(bytes, from: position)
             lines += 1
             if ByteText.hasPrefix(bytes, position..<lineEnd, "-----END ") {
-                let endName = (position + 9)..<(lineEnd - 5)
+                // The length check comes first: a short END line must not form an invalid range.
                 guard lineEnd - position >= 14, ByteText.equals(bytes, (lineEnd - 5)..<lineEnd, "-----"),
-                      bytes[endName] == bytes[name] else {
+                      bytes[(position + 9)..<(lineEnd - 5)].elementsEqual(bytes[name]) else {
                     throw DescriptorParseError(
                         document: kind, line: line + lines - 1, keyword: keyword,
                         failure: .malformedObject("END line \(ByteText.escaped(bytes, position..<lineEnd)) does not close BEGIN \(ByteText.string(bytes, name))"))

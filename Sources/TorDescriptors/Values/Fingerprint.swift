@@ -33,33 +33,35 @@ public struct Fingerprint: Sendable, Hashable, Comparable, CustomStringConvertib
         self = value
     }
 
-    /// Parses hex (with optional `$`, or the spaced 10×4 form) from a byte range.
+    /// Parses hex (with optional `$`, or the spaced 10×4 form) from a byte range, without allocating.
     static func parse(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Fingerprint? {
-        var digits: [UInt8] = []
-        digits.reserveCapacity(20)
         var start = range.lowerBound
         if start < range.upperBound, bytes[start] == UInt8(ascii: "$") { start += 1 }
-        let spaced = range.upperBound - start == 49
-        var high: UInt8? = nil
-        var count = 0
-        for index in start..<range.upperBound {
-            let byte = bytes[index]
-            if spaced, byte == ByteText.space {
-                // Spaces only between groups of four.
-                guard count % 4 == 0, count > 0, high == nil else { return nil }
+        let length = range.upperBound - start
+        // Spaced form: ten groups of four digits with one space between groups.
+        let spaced = length == 49
+        guard length == 40 || spaced else { return nil }
+        var words: (UInt64, UInt64, UInt32) = (0, 0, 0)
+        var digits = 0
+        for offset in 0..<length {
+            let byte = bytes[start + offset]
+            if spaced, offset % 5 == 4 {
+                guard byte == ByteText.space else { return nil }
                 continue
             }
             guard let nibble = Hex.nibble(byte) else { return nil }
-            count += 1
-            if let h = high {
-                digits.append(h << 4 | nibble)
-                high = nil
-            } else {
-                high = nibble
+            switch digits {
+            case 0..<16: words.0 = words.0 << 4 | UInt64(nibble)
+            case 16..<32: words.1 = words.1 << 4 | UInt64(nibble)
+            default: words.2 = words.2 << 4 | UInt32(nibble)
             }
+            digits += 1
         }
-        guard count == 40 else { return nil }
-        return Fingerprint(bytes: digits)
+        return Fingerprint(words: words)
+    }
+
+    private init(words: (UInt64, UInt64, UInt32)) {
+        (high, middle, low) = words
     }
 
     /// The 20 bytes.

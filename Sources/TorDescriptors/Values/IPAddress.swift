@@ -129,6 +129,12 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible, Codable {
             var groups: [UInt16] = []
             for shift: UInt64 in [48, 32, 16, 0] { groups.append(UInt16(truncatingIfNeeded: high >> shift)) }
             for shift: UInt64 in [48, 32, 16, 0] { groups.append(UInt16(truncatingIfNeeded: low >> shift)) }
+            // tor (tor_inet_ntop) and RFC 5952 §5 print IPv4-mapped and IPv4-compatible
+            // addresses in mixed notation.
+            if high == 0, groups[4] == 0, (groups[5] == 0xFFFF || (groups[5] == 0 && groups[6] != 0)) {
+                let v4 = IPAddress.v4(UInt32(truncatingIfNeeded: low))
+                return groups[5] == 0xFFFF ? "::ffff:\(v4)" : "::\(v4)"
+            }
             // RFC 5952: compress the longest run (≥ 2) of zero groups, the first one on ties.
             var bestStart = -1, bestLength = 1
             var runStart = -1
