@@ -38,7 +38,8 @@ struct Parse: ParsableCommand {
     func run() throws {
         var totals = ParseTotals()
         var output = BufferedOutput()
-        for file in try InputFiles.expand(paths) {
+        for input in try InputFiles.expand(paths) {
+            let file = input.path
             guard let data = FileManager.default.contents(atPath: file) else {
                 totals.report(failure: "\(file): cannot read file")
                 continue
@@ -46,7 +47,13 @@ struct Parse: ParsableCommand {
             let bytes = [UInt8](data)
             let name = (file as NSString).lastPathComponent
             guard let documentType = detectType(name: name, bytes: bytes[...]) else {
-                totals.report(failure: "\(file): unknown document type (use --type)")
+                // A file met while walking a directory (a README, a consensus) is not a failure.
+                if input.named {
+                    totals.report(failure: "\(file): unknown document type (use --type)")
+                } else {
+                    totals.skipped += 1
+                    if !quiet { FileHandle.standardError.write(Data("skipped: \(file): not a document type parse reads\n".utf8)) }
+                }
                 continue
             }
             for result in AnyDescriptor.parseAll(bytes[...], as: documentType, mode: strict ? .strict : .lenient) {
@@ -78,6 +85,7 @@ struct Parse: ParsableCommand {
 struct ParseTotals {
     var parsed: [DescriptorType: Int] = [:]
     var failed = 0
+    var skipped = 0
 
     mutating func report(failure: String) {
         failed += 1
@@ -87,7 +95,7 @@ struct ParseTotals {
     func printSummary(toStandardError: Bool) {
         guard toStandardError else { return }
         let counts = parsed.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
-        let text = "parsed: " + (counts.isEmpty ? "0 documents" : counts.joined(separator: ", ")) + "; failed: \(failed)\n"
+        let text = "parsed: " + (counts.isEmpty ? "0 documents" : counts.joined(separator: ", ")) + "; failed: \(failed)" + (skipped > 0 ? "; skipped files: \(skipped)" : "") + "\n"
         FileHandle.standardError.write(Data(text.utf8))
     }
 }
