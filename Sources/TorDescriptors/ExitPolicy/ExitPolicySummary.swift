@@ -6,7 +6,8 @@
 /// reject lists is shorter; accepts count only when they cover all addresses (`*`, `*4`, `/0`);
 /// rejects of tor's private networks are ignored, and other rejects add up the number of
 /// addresses they cover per port, a port counting as rejected once more than two /8s (IPv4) or
-/// one /16 (IPv6) are rejected for it.
+/// one /16 (IPv6) are rejected for it. Only explicit accepts count, so a policy without a final
+/// catch-all summarizes as if it ended in `reject *:*` (tor always writes a catch-all).
 ///
 /// ```swift
 /// let policy = try ExitPolicy("reject 224.0.0.0/4:*, accept *:*")
