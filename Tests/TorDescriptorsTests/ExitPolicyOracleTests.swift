@@ -110,7 +110,7 @@ struct ExitPolicyOracleTests {
                 unpairedDifferences.append("\(policy) -> ours \(summary), Stem \(row.stemSummary)")
             }
         }
-        #expect(answerMismatches.isEmpty, "\(answerMismatches.prefix(5))")
+        #expect(answerMismatches.count == 0, "first: \(answerMismatches.prefix(3))")
         #expect(dottedMaskPolicies.count == 1)
         #expect(dottedMaskPolicies.first?[0] == "reject 169.254.0.0/255.255.0.0:*")
         #expect(paired == 1204)
