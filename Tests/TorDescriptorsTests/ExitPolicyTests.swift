@@ -183,4 +183,34 @@ struct ExitPolicyTests {
         #expect(try ExitPolicy("accept *:80") != ExitPolicy("accept *:81"))
         #expect(try Set([ExitPolicy("reject *:*"), ExitPolicy("reject *:80, reject *:*")]).count == 1)
     }
+
+    /// canExit runs on flattened rules with merged `*` runs; it must agree with evaluating
+    /// ``ExitPolicyRule/matches(_:port:strict:)`` rule by rule (synthetic policies).
+    @Test func syntheticCompiledEvaluationAgreesWithRules() throws {
+        let policies = [
+            "reject *:25, reject *:119-120, reject *:110-130, accept *:80, accept *:443, accept *:8000-9000, reject 1.2.3.0/24:*, accept *:22, reject *:*",
+            "accept *:80, accept *:0-65535, reject 5.6.7.8:*",
+            "reject 10.0.0.0/8:*, accept *:80, accept *:81, accept 1.2.3.4:*, reject *:1-1000, reject *:900-2000, accept6 [2001:db8::]/32:*, accept *:*",
+            "reject 127.0.0.1/255.0.255.0:*, accept *4:53, accept *6:53, reject *:53, accept *:*",
+        ]
+        let addresses: [IPAddress?] = [nil, Self.ip("1.2.3.4"), Self.ip("1.2.3.99"), Self.ip("5.6.7.8"), Self.ip("10.9.9.9"),
+                                       Self.ip("127.5.0.1"), Self.ip("127.5.1.1"), Self.ip("2001:db8::9"), Self.ip("::1")]
+        let ports: [Int?] = [nil, 1, 22, 25, 53, 80, 81, 110, 119, 121, 443, 899, 950, 1500, 2001, 8500, 65535]
+        for text in policies {
+            let policy = try ExitPolicy(text)
+            for address in addresses {
+                for port in ports {
+                    for strict in [false, true] {
+                        var expected = true
+                        for rule in policy.effectiveRules where rule.matches(address, port: port, strict: strict) {
+                            expected = rule.isAccept
+                            break
+                        }
+                        expected = expected && policy.isExitingAllowed
+                        #expect(policy.canExit(to: address, port: port, strict: strict) == expected, "\(text) \(String(describing: address)) \(String(describing: port)) \(strict)")
+                    }
+                }
+            }
+        }
+    }
 }

@@ -19,6 +19,8 @@ public struct ExitPolicy: Sendable, Hashable, CustomStringConvertible {
     public let effectiveRules: [ExitPolicyRule]
     /// Whether any destination at all may be allowed (Stem's `is_exiting_allowed`).
     public let isExitingAllowed: Bool
+    let compiled: [CompiledExitRule]
+    let compiledPorts: [Int32]
 
     /// A policy from parsed rules.
     public init(rules: [ExitPolicyRule]) {
@@ -36,6 +38,7 @@ public struct ExitPolicy: Sendable, Hashable, CustomStringConvertible {
             effective = [ExitPolicyRule(action: allAccept ? .accept : .reject, address: .any)]
         }
         self.effectiveRules = effective
+        (self.compiled, self.compiledPorts) = CompiledExitRule.compile(effective)
         self.isExitingAllowed = ExitPolicy.exitingAllowed(effective)
     }
 
@@ -95,14 +98,27 @@ public struct ExitPolicy: Sendable, Hashable, CustomStringConvertible {
     @inline(__always)
     public func canExit(to address: IPAddress? = nil, port: Int? = nil, strict: Bool = false) -> Bool {
         guard isExitingAllowed else { return false }
-        var port = port
-        if let value = port {
-            if value == 0 { port = nil } else if value < 0 || value > 65535 { return false }
+        var queryPort: Int32 = -1
+        if let port, port != 0 {
+            guard port > 0, port <= 65535 else { return false }
+            queryPort = Int32(port)
         }
-        for rule in effectiveRules where rule.matches(address, port: port, strict: strict) {
-            return rule.isAccept
+        let family: UInt8
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        switch address {
+        case nil: family = CompiledExitRule.anyFamily
+        case .v4(let value)?: family = CompiledExitRule.ipv4; low = UInt64(value)
+        case .v6(let valueHigh, let valueLow)?: family = CompiledExitRule.ipv6; high = valueHigh; low = valueLow
         }
-        return true
+        return compiledPorts.withUnsafeBufferPointer { ports in
+            compiled.withUnsafeBufferPointer { rules in
+                for rule in rules where rule.matches(family: family, high: high, low: low, port: queryPort, strict: strict, ports: ports) {
+                    return rule.isAccept
+                }
+                return true
+            }
+        }
     }
 
     /// Tor's summary of this policy for IPv4 (the consensus and microdescriptor `p` line), e.g.
@@ -169,6 +185,20 @@ enum PortRanges {
         }
         if !placed { result.append(low...high) }
         ranges = result
+    }
+
+    /// Sorts and merges overlapping or adjacent ranges in one pass.
+    static func merged(_ input: [ClosedRange<Int>]) -> [ClosedRange<Int>] {
+        var result: [ClosedRange<Int>] = []
+        result.reserveCapacity(input.count)
+        for range in input.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = result.last, range.lowerBound <= last.upperBound + 1 {
+                result[result.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+            } else {
+                result.append(range)
+            }
+        }
+        return result
     }
 
     static func covers(_ ranges: [ClosedRange<Int>], _ span: ClosedRange<Int>) -> Bool {
