@@ -68,7 +68,7 @@ struct Parse: ParsableCommand {
             }
         }
         output.flush()
-        totals.printSummary(toStandardError: !quiet || totals.failed > 0)
+        totals.printSummary()
         if totals.failed > 0 { throw ExitCode.failure }
     }
 
@@ -92,8 +92,7 @@ struct ParseTotals {
         FileHandle.standardError.write(Data(("error: " + failure + "\n").utf8))
     }
 
-    func printSummary(toStandardError: Bool) {
-        guard toStandardError else { return }
+    func printSummary() {
         let counts = parsed.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
         let text = "parsed: " + (counts.isEmpty ? "0 documents" : counts.joined(separator: ", ")) + "; failed: \(failed)" + (skipped > 0 ? "; skipped files: \(skipped)" : "") + "\n"
         FileHandle.standardError.write(Data(text.utf8))

@@ -48,8 +48,8 @@ enum MicroFixtures {
 
         #expect(micros[2].orAddresses == [.init(address: IPAddress("2001:6b0:7:125::242")!, port: 9001)])
         #expect(micros[2].orAddresses.first?.description == "[2001:6b0:7:125::242]:9001")
-        #expect(micros[2].exitPolicy == "accept 80,443")
-        #expect(micros[2].exitPolicyV6 == nil)
+        #expect(micros[2].exitPolicyText == "accept 80,443")
+        #expect(micros[2].exitPolicyV6Text == nil && micros[2].exitPolicy.canExit(port: 443) && !micros[2].exitPolicy.canExit(port: 22))
         #expect(micros.allSatisfy { $0.warnings.isEmpty && $0.unrecognizedLines.isEmpty })
 
         // No bytes lost between documents.
@@ -82,9 +82,10 @@ enum MicroFixtures {
         #expect(micro.ed25519Identity?.count == 32)
         #expect(micro.rsa1024Identity == nil)
         #expect(micro.familyStrings == ["$50485E03CA39D393BD54D315CEBA65E6DD0FDDB9", "$FAF0A8829E39063669FA609B904E0FB8D5E1F23F"])
-        #expect(micro.exitPolicy?.hasPrefix("accept 20-23,43,53,79-81,88,") == true)
-        #expect(micro.exitPolicy?.hasSuffix(",9999-10000,11371,19294,19638") == true)
-        #expect(micro.exitPolicyV6 == micro.exitPolicy)
+        #expect(micro.exitPolicyText?.hasPrefix("accept 20-23,43,53,79-81,88,") == true)
+        #expect(micro.exitPolicyText?.hasSuffix(",9999-10000,11371,19294,19638") == true)
+        #expect(micro.exitPolicyV6Text == micro.exitPolicyText)
+        #expect(micro.exitPolicy.canExit(port: 443) && micro.exitPolicyV6?.canExit(port: 443) == true && !micro.exitPolicy.canExit(port: 25))
         #expect(micro.identifiers.map(\.type) == ["ed25519"])
     }
 
@@ -135,7 +136,7 @@ enum MicroFixtures {
         #expect(results.count == 2)
         let first = try results[0].get()
         #expect(first.onionKey == nil && first.ntorOnionKey?.count == 32 && first.ed25519Identity?.count == 32)
-        #expect(try results[1].get().exitPolicy == "reject 1-65535")
+        #expect(try results[1].get().exitPolicyText == "reject 1-65535")
         #expect(try results[1].get().firstLine == 3)
         // The spec still requires the onion-key line (its key is optional).
         #expect(throws: DescriptorParseError.self) { try Microdescriptor(parsing: Array(text.utf8), mode: .strict) }
@@ -148,7 +149,7 @@ enum MicroFixtures {
         let text = "onion-key\nntor-onion-key AAAA\na 10.0.0.1\na [::1]:9001\na ::1:9001\np accept 80-\np6 allow 80\n"
                  + "id ed25519 !!!!\nid rsa1024 QqIYKeAXfHdaKZhrhE4SKiXuPJU\nid rsa1024 QqIYKeAXfHdaKZhrhE4SKiXuPJU\n"
         let micro = try Microdescriptor(parsing: Array(text.utf8))
-        #expect(micro.ntorOnionKey == nil && micro.exitPolicy == nil && micro.exitPolicyV6 == nil && micro.ed25519Identity == nil)
+        #expect(micro.ntorOnionKey == nil && micro.exitPolicyText == nil && micro.exitPolicyV6Text == nil && !micro.exitPolicy.isExitingAllowed && micro.ed25519Identity == nil)
         // Lenient accepts a bare IPv6 `a` address too.
         #expect(micro.orAddresses.map(\.description) == ["[::1]:9001", "[::1]:9001"])
         #expect(micro.rsa1024Identity == Fingerprint(hex: "42A21829E0177C775A29986B844E122A25EE3C95"))

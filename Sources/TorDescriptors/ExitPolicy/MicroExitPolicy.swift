@@ -18,6 +18,9 @@ public struct MicroExitPolicy: Sendable, Hashable, CustomStringConvertible {
     /// The listed ports, in the order written.
     public let ports: [ClosedRange<Int>]
 
+    /// `reject 1-65535`: what the spec assumes when a `p` line is absent.
+    public static let rejectAll = MicroExitPolicy(action: .reject, ports: [1...65535])
+
     /// A policy from its parts (ports clamped to 1–65535).
     public init(action: ExitPolicyRule.Action, ports: [ClosedRange<Int>]) {
         self.action = action

@@ -176,8 +176,8 @@ extension Microdescriptor {
         self.orAddresses = orAddresses
         self.familyText = familyText
         self.familyIDsText = familyIDsText
-        self.exitPolicy = exitPolicy
-        self.exitPolicyV6 = exitPolicyV6
+        self.exitPolicyText = exitPolicy
+        self.exitPolicyV6Text = exitPolicyV6
         self.rsa1024Identity = rsa1024
         self.ed25519Key = ed25519
         self.otherIdentifiers = otherIdentifiers

@@ -42,9 +42,20 @@ public struct Microdescriptor: ParsableDocument, StemJSONRepresentable, Sendable
 
     /// `p`: the IPv4 exit-policy summary as written (`accept 80,443`), `nil` when absent
     /// (which the spec reads as `reject 1-65535`).
-    public let exitPolicy: String?
+    public let exitPolicyText: String?
     /// `p6`: the IPv6 exit-policy summary as written, `nil` when absent.
-    public let exitPolicyV6: String?
+    public let exitPolicyV6Text: String?
+
+    /// `p` as a typed policy (`micro.exitPolicy.canExit(port: 443)`); the spec's
+    /// `reject 1-65535` when the line is absent or, in lenient mode, unreadable.
+    public var exitPolicy: MicroExitPolicy {
+        exitPolicyText.flatMap { try? MicroExitPolicy($0) } ?? .rejectAll
+    }
+
+    /// `p6` as a typed policy; `nil` when absent (no IPv6 exits).
+    public var exitPolicyV6: MicroExitPolicy? {
+        exitPolicyV6Text.flatMap { try? MicroExitPolicy($0) }
+    }
 
     /// `id rsa1024`: the relay's fingerprint (SHA-1 of its RSA identity key).
     public let rsa1024Identity: Fingerprint?

@@ -180,6 +180,20 @@ extension ServerDescriptor {
     /// The `ipv6-policy` summary text, e.g. `accept 80,443`.
     public var ipv6Policy: String? { ipv6PolicyRange.map { ByteText.string(rawBytes, $0) } }
 
+    /// The exit policy from the `accept`/`reject`/`accept6`/`reject6` lines, parsed on each
+    /// access (keep the value when asking many questions): `relay.exitPolicy?.canExit(to: address, port: 443)`.
+    /// `nil` only when a rule is malformed (which strict parsing rejects).
+    public var exitPolicy: ExitPolicy? {
+        try? ExitPolicy(parsing: rawBytes, lines: exitPolicyRanges.map { $0.keyword.lowerBound..<$0.arguments.upperBound })
+    }
+
+    /// The `ipv6-policy` line as a typed policy; `reject 1-65535` when absent (Stem's default),
+    /// `nil` when malformed.
+    public var exitPolicyV6: MicroExitPolicy? {
+        guard let range = ipv6PolicyRange else { return .rejectAll }
+        return try? MicroExitPolicy(parsing: rawBytes, range: range)
+    }
+
     /// `extra-info-digest`'s SHA-1, upper-case hex.
     public var extraInfoDigest: String? { extraInfoDigestRange.map { ByteText.string(rawBytes, $0).uppercased() } }
     /// `extra-info-digest`'s optional SHA-256, base64 without padding as written.

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+/// Runs the built `tordesc` executable as a user would (it is built by `swift build`, which
+/// `swift test` and `.ci/run` do first) and checks output and exit codes.
+@Suite struct TordescCLITests {
+    static let executable: URL? = {
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("tordesc"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("tordesc"),
+            ProjectFiles.root.appendingPathComponent(".build/debug/tordesc"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }()
+
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static func run(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = try #require(executable, "tordesc is not built: run swift build first")
+        process.arguments = arguments
+        process.currentDirectoryURL = ProjectFiles.root
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test("parse --json prints Stem's attribute names and values (values checked against Stem 1.8.2)")
+    func parseJSON() throws {
+        let run = try Self.run(["parse", "--json", "Resources/corpus/server-descriptors/stem--example_descriptor"])
+        #expect(run.status == 0)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(object["nickname"] as? String == "caerSidi")
+        #expect(object["fingerprint"] as? String == "A7569A83B5706AB1B1A9CB52EFF7D2D32E4553EB")
+        #expect(object["published"] as? String == "2012-03-01 17:15:27")
+        #expect(object["or_port"] as? Int == 9001)
+        #expect(object["exit_policy"] as? String == "reject *:*")
+        #expect(object["digest"] as? String == "2C7B27BEAB04B4E2459D89CA6D5CD1CC5F95A689")
+    }
+
+    @Test("the README's main job parses every bundled document and exits 0")
+    func mainJob() throws {
+        let run = try Self.run(["parse", "--quiet", "Resources/corpus"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("failed: 0"))
+    }
+
+    @Test("a broken document gives exit 1 with file and line on stderr; the others still print")
+    func brokenDocument() throws {
+        // Synthetic file: two real microdescriptors around a synthetic broken one.
+        let real = try String(contentsOf: ProjectFiles.root.appendingPathComponent("Resources/corpus/microdescs/2026-07-arti-live--moria1"), encoding: .utf8)
+        let broken = "onion-key\n-----BEGIN RSA PUBLIC KEY-----\nAAAA\n-----END WRONG-----\n"
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("synthetic-\(UUID().uuidString)")
+        try (real + broken + real).write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let run = try Self.run(["parse", "--type", "microdescriptor", url.path])
+        #expect(run.status == 1)
+        #expect(run.stdout.split(separator: "\n").count == 2)
+        // The error names the mismatched END line: the 4th line of the broken document.
+        let realLines = real.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+        #expect(run.stderr.contains("\(url.path):\(realLines + 4):"), "\(run.stderr)")
+        #expect(run.stderr.contains("keyword 'onion-key'"))
+    }
+
+    @Test("usage errors exit with 2")
+    func usageError() throws {
+        #expect(try Self.run(["parse", "--no-such-option", "x"]).status == 2)
+        #expect(try Self.run(["parse", "/no/such/file"]).status == 2)
+    }
+
+    @Test("policy evaluates probes like Stem's can_exit_to")
+    func policy() throws {
+        let run = try Self.run(["policy", "accept *:80, accept *:443, reject *:*", "1.2.3.4:443", "1.2.3.4:22", "*:80"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("summary: accept 80,443"))
+        #expect(run.stdout.contains("1.2.3.4:443\taccept"))
+        #expect(run.stdout.contains("1.2.3.4:22\treject"))
+        #expect(run.stdout.contains("*:80\taccept"))
+    }
+}
