@@ -59,6 +59,17 @@ public struct ProtocolVersions: Sendable, Hashable, CustomStringConvertible {
         }.joined(separator: " ")
     }
 
+    /// Stem's form: `{"Name": [1, 2, 3, 5]}`, names without versions left out. A range is
+    /// expanded only up to 1,000 versions, so hostile input cannot exhaust memory (tor itself
+    /// allows versions 0-63).
+    public var stemJSON: JSONValue {
+        .object(entries.filter { !$0.ranges.isEmpty }.map { entry in
+            (entry.name, .array(entry.ranges.flatMap { range in
+                Array(range.lowerBound...min(range.upperBound, range.lowerBound + 999))
+            }.map(JSONValue.int)))
+        })
+    }
+
     /// Parses `Name=Values` words separated by whitespace. Values are `N` or `N-M` joined by commas.
     /// Returns `nil` on a word without `=`, a non-numeric value, or a range whose end is below its start.
     static func parse(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> ProtocolVersions? {

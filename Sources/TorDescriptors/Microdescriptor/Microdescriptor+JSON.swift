@@ -25,28 +25,9 @@ extension Microdescriptor {
             ("exit_policy", .string(exitPolicyText ?? "reject 1-65535")),
             ("exit_policy_v6", .optional(exitPolicyV6Text) { .string($0) }),
             ("identifiers", .object(identifierPairs)),
-            ("protocols", Self.protocolsJSON(protocolsText)),
+            ("protocols", protocols?.stemJSON ?? .object([])),
             ("digest", .string(digest)),
             ("last_listed", .optional(lastListed) { .string($0.description) }),
         ])
-    }
-
-    /// `Name=1-3,5 Other=2` as `{"Name":[1,2,3,5],"Other":[2]}`, as Stem expands it.
-    static func protocolsJSON(_ text: String?) -> JSONValue {
-        guard let text else { return .object([]) }
-        var pairs: [(String, JSONValue)] = []
-        for entry in text.split(separator: " ") {
-            guard let equals = entry.firstIndex(of: "=") else { continue }
-            var versions: [JSONValue] = []
-            for part in entry[entry.index(after: equals)...].split(separator: ",") {
-                let bounds = part.split(separator: "-").compactMap { Int($0) }
-                if bounds.count == 1 { versions.append(.int(bounds[0])) }
-                if bounds.count == 2, bounds[0] <= bounds[1], bounds[1] - bounds[0] < 1000 {
-                    versions += (bounds[0]...bounds[1]).map { .int($0) }
-                }
-            }
-            pairs.append((String(entry[..<equals]), .array(versions)))
-        }
-        return .object(pairs)
     }
 }

@@ -66,6 +66,10 @@ public struct Microdescriptor: ParsableDocument, StemJSONRepresentable, Sendable
     /// `pr` line as written (not produced by tor for microdescriptors, but Stem reads it).
     public let protocolsText: String?
 
+    /// `pr` as typed versions (`micro.protocols?.supports("Relay", version: 4)`); `nil` when
+    /// absent or malformed.
+    public var protocols: ProtocolVersions? { protocolsText.flatMap { ProtocolVersions(parsing: $0) } }
+
     /// Items this parser does not know, in order, with their objects.
     public let unrecognizedLines: [UnrecognizedItem]
     /// Malformed values of known keywords that were skipped in lenient mode.

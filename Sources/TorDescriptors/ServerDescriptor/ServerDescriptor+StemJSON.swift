@@ -35,9 +35,7 @@ extension ServerDescriptor {
             ("hibernating", .bool(isHibernating)),
             ("allow_single_hop_exits", .bool(allowsSingleHopExits)),
             ("allow_tunneled_dir_requests", .bool(allowsTunnelledDirRequests)),
-            ("protocols", .object((protocols?.entries ?? []).filter { !$0.ranges.isEmpty }.map { entry in
-                (entry.name, .array(entry.ranges.flatMap { Array($0) }.map(JSONValue.int)))
-            })),
+            ("protocols", protocols?.stemJSON ?? .object([])),
             ("extra_info_cache", .bool(cachesExtraInfo)),
             ("extra_info_digest", string(extraInfoDigest)),
             ("extra_info_sha256_digest", string(extraInfoDigestSHA256)),
