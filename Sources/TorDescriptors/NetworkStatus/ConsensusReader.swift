@@ -63,6 +63,11 @@ public struct ConsensusReader: Sendable, Sequence, IteratorProtocol {
         try scanner.next()
     }
 
+    /// Appends every remaining entry to `entries` (faster than calling ``nextEntry()`` in a loop).
+    public mutating func readAllEntries(into entries: inout [RouterStatusEntry]) throws(DescriptorParseError) {
+        try scanner.collect(into: &entries)
+    }
+
     /// For `for entry in reader`: stops at a strict-mode error and records it in ``failure``.
     public mutating func next() -> RouterStatusEntry? {
         do throws(DescriptorParseError) { return try scanner.next() } catch {

@@ -48,12 +48,12 @@ public struct NetworkStatusConsensus: ParsableDocument, Sendable {
         var entries: [RouterStatusEntry] = []
         // Entries average ~330 bytes in ns consensuses and ~300 in microdesc ones.
         entries.reserveCapacity(slice.bytes.count / 300 + 1)
+        try reader.readAllEntries(into: &entries)
         var sorted = true
         var entryWarnings: [DescriptorParseError] = []
-        while let entry = try reader.nextEntry() {
-            if sorted, let last = entries.last, !(last.fingerprint < entry.fingerprint) { sorted = false }
-            if !entry.warnings.isEmpty { entryWarnings += entry.warnings }
-            entries.append(entry)
+        for index in entries.indices {
+            if sorted, index > 0, !(entries[index - 1].fingerprint < entries[index].fingerprint) { sorted = false }
+            if !entries[index].warnings.isEmpty { entryWarnings += entries[index].warnings }
         }
         let footer = try reader.footer()
         self.rawBytes = slice.bytes

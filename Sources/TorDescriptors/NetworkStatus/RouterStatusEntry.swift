@@ -12,7 +12,7 @@
 /// ```
 public struct RouterStatusEntry: Sendable {
     /// The entry's bytes, from its `r` line through the end of its last line.
-    public let rawBytes: ArraySlice<UInt8>
+    public internal(set) var rawBytes: ArraySlice<UInt8>
     /// 1-based line number of the `r` line in the parsed input.
     public let line: Int
 
@@ -34,8 +34,6 @@ public struct RouterStatusEntry: Sendable {
     public internal(set) var orAddresses: [ORAddress] = []
     /// Known flags of the `s` line.
     public internal(set) var flags: RelayFlags = []
-    /// Flags of the `s` line this library does not know, by name, in order.
-    public internal(set) var unknownFlags: [String] = []
     /// Whether the entry had an `s` line at all.
     public internal(set) var hasFlagsLine = false
     /// The `v` line's value, e.g. `Tor 0.4.7.8`.
@@ -46,20 +44,54 @@ public struct RouterStatusEntry: Sendable {
     public internal(set) var measured: Int?
     /// `w Unmeasured=1`: the bandwidth is not based on enough measurements.
     public internal(set) var isUnmeasured = false
-    /// `w` items other than Bandwidth, Measured and Unmeasured, as written (`key=value`).
-    public internal(set) var unrecognizedBandwidthEntries: [String] = []
     /// The `m` line's SHA-256 microdescriptor digest (microdesc flavor).
     public internal(set) var microdescriptorDigest: SHA256DigestValue?
+
+    /// Fields that are empty in nearly every entry live in one optional box, which keeps the
+    /// entry small and cheap to copy.
+    private var rare: RareFields?
+
+    /// Flags of the `s` line this library does not know, by name, in order.
+    public internal(set) var unknownFlags: [String] {
+        get { rare?.unknownFlags ?? [] }
+        set { mutateRare { $0.unknownFlags = newValue } }
+    }
+    /// `w` items other than Bandwidth, Measured and Unmeasured, as written (`key=value`).
+    public internal(set) var unrecognizedBandwidthEntries: [String] {
+        get { rare?.unrecognizedBandwidthEntries ?? [] }
+        set { mutateRare { $0.unrecognizedBandwidthEntries = newValue } }
+    }
     /// `id` line key type, e.g. `ed25519` (votes only).
-    public internal(set) var identifierType: String?
+    public internal(set) var identifierType: String? {
+        get { rare?.identifierType ?? nil }
+        set { mutateRare { $0.identifierType = newValue } }
+    }
     /// `id` line value: the base64 key or `none` (votes only).
-    public internal(set) var identifier: String?
+    public internal(set) var identifier: String? {
+        get { rare?.identifier ?? nil }
+        set { mutateRare { $0.identifier = newValue } }
+    }
     /// `stats` line items (votes only), in order.
-    public internal(set) var stats: [KeyValueText] = []
+    public internal(set) var stats: [KeyValueText] {
+        get { rare?.stats ?? [] }
+        set { mutateRare { $0.stats = newValue } }
+    }
     /// Lines with keywords this library does not know, in order, with their objects.
-    public internal(set) var unrecognizedLines: [UnrecognizedItem] = []
+    public internal(set) var unrecognizedLines: [UnrecognizedItem] {
+        get { rare?.unrecognizedLines ?? [] }
+        set { mutateRare { $0.unrecognizedLines = newValue } }
+    }
     /// Problems with known lines that lenient parsing skipped (that field stays nil/empty).
-    public internal(set) var warnings: [DescriptorParseError] = []
+    public internal(set) var warnings: [DescriptorParseError] {
+        get { rare?.warnings ?? [] }
+        set { mutateRare { $0.warnings = newValue } }
+    }
+
+    private mutating func mutateRare(_ change: (RareFields) -> Void) {
+        if rare == nil { rare = RareFields() }
+        else if !isKnownUniquelyReferenced(&rare!) { rare = rare!.copy() }
+        change(rare!)
+    }
 
     var protocolsRange: Range<Int>?
     var exitPolicyRange: Range<Int>?
@@ -130,5 +162,29 @@ extension RouterStatusEntry: StemJSONRepresentable {
         }
         pairs.append(("protocols", .object(protocolPairs)))
         return .object(pairs)
+    }
+}
+
+/// Storage for ``RouterStatusEntry``'s rarely used fields (copied on write).
+final class RareFields: @unchecked Sendable {
+    // Mutated only while the parser builds an entry, before the entry is shared.
+    var unknownFlags: [String] = []
+    var unrecognizedBandwidthEntries: [String] = []
+    var identifierType: String?
+    var identifier: String?
+    var stats: [KeyValueText] = []
+    var unrecognizedLines: [UnrecognizedItem] = []
+    var warnings: [DescriptorParseError] = []
+
+    func copy() -> RareFields {
+        let other = RareFields()
+        other.unknownFlags = unknownFlags
+        other.unrecognizedBandwidthEntries = unrecognizedBandwidthEntries
+        other.identifierType = identifierType
+        other.identifier = identifier
+        other.stats = stats
+        other.unrecognizedLines = unrecognizedLines
+        other.warnings = warnings
+        return other
     }
 }

@@ -41,65 +41,8 @@ enum EntryKey: UInt16 {
 }
 
 extension RouterStatusEntryScanner {
-    private func fail(_ why: String, _ line: Int, _ keyword: String) -> DescriptorParseError {
+    func fail(_ why: String, _ line: Int, _ keyword: String) -> DescriptorParseError {
         DescriptorParseError(document: ConsensusKind.document, line: line, keyword: keyword, failure: .malformedArguments(why))
-    }
-
-    /// Reads `r nickname identity [digest] YYYY-MM-DD HH:MM:SS IP ORPort DirPort`.
-    func parseRLine(_ range: Range<Int>, line: Int, lineEnd: Int) throws(DescriptorParseError) -> RouterStatusEntry {
-        var cursor = ArgumentCursor(bytes: bytes, range: (range.lowerBound + 1)..<lineEnd)
-        var words: (Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>) =
-            (0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0)
-        var count = 0
-        while let word = cursor.next() {
-            switch count {
-            case 0: words.0 = word
-            case 1: words.1 = word
-            case 2: words.2 = word
-            case 3: words.3 = word
-            case 4: words.4 = word
-            case 5: words.5 = word
-            case 6: words.6 = word
-            case 7: words.7 = word
-            default: break
-            }
-            count += 1
-        }
-        let text = ByteText.escaped(bytes, range.lowerBound..<lineEnd)
-        let expected = flavor == .microdesc ? 7 : 8
-        guard count == 7 || count == 8, !strict || count == expected else {
-            throw fail("expected \(expected) arguments: '\(text)'", line, "r")
-        }
-        let hasDigest = count == 8
-        // Without the digest, the later fields shift one place left.
-        let (dateWord, timeWord, ipWord, orWord, dirWord) = hasDigest
-            ? (words.3, words.4, words.5, words.6, words.7)
-            : (words.2, words.3, words.4, words.5, words.6)
-        if strict, !Self.isValidNickname(bytes, words.0) { throw fail("invalid nickname: '\(text)'", line, "r") }
-        guard let fingerprint = Self.decodeBase64(bytes, words.1, length: 20, { Fingerprint(bytes: $0) }) else {
-            throw fail("identity is not 20 bytes of base64: '\(text)'", line, "r")
-        }
-        var digest: SHA1DigestValue? = nil
-        if hasDigest {
-            guard let value = Self.decodeBase64(bytes, words.2, length: 20, { SHA1DigestValue(bytes: $0) }) else {
-                throw fail("digest is not 20 bytes of base64: '\(text)'", line, "r")
-            }
-            digest = value
-        }
-        guard let published = TorTimestamp.parse(bytes, dateWord, timeWord) else {
-            throw fail("publication time is not YYYY-MM-DD HH:MM:SS: '\(text)'", line, "r")
-        }
-        guard let ip = IPAddress.parseIPv4(bytes, ipWord) else { throw fail("address is not IPv4: '\(text)'", line, "r") }
-        guard let orPort = ByteText.unsigned(bytes, orWord), orPort <= 65_535, !strict || orPort > 0 else {
-            throw fail("invalid ORPort: '\(text)'", line, "r")
-        }
-        guard let dirPort = ByteText.unsigned(bytes, dirWord), dirPort <= 65_535 else {
-            throw fail("invalid DirPort: '\(text)'", line, "r")
-        }
-        return RouterStatusEntry(
-            rawBytes: bytes[range], line: line, nickname: ByteText.string(bytes, words.0), fingerprint: fingerprint,
-            descriptorDigest: digest, published: published, address: .v4(ip), orPort: UInt16(orPort),
-            dirPort: dirPort == 0 ? nil : UInt16(dirPort))
     }
 
     /// Applies one non-`r` line to the entry.
@@ -110,7 +53,7 @@ extension RouterStatusEntryScanner {
                 object: item.object.map { ByteText.string(bytes, $0) }, line: item.line))
             return
         }
-        let keyword = ByteText.string(bytes, item.keyword)
+        var keyword: String { ByteText.string(bytes, item.keyword) }
         var warnings: [DescriptorParseError] = []
         defer { if !warnings.isEmpty { entry.warnings += warnings } }
         func problem(_ error: DescriptorParseError) throws(DescriptorParseError) {
