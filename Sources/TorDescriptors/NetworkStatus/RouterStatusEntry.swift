@@ -1,0 +1,190 @@
+/// One router status entry of a consensus: the `r` line and the lines that follow it up to the
+/// next `r` line or the footer (dir-spec §3.4.1 and, for the microdesc flavor, §3.9.2).
+///
+/// Long values that most readers never look at (`pr` and `p`) are kept as byte ranges into
+/// ``rawBytes`` and decoded on access; strict parsing still validates their syntax.
+///
+/// ```swift
+/// let consensus = try NetworkStatusConsensus(parsing: bytes)
+/// for entry in consensus.entries where entry.flags.contains(.exit) {
+///     print(entry.nickname, entry.fingerprint, entry.address, entry.orPort, entry.bandwidth ?? 0)
+/// }
+/// ```
+public struct RouterStatusEntry: Sendable {
+    /// The entry's bytes, from its `r` line through the end of its last line.
+    public internal(set) var rawBytes: ArraySlice<UInt8>
+    /// 1-based line number of the `r` line in the parsed input.
+    public let line: Int
+
+    /// The relay's nickname.
+    public internal(set) var nickname: String
+    /// The relay's identity fingerprint (base64 on the `r` line).
+    public internal(set) var fingerprint: Fingerprint
+    /// SHA-1 of the relay's server descriptor; `nil` in the microdesc flavor, whose `r` lines omit it.
+    public internal(set) var descriptorDigest: SHA1DigestValue?
+    /// The `r` line's publication time (only meaningful in votes, per the spec).
+    public internal(set) var published: TorTimestamp
+    /// The relay's IPv4 address.
+    public internal(set) var address: IPAddress
+    /// The relay's OR port.
+    public internal(set) var orPort: UInt16
+    /// The relay's directory port, `nil` when the line says 0.
+    public internal(set) var dirPort: UInt16?
+    /// `a` lines: further OR addresses (IPv6 in practice).
+    public internal(set) var orAddresses: [ORAddress] = []
+    /// Known flags of the `s` line.
+    public internal(set) var flags: RelayFlags = []
+    /// Whether the entry had an `s` line at all.
+    public internal(set) var hasFlagsLine = false
+    /// The `v` line's value, e.g. `Tor 0.4.7.8`.
+    public internal(set) var versionLine: String?
+    /// `w Bandwidth=`: the weight used for path selection (kilobytes per second, by convention).
+    public internal(set) var bandwidth: Int?
+    /// `w Measured=` (votes only).
+    public internal(set) var measured: Int?
+    /// `w Unmeasured=1`: the bandwidth is not based on enough measurements.
+    public internal(set) var isUnmeasured = false
+    /// The `m` line's SHA-256 microdescriptor digest (microdesc flavor).
+    public internal(set) var microdescriptorDigest: SHA256DigestValue?
+
+    /// Fields that are empty in nearly every entry live in one optional box, which keeps the
+    /// entry small and cheap to copy.
+    private var rare: RareFields?
+
+    /// Flags of the `s` line this library does not know, by name, in order.
+    public internal(set) var unknownFlags: [String] {
+        get { rare?.unknownFlags ?? [] }
+        set { mutateRare { $0.unknownFlags = newValue } }
+    }
+    /// `w` items other than Bandwidth, Measured and Unmeasured, as written (`key=value`).
+    public internal(set) var unrecognizedBandwidthEntries: [String] {
+        get { rare?.unrecognizedBandwidthEntries ?? [] }
+        set { mutateRare { $0.unrecognizedBandwidthEntries = newValue } }
+    }
+    /// `id` line key type, e.g. `ed25519` (votes only).
+    public internal(set) var identifierType: String? {
+        get { rare?.identifierType ?? nil }
+        set { mutateRare { $0.identifierType = newValue } }
+    }
+    /// `id` line value: the base64 key or `none` (votes only).
+    public internal(set) var identifier: String? {
+        get { rare?.identifier ?? nil }
+        set { mutateRare { $0.identifier = newValue } }
+    }
+    /// `stats` line items (votes only), in order.
+    public internal(set) var stats: [KeyValueText] {
+        get { rare?.stats ?? [] }
+        set { mutateRare { $0.stats = newValue } }
+    }
+    /// Lines with keywords this library does not know, in order, with their objects.
+    public internal(set) var unrecognizedLines: [UnrecognizedItem] {
+        get { rare?.unrecognizedLines ?? [] }
+        set { mutateRare { $0.unrecognizedLines = newValue } }
+    }
+    /// Problems with known lines that lenient parsing skipped (that field stays nil/empty).
+    public internal(set) var warnings: [DescriptorParseError] {
+        get { rare?.warnings ?? [] }
+        set { mutateRare { $0.warnings = newValue } }
+    }
+
+    private mutating func mutateRare(_ change: (RareFields) -> Void) {
+        if rare == nil { rare = RareFields() }
+        else if !isKnownUniquelyReferenced(&rare!) { rare = rare!.copy() }
+        change(rare!)
+    }
+
+    var protocolsRange: Range<Int>?
+    var exitPolicyRange: Range<Int>?
+
+    /// The `pr` line's value as written.
+    public var protocolsLine: String? { protocolsRange.map { ByteText.string(rawBytes, $0) } }
+
+    /// The `pr` line, decoded (on each access); `nil` when absent or malformed.
+    public var protocols: NetworkStatusProtocols? {
+        protocolsRange.flatMap { NetworkStatusProtocols.parse(rawBytes, $0) }
+    }
+
+    /// The `p` line's exit-policy summary as written, e.g. `accept 80,443` (ns flavor).
+    public var exitPolicySummary: String? { exitPolicyRange.map { ByteText.string(rawBytes, $0) } }
+
+    /// Whether the relay has a flag by name (known or not).
+    public func hasFlag(_ name: String) -> Bool {
+        if let flag = RelayFlags(name: name) { return flags.contains(flag) }
+        return unknownFlags.contains(name)
+    }
+
+    /// All flags by name, in the order tor writes them (lexical): known and unknown merged.
+    public var flagNames: [String] {
+        unknownFlags.isEmpty ? flags.names : (flags.names + unknownFlags).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    init(rawBytes: ArraySlice<UInt8>, line: Int, nickname: String, fingerprint: Fingerprint,
+         descriptorDigest: SHA1DigestValue?, published: TorTimestamp, address: IPAddress,
+         orPort: UInt16, dirPort: UInt16?) {
+        self.rawBytes = rawBytes
+        self.line = line
+        self.nickname = nickname
+        self.fingerprint = fingerprint
+        self.descriptorDigest = descriptorDigest
+        self.published = published
+        self.address = address
+        self.orPort = orPort
+        self.dirPort = dirPort
+    }
+}
+
+extension RouterStatusEntry: StemJSONRepresentable {
+    /// Stem's `RouterStatusEntryV3` / `RouterStatusEntryMicroV3` attribute names. Like Stem, the
+    /// microdesc flavor's `digest` is the hex of the `m` digest.
+    public var stemJSON: JSONValue {
+        let digestHex = descriptorDigest?.hex ?? microdescriptorDigest?.hex
+        var pairs: [(String, JSONValue)] = [
+            ("nickname", .string(nickname)),
+            ("fingerprint", .string(fingerprint.hex)),
+            ("digest", .optional(digestHex) { .string($0) }),
+            ("published", .string(published.description)),
+            ("address", .string(address.description)),
+            ("or_port", .int(Int(orPort))),
+            ("dir_port", .optional(dirPort) { .int(Int($0)) }),
+            ("flags", .array(flagNames.map { .string($0) })),
+            ("version_line", .optional(versionLine) { .string($0) }),
+            ("bandwidth", .optional(bandwidth) { .int($0) }),
+            ("measured", .optional(measured) { .int($0) }),
+            ("is_unmeasured", .bool(isUnmeasured)),
+            ("unrecognized_bandwidth_entries", .array(unrecognizedBandwidthEntries.map { .string($0) })),
+            ("exit_policy", .optional(exitPolicySummary) { .string($0) }),
+            ("microdescriptor_digest", .optional(microdescriptorDigest) { .string($0.base64) }),
+            ("or_addresses", .array(orAddresses.map { .array([.string($0.address.description), .int(Int($0.port)), .bool($0.isIPv6)]) })),
+        ]
+        // Stem expands each range into its versions.
+        let protocolPairs: [(String, JSONValue)] = (protocols?.entries ?? []).map { entry in
+            (entry.name, .array(entry.versions.flatMap { Array($0) }.map { .int($0) }))
+        }
+        pairs.append(("protocols", .object(protocolPairs)))
+        return .object(pairs)
+    }
+}
+
+/// Storage for ``RouterStatusEntry``'s rarely used fields (copied on write).
+final class RareFields: @unchecked Sendable {
+    // Mutated only while the parser builds an entry, before the entry is shared.
+    var unknownFlags: [String] = []
+    var unrecognizedBandwidthEntries: [String] = []
+    var identifierType: String?
+    var identifier: String?
+    var stats: [KeyValueText] = []
+    var unrecognizedLines: [UnrecognizedItem] = []
+    var warnings: [DescriptorParseError] = []
+
+    func copy() -> RareFields {
+        let other = RareFields()
+        other.unknownFlags = unknownFlags
+        other.unrecognizedBandwidthEntries = unrecognizedBandwidthEntries
+        other.identifierType = identifierType
+        other.identifier = identifier
+        other.stats = stats
+        other.unrecognizedLines = unrecognizedLines
+        other.warnings = warnings
+        return other
+    }
+}

@@ -1,0 +1,264 @@
+/// One line of an entry after the `r` line, as byte ranges.
+struct EntryLine {
+    let line: Int
+    let start: Int
+    let keyword: Range<Int>
+    let arguments: Range<Int>
+    let object: Range<Int>?
+}
+
+/// The keywords of a router status entry, each with a bit for at-most-once checks.
+enum EntryKey: UInt16 {
+    case a, s, v, pr, w, p, m, id, stats
+
+    var bit: UInt16 { 1 << rawValue }
+
+    @inline(__always)
+    static func lookup(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> EntryKey? {
+        let first = bytes[range.lowerBound]
+        switch range.count {
+        case 1:
+            switch first {
+            case UInt8(ascii: "a"): return .a
+            case UInt8(ascii: "s"): return .s
+            case UInt8(ascii: "v"): return .v
+            case UInt8(ascii: "w"): return .w
+            case UInt8(ascii: "p"): return .p
+            case UInt8(ascii: "m"): return .m
+            default: return nil
+            }
+        case 2:
+            let second = bytes[range.lowerBound + 1]
+            if first == UInt8(ascii: "p"), second == UInt8(ascii: "r") { return .pr }
+            if first == UInt8(ascii: "i"), second == UInt8(ascii: "d") { return .id }
+            return nil
+        case 5:
+            return ByteText.equals(bytes, range, "stats") ? .stats : nil
+        default:
+            return nil
+        }
+    }
+}
+
+extension RouterStatusEntryScanner {
+    func fail(_ why: String, _ line: Int, _ keyword: String) -> DescriptorParseError {
+        DescriptorParseError(document: ConsensusKind.document, line: line, keyword: keyword, failure: .malformedArguments(why))
+    }
+
+    /// Applies one non-`r` line to the entry.
+    func apply(_ item: EntryLine, seen: inout UInt16, entry: inout RouterStatusEntry) throws(DescriptorParseError) {
+        guard let key = EntryKey.lookup(bytes, item.keyword) else {
+            entry.unrecognizedLines.append(UnrecognizedItem(
+                keyword: ByteText.string(bytes, item.keyword), arguments: ByteText.string(bytes, item.arguments),
+                object: item.object.map { ByteText.string(bytes, $0) }, line: item.line))
+            return
+        }
+        var keyword: String { ByteText.string(bytes, item.keyword) }
+        var warnings: [DescriptorParseError] = []
+        defer { if !warnings.isEmpty { entry.warnings += warnings } }
+        func problem(_ error: DescriptorParseError) throws(DescriptorParseError) {
+            if strict { throw error }
+            warnings.append(error)
+        }
+        if item.object != nil {
+            try problem(DescriptorParseError(document: ConsensusKind.document, line: item.line, keyword: keyword,
+                                             failure: .malformedObject("unexpected object")))
+        }
+        if key != .a {
+            if seen & key.bit != 0 {
+                try problem(DescriptorParseError(document: ConsensusKind.document, line: item.line, keyword: keyword, failure: .duplicateKeyword))
+                return   // lenient keeps the first
+            }
+            seen |= key.bit
+        }
+        let args = item.arguments
+        switch key {
+        case .a:
+            if let orAddress = Self.orAddress(bytes, args) { entry.orAddresses.append(orAddress) }
+            else { try problem(fail("expected address:port: '\(ByteText.escaped(bytes, args))'", item.line, keyword)) }
+        case .s:
+            entry.hasFlagsLine = true
+            try readFlags(item, into: &entry, problem: problem)
+        case .v:
+            entry.versionLine = ByteText.string(bytes, args)
+        case .pr:
+            if strict, !NetworkStatusProtocols.isValid(bytes, args) {
+                throw fail("malformed protocol list: '\(ByteText.escaped(bytes, args))'", item.line, keyword)
+            }
+            entry.protocolsRange = args
+        case .w:
+            try readWeights(item, into: &entry, problem: problem)
+        case .p:
+            if !Self.isValidPolicySummary(bytes, args) {
+                try problem(fail("expected accept/reject and a port list: '\(ByteText.escaped(bytes, args))'", item.line, keyword))
+            } else {
+                entry.exitPolicyRange = args
+            }
+        case .m:
+            if flavor != .microdesc, strict {
+                throw DescriptorParseError(document: ConsensusKind.document, line: item.line, keyword: keyword,
+                                           failure: .misplacedKeyword(expected: "only in microdesc-flavored consensuses and votes"))
+            }
+            if let digest = Self.decodeBase64(bytes, args, length: 32, { SHA256DigestValue(bytes: $0) }) {
+                entry.microdescriptorDigest = digest
+            } else {
+                try problem(fail("expected a base64 SHA-256 digest: '\(ByteText.escaped(bytes, args))'", item.line, keyword))
+            }
+        case .id, .stats:
+            try problem(DescriptorParseError(document: ConsensusKind.document, line: item.line, keyword: keyword,
+                                             failure: .misplacedKeyword(expected: "only in votes")))
+            var cursor = ArgumentCursor(bytes: bytes, range: args)
+            if key == .id {
+                entry.identifierType = cursor.next().map { ByteText.string(bytes, $0) }
+                entry.identifier = cursor.next().map { ByteText.string(bytes, $0) }
+            } else {
+                while let word = cursor.next() {
+                    let equals = bytes[word].firstIndex(of: UInt8(ascii: "=")) ?? word.upperBound
+                    entry.stats.append(KeyValueText(key: ByteText.string(bytes, word.lowerBound..<equals),
+                                                    value: ByteText.string(bytes, min(equals + 1, word.upperBound)..<word.upperBound)))
+                }
+            }
+        }
+    }
+
+    private func readFlags(_ item: EntryLine, into entry: inout RouterStatusEntry,
+                           problem: (DescriptorParseError) throws(DescriptorParseError) -> Void) throws(DescriptorParseError) {
+        var cursor = ArgumentCursor(bytes: bytes, range: item.arguments)
+        var previous: Range<Int>? = nil
+        while let word = cursor.next() {
+            let flag: RelayFlags? = bytes.withUnsafeBufferPointer { buffer in
+                RelayFlags.lookup(buffer.baseAddress! + (word.lowerBound - bytes.startIndex), word.count)
+            }
+            if strict, let previous, !bytes[previous].lexicographicallyPrecedes(bytes[word]) {
+                throw fail("flags must be unique and in lexical order: '\(ByteText.escaped(bytes, item.arguments))'", item.line, "s")
+            }
+            previous = word
+            if let flag {
+                if entry.flags.contains(flag) {
+                    try problem(fail("duplicate flag '\(ByteText.string(bytes, word))'", item.line, "s"))
+                }
+                entry.flags.insert(flag)
+            } else {
+                let name = ByteText.string(bytes, word)
+                if entry.unknownFlags.contains(name) {
+                    try problem(fail("duplicate flag '\(name)'", item.line, "s"))
+                } else {
+                    entry.unknownFlags.append(name)
+                }
+            }
+        }
+    }
+
+    private func readWeights(_ item: EntryLine, into entry: inout RouterStatusEntry,
+                             problem: (DescriptorParseError) throws(DescriptorParseError) -> Void) throws(DescriptorParseError) {
+        var cursor = ArgumentCursor(bytes: bytes, range: item.arguments)
+        var first = true
+        while let word = cursor.next() {
+            let isFirst = first
+            first = false
+            if ByteText.hasPrefix(bytes, word, "Bandwidth=") {
+                guard let value = ByteText.unsigned(bytes, (word.lowerBound + 10)..<word.upperBound), value <= Int(UInt32.max) else {
+                    try problem(fail("Bandwidth= needs a 32-bit unsigned value: '\(ByteText.escaped(bytes, word))'", item.line, "w"))
+                    continue
+                }
+                entry.bandwidth = value
+            } else if ByteText.hasPrefix(bytes, word, "Measured=") {
+                guard let value = ByteText.unsigned(bytes, (word.lowerBound + 9)..<word.upperBound), value <= Int(UInt32.max) else {
+                    try problem(fail("Measured= needs a 32-bit unsigned value: '\(ByteText.escaped(bytes, word))'", item.line, "w"))
+                    continue
+                }
+                entry.measured = value
+            } else if ByteText.hasPrefix(bytes, word, "Unmeasured=") {
+                guard ByteText.equals(bytes, word, "Unmeasured=1") else {
+                    try problem(fail("Unmeasured= must be 1: '\(ByteText.escaped(bytes, word))'", item.line, "w"))
+                    continue
+                }
+                entry.isUnmeasured = true
+            } else {
+                entry.unrecognizedBandwidthEntries.append(ByteText.string(bytes, word))
+            }
+            if isFirst, strict, !ByteText.hasPrefix(bytes, word, "Bandwidth=") {
+                throw fail("must start with Bandwidth=: '\(ByteText.escaped(bytes, item.arguments))'", item.line, "w")
+            }
+        }
+        if strict, entry.bandwidth == nil { throw fail("missing Bandwidth=", item.line, "w") }
+    }
+
+    // MARK: - Small decoders
+
+    static func isValidNickname(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Bool {
+        guard (1...19).contains(range.count) else { return false }
+        for index in range {
+            switch bytes[index] {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): continue
+            default: return false
+            }
+        }
+        return true
+    }
+
+    /// `address:port`, the address possibly in `[brackets]`.
+    static func orAddress(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> ORAddress? {
+        guard let colon = bytes[range].lastIndex(of: UInt8(ascii: ":")),
+              let port = ByteText.unsigned(bytes, (colon + 1)..<range.upperBound), port <= 65_535,
+              let address = IPAddress.parse(bytes, range.lowerBound..<colon) else { return nil }
+        return ORAddress(address: address, port: UInt16(port))
+    }
+
+    /// `accept|reject PortList` with ports 1-65535 and `low-high` ranges.
+    static func isValidPolicySummary(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Bool {
+        var cursor = ArgumentCursor(bytes: bytes, range: range)
+        guard let verb = cursor.next(), ByteText.equals(bytes, verb, "accept") || ByteText.equals(bytes, verb, "reject"),
+              let list = cursor.next(), cursor.isAtEnd else { return false }
+        var start = list.lowerBound
+        while start <= list.upperBound {
+            var stop = start
+            while stop < list.upperBound, bytes[stop] != UInt8(ascii: ",") { stop += 1 }
+            let item = start..<stop
+            if let dash = bytes[item].firstIndex(of: UInt8(ascii: "-")) {
+                guard let low = ByteText.unsigned(bytes, item.lowerBound..<dash),
+                      let high = ByteText.unsigned(bytes, (dash + 1)..<item.upperBound),
+                      low >= 1, low <= high, high <= 65_535 else { return false }
+            } else {
+                guard let port = ByteText.unsigned(bytes, item), port >= 1, port <= 65_535 else { return false }
+            }
+            start = stop + 1
+        }
+        return true
+    }
+
+    private static let base64Values: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (value, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            table[Int(byte)] = UInt8(value)
+        }
+        return table
+    }()
+
+    /// Decodes base64 of an exact decoded length (padding optional) into a stack buffer and hands
+    /// it to `make`, so identities and digests cost no heap allocation.
+    static func decodeBase64<T>(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>, length: Int,
+                                _ make: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
+        var end = range.upperBound
+        while end > range.lowerBound, bytes[end - 1] == UInt8(ascii: "=") { end -= 1 }
+        guard (end - range.lowerBound) == (length * 4 + 2) / 3 else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length + 3) { out -> T? in
+            var accumulator: UInt32 = 0
+            var bits = 0
+            var count = 0
+            for index in range.lowerBound..<end {
+                let value = base64Values[Int(bytes[index])]
+                guard value != 0xFF else { return nil }
+                accumulator = accumulator << 6 | UInt32(value)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    out[count] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                    count += 1
+                }
+            }
+            guard count == length else { return nil }
+            return make(UnsafeBufferPointer(rebasing: out[0..<length]))
+        }
+    }
+}
