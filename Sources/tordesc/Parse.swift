@@ -61,7 +61,11 @@ struct Parse: ParsableCommand {
                 case .success(let document):
                     totals.parsed[documentType, default: 0] += 1
                     if quiet { continue }
-                    output.write(json ? document.stemJSON.serialized() : document.summaryLine)
+                    if json {
+                        for line in document.stemJSONLines { output.write(line.serialized()) }
+                    } else {
+                        for line in document.summaryLines { output.write(line) }
+                    }
                 case .failure(let error):
                     totals.report(failure: "\(file):\(error.line): \(error)")
                 }

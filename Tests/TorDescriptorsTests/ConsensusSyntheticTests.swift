@@ -141,8 +141,8 @@ private func syntheticConsensus(params: String = "params a=1 b=-2",
 @Test func relayFlagsAndProtocolValues() {
     #expect(RelayFlags(name: "HSDir") == .hsDir && RelayFlags(name: "hsdir") == nil)
     #expect(RelayFlags([.valid, .authority, .exit]).names == ["Authority", "Exit", "Valid"])
-    let protocols = NetworkStatusProtocols("Link=1-5 LinkAuth=1,3 Padding=")
+    let protocols = ProtocolVersions(parsing: "Link=1-5 LinkAuth=1,3 Padding=")
     #expect(protocols?["LinkAuth"] == [1...1, 3...3] && protocols?["Padding"] == [])
     #expect(protocols?.supports("Link", version: 5) == true && protocols?.supports("LinkAuth", version: 2) == false)
-    #expect(NetworkStatusProtocols("Link=5-1") == nil && NetworkStatusProtocols("Link=1,") == nil && NetworkStatusProtocols("=1") == nil)
+    #expect(ProtocolVersions(parsing: "Link=5-1") == nil && ProtocolVersions(parsing: "Link=1,") == nil && ProtocolVersions(parsing: "=1") == nil)
 }

@@ -126,7 +126,7 @@ private func hex(_ text: String) -> Fingerprint { Fingerprint(hex: text)! }
         #expect(consensus.params.entries.last?.name == "sendme_accept_min_version")
         #expect(consensus.knownFlags.contains("MiddleOnly") && consensus.knownFlags.count == 14)
         let required = try #require(consensus.requiredClientProtocols)
-        #expect(required.text == "Cons=2 Desc=2 FlowCtrl=1 Link=4 Microdesc=2 Relay=2")
+        #expect(required.description == "Cons=2 Desc=2 FlowCtrl=1 Link=4 Microdesc=2 Relay=2")
         #expect(required["Link"] == [4...4] && required.supports("FlowCtrl", version: 1) && !required.supports("Relay", version: 3))
         #expect(consensus.authorities[0].hostname == "dannenberg.torauth.de")
         #expect(consensus.footer.signatures.last?.identity == hex("F533C81CEF0BC0267857C99B2F471ADF249FA232"))

@@ -9,6 +9,7 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
     case serverDescriptor(ServerDescriptor)
     case extraInfo(ExtraInfoDescriptor)
     case microdescriptor(Microdescriptor)
+    case consensus(NetworkStatusConsensus)
 
     /// Parses every document of `type` in a buffer; failures never hide the documents around them.
     public static func parseAll(_ bytes: ArraySlice<UInt8>, as type: DescriptorType, mode: ValidationMode = .lenient)
@@ -19,6 +20,8 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return results.map { $0.map(AnyDescriptor.serverDescriptor) }
         case .extraInfo:
             return ExtraInfoDescriptor.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.extraInfo) }
+        case .networkStatusConsensus:
+            return NetworkStatusConsensus.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.consensus) }
         default:
             return Microdescriptor.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.microdescriptor) }
         }
@@ -30,6 +33,7 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .serverDescriptor(let document): document.rawBytes
         case .extraInfo(let document): document.rawBytes
         case .microdescriptor(let document): document.rawBytes
+        case .consensus(let document): document.rawBytes
         }
     }
 
@@ -38,6 +42,25 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .serverDescriptor(let document): document.stemJSON
         case .extraInfo(let document): document.stemJSON
         case .microdescriptor(let document): document.stemJSON
+        case .consensus(let document): document.stemJSON
+        }
+    }
+
+    /// JSON Lines output: one object per document, or for a consensus its header then one
+    /// object per router status entry.
+    public var stemJSONLines: [JSONValue] {
+        if case .consensus(let consensus) = self {
+            return [consensus.stemJSON] + consensus.entries.map(\.stemJSON)
+        }
+        return [stemJSON]
+    }
+
+    /// Human-readable lines: one per document, or for a consensus its header then one per entry.
+    public var summaryLines: [String] {
+        guard case .consensus(let c) = self else { return [summaryLine] }
+        let header = "consensus \(c.header.flavor) valid-after \(c.header.validAfter.map(\.description) ?? "-") entries \(c.entries.count) signatures \(c.footer.signatures.count)"
+        return [header] + c.entries.map { e in
+            "  \(e.nickname) \(e.fingerprint.hex) \(e.address):\(e.orPort) \(e.flags.names.joined(separator: ","))\(e.bandwidth.map { " bw=\($0)" } ?? "")"
         }
     }
 
@@ -51,6 +74,8 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .microdescriptor(let d):
             let identity = d.rsa1024Identity?.hex ?? d.ed25519Identity.map { Base64.encode($0, padded: false) } ?? "-"
             return "microdescriptor \(d.digest) identity \(identity) ntor-onion-key \(d.ntorOnionKeyBase64 ?? "-")"
+        case .consensus(let c):
+            return summaryLines.first ?? "consensus \(c.entries.count) entries"
         }
     }
 }

@@ -11,12 +11,15 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
     case extraInfo = "extra-info"
     case bridgeExtraInfo = "bridge-extra-info"
     case microdescriptor = "microdescriptor"
+    case networkStatusConsensus = "network-status-consensus-3"
+    case networkStatusMicrodescConsensus = "network-status-microdesc-consensus-3"
 
     /// The relay type a bridge type is a sanitized form of (itself for relay types).
     public var family: DescriptorType {
         switch self {
         case .bridgeServerDescriptor: .serverDescriptor
         case .bridgeExtraInfo: .extraInfo
+        case .networkStatusMicrodescConsensus: .networkStatusConsensus
         default: self
         }
     }
@@ -35,6 +38,8 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
         case "cached-descriptors", "cached-descriptors.new": self = .serverDescriptor
         case "cached-extrainfo", "cached-extrainfo.new": self = .extraInfo
         case "cached-microdescs", "cached-microdescs.new": self = .microdescriptor
+        case "cached-consensus", "unverified-consensus": self = .networkStatusConsensus
+        case "cached-microdesc-consensus", "unverified-microdesc-consensus": self = .networkStatusMicrodescConsensus
         default: return nil
         }
     }
@@ -61,6 +66,15 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
                 guard let word = keyword else { return nil }
                 if ByteText.equals(bytes, word, "router") { return .serverDescriptor }
                 if ByteText.equals(bytes, word, "extra-info") { return .extraInfo }
+                if ByteText.equals(bytes, word, "network-status-version") {
+                    // Votes share the first line; their second says `vote-status vote`.
+                    let (secondEnd, _) = Tokenizer.lineBounds(bytes, from: next)
+                    if next < bytes.endIndex, ByteText.hasPrefix(bytes, next..<secondEnd, "vote-status vote") { return nil }
+                    _ = cursor.next()
+                    let flavor = cursor.next()
+                    return flavor.map { ByteText.equals(bytes, $0, "microdesc") } == true
+                        ? .networkStatusMicrodescConsensus : .networkStatusConsensus
+                }
                 if ByteText.equals(bytes, word, "onion-key") || ByteText.equals(bytes, word, "ntor-onion-key") {
                     return .microdescriptor
                 }

@@ -30,10 +30,10 @@ public struct ConsensusHeader: Sendable {
     public internal(set) var packages: [ConsensusPackage] = []
     /// `known-flags` in order.
     public internal(set) var knownFlags: [String] = []
-    public internal(set) var recommendedClientProtocols: NetworkStatusProtocols?
-    public internal(set) var recommendedRelayProtocols: NetworkStatusProtocols?
-    public internal(set) var requiredClientProtocols: NetworkStatusProtocols?
-    public internal(set) var requiredRelayProtocols: NetworkStatusProtocols?
+    public internal(set) var recommendedClientProtocols: ProtocolVersions?
+    public internal(set) var recommendedRelayProtocols: ProtocolVersions?
+    public internal(set) var requiredClientProtocols: ProtocolVersions?
+    public internal(set) var requiredRelayProtocols: ProtocolVersions?
     /// `params` in document order (explicit values only; no defaults are filled in).
     public internal(set) var params = Int32Parameters([])
     /// `shared-rand-previous-value`.

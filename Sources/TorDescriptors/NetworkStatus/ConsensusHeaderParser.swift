@@ -148,7 +148,7 @@ struct ConsensusHeaderParser {
         case .knownFlags:
             header.knownFlags = words(item).map { ByteText.string(bytes, $0) }
         case .recommendedClientProtocols, .recommendedRelayProtocols, .requiredClientProtocols, .requiredRelayProtocols:
-            guard let protocols = NetworkStatusProtocols.parse(bytes, item.arguments) else {
+            guard let protocols = ProtocolVersions.parse(bytes, item.arguments) else {
                 throw document.error(.malformedArguments("malformed protocol list '\(ByteText.escaped(bytes, item.arguments))'"), at: item)
             }
             switch key {

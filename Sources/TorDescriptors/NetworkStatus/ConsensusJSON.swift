@@ -1,10 +1,3 @@
-extension NetworkStatusProtocols {
-    /// Stem's form: protocol name to the list of every version (ranges expanded).
-    var stemJSON: JSONValue {
-        .object(entries.map { entry in (entry.name, .array(entry.versions.flatMap { Array($0) }.map { .int($0) })) })
-    }
-}
-
 extension Int32Parameters {
     var stemJSON: JSONValue { .object(entries.map { ($0.name, .int(Int($0.value))) }) }
 }

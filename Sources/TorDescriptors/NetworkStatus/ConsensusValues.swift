@@ -4,7 +4,7 @@
 /// `networkStatusConsensus`, consensus errors borrow an existing case through this one constant,
 /// so the switch to the real case is a one-line change.
 enum ConsensusKind {
-    static let document: DocumentKind = .microdescriptor
+    static let document: DocumentKind = .networkStatusConsensus
 }
 
 /// The flavor named on a consensus's `network-status-version` line.
@@ -167,13 +167,3 @@ public struct ConsensusPackage: Sendable, Hashable {
     public let digests: [KeyValueText]
 }
 
-/// An `a` line: an extra OR address and port (usually IPv6) of a relay.
-///
-/// ```swift
-/// for orAddress in entry.orAddresses { print(orAddress.address, orAddress.port) }
-/// ```
-public struct ORAddress: Sendable, Hashable {
-    public let address: IPAddress
-    public let port: UInt16
-    public var isIPv6: Bool { address.isIPv6 }
-}

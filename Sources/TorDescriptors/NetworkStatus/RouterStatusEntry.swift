@@ -100,8 +100,8 @@ public struct RouterStatusEntry: Sendable {
     public var protocolsLine: String? { protocolsRange.map { ByteText.string(rawBytes, $0) } }
 
     /// The `pr` line, decoded (on each access); `nil` when absent or malformed.
-    public var protocols: NetworkStatusProtocols? {
-        protocolsRange.flatMap { NetworkStatusProtocols.parse(rawBytes, $0) }
+    public var protocols: ProtocolVersions? {
+        protocolsRange.flatMap { ProtocolVersions.parse(rawBytes, $0) }
     }
 
     /// The `p` line's exit-policy summary as written, e.g. `accept 80,443` (ns flavor).
@@ -156,11 +156,7 @@ extension RouterStatusEntry: StemJSONRepresentable {
             ("microdescriptor_digest", .optional(microdescriptorDigest) { .string($0.base64) }),
             ("or_addresses", .array(orAddresses.map { .array([.string($0.address.description), .int(Int($0.port)), .bool($0.isIPv6)]) })),
         ]
-        // Stem expands each range into its versions.
-        let protocolPairs: [(String, JSONValue)] = (protocols?.entries ?? []).map { entry in
-            (entry.name, .array(entry.versions.flatMap { Array($0) }.map { .int($0) }))
-        }
-        pairs.append(("protocols", .object(protocolPairs)))
+        pairs.append(("protocols", protocols?.stemJSON ?? .object([])))
         return .object(pairs)
     }
 }

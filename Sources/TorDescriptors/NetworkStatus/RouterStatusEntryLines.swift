@@ -82,7 +82,7 @@ extension RouterStatusEntryScanner {
         case .v:
             entry.versionLine = ByteText.string(bytes, args)
         case .pr:
-            if strict, !NetworkStatusProtocols.isValid(bytes, args) {
+            if strict, ProtocolVersions.parse(bytes, args) == nil {
                 throw fail("malformed protocol list: '\(ByteText.escaped(bytes, args))'", item.line, keyword)
             }
             entry.protocolsRange = args
@@ -199,10 +199,7 @@ extension RouterStatusEntryScanner {
 
     /// `address:port`, the address possibly in `[brackets]`.
     static func orAddress(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> ORAddress? {
-        guard let colon = bytes[range].lastIndex(of: UInt8(ascii: ":")),
-              let port = ByteText.unsigned(bytes, (colon + 1)..<range.upperBound), port <= 65_535,
-              let address = IPAddress.parse(bytes, range.lowerBound..<colon) else { return nil }
-        return ORAddress(address: address, port: UInt16(port))
+        ORAddress.parse(bytes, range)
     }
 
     /// `accept|reject PortList` with ports 1-65535 and `low-high` ranges.

@@ -5,6 +5,7 @@ public enum DocumentKind: String, Sendable, Hashable, CaseIterable, Codable {
     case extraInfo = "extra-info"
     case bridgeExtraInfo = "bridge-extra-info"
     case microdescriptor = "microdescriptor"
+    case networkStatusConsensus = "network-status-consensus"
 }
 
 /// Why a document was rejected.
