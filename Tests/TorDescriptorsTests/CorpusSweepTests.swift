@@ -17,7 +17,7 @@ struct CorpusSweepTests {
         var testDescription: String { "\(path) (\(count))" }
     }
 
-    static let corpus = ProjectFiles.root.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+    static let corpus = ProjectFiles.sharedCorpus
 
     /// Rows of SOURCES.md's per-file table whose content column is "N router descriptors",
     /// "N extra-info descriptors" or "N microdescriptors" (plain files, not archives).

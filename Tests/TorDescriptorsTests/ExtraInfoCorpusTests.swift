@@ -2,17 +2,12 @@ import Foundation
 import Testing
 @testable import TorDescriptors
 
-/// Loads fixtures copied byte-exact from /work/shared/corpus. Files named `stem--<sha1>` are
+/// Loads fixtures copied byte-exact from ../shared/corpus. Files named `stem--<sha1>` are
 /// members of the corpus archives `archives/stem--extra-infos-2019-04-cropped.tar` (relays) and
 /// `archives/stem--bridge-extra-infos-2019-03-cropped.tar` (bridges), extracted with `tar x`;
 /// CollecTor names each such file after the descriptor's SHA-1 digest.
 enum ExtraInfoFixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
-    static func bytes(_ relative: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: root.appendingPathComponent("Resources/corpus/" + relative)))
-    }
+    static func bytes(_ relative: String) throws -> [UInt8] { try ProjectFiles.corpus(relative) }
 
     static func parse(_ relative: String, mode: ValidationMode = .lenient) throws -> [ExtraInfoDescriptor] {
         let file = try bytes(relative)

@@ -2,18 +2,11 @@ import Foundation
 import Testing
 @testable import TorDescriptors
 
+/// The large cache files live only in ../shared/corpus (too big to copy).
 enum MicroFixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()   // project root
-    static func bytes(_ relative: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: root.appendingPathComponent("Resources/corpus/" + relative)))
-    }
-    /// The shared read-only corpus; the large cache files live only there (too big to copy).
-    static let sharedCorpus = URL(fileURLWithPath: "/work/shared/corpus")
-    static var hasSharedCorpus: Bool { FileManager.default.fileExists(atPath: sharedCorpus.path + "/microdescs") }
-    static func shared(_ relative: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: sharedCorpus.appendingPathComponent(relative)))
-    }
+    static func bytes(_ relative: String) throws -> [UInt8] { try ProjectFiles.corpus(relative) }
+    static var hasSharedCorpus: Bool { ProjectFiles.hasSharedCorpus }
+    static func shared(_ relative: String) throws -> [UInt8] { try ProjectFiles.shared(relative) }
 }
 
 @Suite struct MicrodescriptorTests {

@@ -3,8 +3,8 @@ import Testing
 @testable import TorDescriptors
 
 /// Every server-descriptor file of the shared corpus (too large to copy as fixtures): runs only
-/// where /work/shared/corpus exists. Counts are `^router ` lines, as in the corpus SOURCES.md.
-private let sharedCorpus = "/work/shared/corpus"
+/// where ../shared/corpus exists. Counts are `^router ` lines, as in the corpus SOURCES.md.
+private let sharedCorpus = ProjectFiles.sharedCorpus.path
 
 @Suite(.enabled(if: FileManager.default.fileExists(atPath: sharedCorpus)))
 struct ServerDescriptorCorpusTests {

@@ -3,11 +3,7 @@ import Testing
 @testable import TorDescriptors
 
 enum ServerFixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()   // project root
-    static func bytes(_ relative: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: root.appendingPathComponent("Resources/corpus/" + relative)))
-    }
+    static func bytes(_ relative: String) throws -> [UInt8] { try ProjectFiles.corpus(relative) }
     static func descriptors(_ relative: String, mode: ValidationMode = .lenient) throws -> [ServerDescriptor] {
         try ServerDescriptor.parseAll(bytes(relative)[...], mode: mode).map { try $0.get() }
     }
