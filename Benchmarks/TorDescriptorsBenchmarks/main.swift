@@ -122,4 +122,33 @@ report(.extraInfo, ExtraInfoDescriptor.self)
 report(.microdescriptor, Microdescriptor.self)
 report(.networkStatusConsensus, NetworkStatusConsensus.self)
 report(.networkStatusMicrodescConsensus, NetworkStatusConsensus.self)
+/// canExit cost on every relay's parsed policy, with a fixed pseudo-random probe set.
+func reportExitPolicies() {
+    let inputs = files(of: .serverDescriptor, under: options.roots)
+    let policies = inputs.flatMap { ServerDescriptor.parseAll($0.bytes[...]) }.compactMap { try? $0.get().exitPolicy }
+    guard !policies.isEmpty else { return }
+    var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func random() -> UInt64 {
+        seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return seed >> 33
+    }
+    let probes: [(IPAddress?, Int?)] = (0..<64).map { index in
+        let port = index % 8 == 0 ? nil : Int(random() % 65_535) + 1
+        let address: IPAddress? = index % 16 == 1 ? nil : .v4(UInt32(truncatingIfNeeded: random()))
+        return (address, port)
+    }
+    var best = Double.infinity
+    var allowed = 0
+    for _ in 0..<max(3, options.rounds / 3) {
+        allowed = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        for policy in policies {
+            for (address, port) in probes where policy.canExit(to: address, port: port) { allowed += 1 }
+        }
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start))
+    }
+    let calls = Double(policies.count * probes.count)
+    print("exit policy canExit: \(policies.count) policies × \(probes.count) probes, best \(format(best / calls, 1)) ns/call (\(allowed) allowed)")
+}
+reportExitPolicies()
 print("peak resident memory: \(format(peakResidentMiB(), 1)) MiB")

@@ -32,4 +32,17 @@ import Testing
             #expect(!policy.isExitingAllowed)
         }
     }
+
+    @Test("consensus entries' p lines as typed micro policies (2012 ns consensus, real)")
+    func consensusEntryPolicies() throws {
+        let consensus = try NetworkStatusConsensus(parsing: ProjectFiles.corpus("consensus/2012-06-18-21-00-00-cached-consensus"))
+        let withSummary = consensus.entries.filter { $0.exitPolicySummary != nil }
+        #expect(withSummary.count == consensus.entries.count)
+        for entry in withSummary {
+            // The typed policy prints back to the line tor wrote.
+            #expect(entry.exitPolicy.description == entry.exitPolicySummary)
+        }
+        let web = consensus.entries.filter { $0.exitPolicy.canExit(port: 443) }
+        #expect(web.count > 0 && web.count < consensus.entries.count)
+    }
 }

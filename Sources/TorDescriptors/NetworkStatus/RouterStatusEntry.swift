@@ -107,6 +107,12 @@ public struct RouterStatusEntry: Sendable {
     /// The `p` line's exit-policy summary as written, e.g. `accept 80,443` (ns flavor).
     public var exitPolicySummary: String? { exitPolicyRange.map { ByteText.string(rawBytes, $0) } }
 
+    /// The `p` line as a typed policy (`entry.exitPolicy.canExit(port: 443)`); the spec's
+    /// `reject 1-65535` when the line is absent or unreadable.
+    public var exitPolicy: MicroExitPolicy {
+        exitPolicyRange.flatMap { try? MicroExitPolicy(parsing: rawBytes, range: $0) } ?? .rejectAll
+    }
+
     /// Whether the relay has a flag by name (known or not).
     public func hasFlag(_ name: String) -> Bool {
         if let flag = RelayFlags(name: name) { return flags.contains(flag) }
