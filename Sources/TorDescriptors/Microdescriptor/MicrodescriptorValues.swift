@@ -126,6 +126,15 @@ enum MicroBase64 {
         return table
     }()
 
+    /// `table` with CR and LF marked 0x40 (not 0xFF) so `decodedLength` can skip line breaks
+    /// without a branch per byte: bit 7 still flags invalid bytes, bit 6 flags a line break.
+    static let bodyTable: [UInt8] = {
+        var table = MicroBase64.table
+        table[0x0A] = 0x40
+        table[0x0D] = 0x40
+        return table
+    }()
+
     /// Decodes a single-token value (no whitespace), padding optional, and hands the bytes to
     /// `body`; `nil` when the text is not base64 or longer than 66 bytes decoded.
     static func withDecoded<R>(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>,
@@ -165,23 +174,24 @@ enum MicroBase64 {
 
     /// The decoded length of a multi-line object body, or `nil` if it is not valid base64.
     static func decodedLength(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Int? {
-        table.withUnsafeBufferPointer { table -> Int? in
+        bodyTable.withUnsafeBufferPointer { table -> Int? in
             bytes.withUnsafeBufferPointer { source -> Int? in
                 let offset = range.lowerBound - bytes.startIndex
-                var characters = 0
                 var end = offset + range.count
                 // Trailing line break and padding, then every line but the breaks must be alphabet.
                 while end > offset, source[end - 1] == 0x0A || source[end - 1] == 0x0D { end -= 1 }
                 var padding = 0
                 while end > offset, source[end - 1] == UInt8(ascii: "="), padding < 2 { end -= 1; padding += 1 }
                 var invalid: UInt8 = 0
+                var breaks = 0
                 for index in offset..<end {
-                    let byte = source[index]
-                    if byte == 0x0A || byte == 0x0D { continue }
-                    invalid |= table[Int(byte)]
-                    characters += 1
+                    let value = table[Int(source[index])]
+                    invalid |= value
+                    breaks &+= Int(value >> 6 & 1)
                 }
-                guard invalid & 0xC0 == 0, characters % 4 != 1,
+                // Only checked when every byte was alphabet or a line break (bit 7 clear).
+                let characters = (end - offset) - breaks
+                guard invalid & 0x80 == 0, characters % 4 != 1,
                       padding == 0 || (characters + padding) % 4 == 0 else { return nil }
                 return characters * 6 / 8
             }

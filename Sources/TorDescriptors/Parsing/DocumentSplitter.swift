@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One document inside a larger buffer, with the line it starts on.
 public struct DocumentSlice: Sendable {
     /// The document's bytes (annotations included); shares storage with the file buffer.
@@ -49,52 +57,98 @@ public struct DocumentSplitter: Sequence, Sendable {
             guard position < end else { return nil }
             let start = position
             let startLine = line
-            var sawStart = false
-            var sawRepeat = false
-            var inObject = false
-            var pendingAnnotation: (position: Int, line: Int)? = nil
-            var cursor = position
-            while cursor < end {
-                let (lineEnd, next) = Tokenizer.lineBounds(bytes, from: cursor)
-                let range = cursor..<lineEnd
-                if inObject {
-                    if ByteText.hasPrefix(bytes, range, "-----END ") { inObject = false }
-                } else if ByteText.hasPrefix(bytes, range, "-----BEGIN ") {
-                    inObject = true
-                    pendingAnnotation = nil
-                } else if cursor < end, lineEnd > cursor, bytes[cursor] == UInt8(ascii: "@") {
-                    if pendingAnnotation == nil { pendingAnnotation = (cursor, line) }
-                } else {
-                    let keyword = Self.keyword(bytes, range)
-                    let isStart = splitter.startKeywords.contains { bytes[keyword].elementsEqual($0) }
-                    let isRepeat = splitter.repeatStartKeyword.map { bytes[keyword].elementsEqual($0) } ?? false
-                    if (isStart && (sawStart || sawRepeat)) || (isRepeat && sawRepeat) {
-                        // This line opens the next document; its annotations go with it.
-                        let cut = pendingAnnotation ?? (cursor, line)
-                        position = cut.position
-                        line = cut.line
-                        return DocumentSlice(bytes: bytes[start..<cut.position], firstLine: startLine)
-                    }
-                    if isStart { sawStart = true }
-                    if isRepeat { sawRepeat = true }
-                    if lineEnd > cursor { pendingAnnotation = nil }
-                }
-                cursor = next
-                line += 1
+            // One pass over raw bytes: the splitter only looks at line starts, so bounds-checked
+            // slice subscripts and generic keyword comparisons dominated its cost.
+            let found: (cut: Int, line: Int, position: Int)? = bytes.withUnsafeBufferPointer { buffer in
+                Self.scan(buffer, base: bytes.startIndex, from: position - bytes.startIndex, line: line,
+                          startKeywords: splitter.startKeywords, repeatStartKeyword: splitter.repeatStartKeyword)
             }
+            if let found {
+                position = found.position
+                line = found.line
+                return DocumentSlice(bytes: bytes[start..<found.cut], firstLine: startLine)
+            }
+            // No next start: the rest is one document; `line` is only read again after a start.
             position = end
             return DocumentSlice(bytes: bytes[start..<end], firstLine: startLine)
         }
 
+        /// Finds where the next document starts, as (cut index, its line, new position), or nil.
+        private static func scan(
+            _ buffer: UnsafeBufferPointer<UInt8>, base: Int, from offset: Int, line firstLine: Int,
+            startKeywords: [[UInt8]], repeatStartKeyword: [UInt8]?
+        ) -> (cut: Int, line: Int, position: Int)? {
+            guard let pointer = buffer.baseAddress else { return nil }
+            let count = buffer.count
+            var sawStart = false
+            var sawRepeat = false
+            var inObject = false
+            var pendingAnnotation: (offset: Int, line: Int)? = nil
+            var cursor = offset
+            var line = firstLine
+            while cursor < count {
+                // Line bounds as in Tokenizer.lineBounds: LF or CR LF ends a line.
+                var lineEnd = count
+                var next = count
+                if let hit = memchr(pointer + cursor, 0x0A, count - cursor) {
+                    let newline = UnsafeRawPointer(hit) - UnsafeRawPointer(pointer)
+                    next = newline + 1
+                    lineEnd = (newline > cursor && pointer[newline - 1] == ByteText.carriageReturn) ? newline - 1 : newline
+                }
+                let length = lineEnd - cursor
+                let first: UInt8 = length > 0 ? pointer[cursor] : 0
+                if inObject {
+                    if first == UInt8(ascii: "-"), hasPrefix(pointer + cursor, length, "-----END ") { inObject = false }
+                } else if first == UInt8(ascii: "-"), hasPrefix(pointer + cursor, length, "-----BEGIN ") {
+                    inObject = true
+                    pendingAnnotation = nil
+                } else if first == UInt8(ascii: "@") {
+                    if pendingAnnotation == nil { pendingAnnotation = (cursor, line) }
+                } else {
+                    let keyword = keyword(pointer, cursor..<lineEnd)
+                    let isStart = startKeywords.contains { same(pointer, keyword, $0) }
+                    let isRepeat = repeatStartKeyword.map { same(pointer, keyword, $0) } ?? false
+                    if (isStart && (sawStart || sawRepeat)) || (isRepeat && sawRepeat) {
+                        // This line opens the next document; its annotations go with it.
+                        let cut = pendingAnnotation ?? (cursor, line)
+                        return (base + cut.offset, cut.line, base + cut.offset)
+                    }
+                    if isStart { sawStart = true }
+                    if isRepeat { sawRepeat = true }
+                    if length > 0 { pendingAnnotation = nil }
+                }
+                cursor = next
+                line += 1
+            }
+            return nil
+        }
+
+        @inline(__always)
+        private static func hasPrefix(_ pointer: UnsafePointer<UInt8>, _ length: Int, _ word: StaticString) -> Bool {
+            let size = word.utf8CodeUnitCount
+            return length >= size && memcmp(pointer, word.utf8Start, size) == 0
+        }
+
+        @inline(__always)
+        private static func same(_ pointer: UnsafePointer<UInt8>, _ range: Range<Int>, _ word: [UInt8]) -> Bool {
+            // Length and first byte first: most lines are not starts.
+            guard range.count == word.count else { return false }
+            if word.isEmpty { return true }
+            guard pointer[range.lowerBound] == word[0] else { return false }
+            return word.withUnsafeBufferPointer { memcmp(pointer + range.lowerBound, $0.baseAddress!, word.count) == 0 }
+        }
+
         /// The keyword of a line, skipping tor's `opt ` prefix.
-        static func keyword(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        @inline(__always)
+        private static func keyword(_ pointer: UnsafePointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
             var stop = range.lowerBound
-            while stop < range.upperBound, !ByteText.isSpace(bytes[stop]) { stop += 1 }
-            if ByteText.equals(bytes, range.lowerBound..<stop, "opt"), stop < range.upperBound {
+            while stop < range.upperBound, !ByteText.isSpace(pointer[stop]) { stop += 1 }
+            if stop - range.lowerBound == 3, stop < range.upperBound, pointer[range.lowerBound] == UInt8(ascii: "o"),
+               pointer[range.lowerBound + 1] == UInt8(ascii: "p"), pointer[range.lowerBound + 2] == UInt8(ascii: "t") {
                 var start = stop
-                while start < range.upperBound, ByteText.isSpace(bytes[start]) { start += 1 }
+                while start < range.upperBound, ByteText.isSpace(pointer[start]) { start += 1 }
                 var wordEnd = start
-                while wordEnd < range.upperBound, !ByteText.isSpace(bytes[wordEnd]) { wordEnd += 1 }
+                while wordEnd < range.upperBound, !ByteText.isSpace(pointer[wordEnd]) { wordEnd += 1 }
                 return start..<wordEnd
             }
             return range.lowerBound..<stop

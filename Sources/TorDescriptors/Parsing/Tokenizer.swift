@@ -73,6 +73,27 @@ public enum Tokenizer {
         firstLine: Int = 1,
         nonASCIIAllowed: Set<String> = []
     ) throws(DescriptorParseError) -> TokenizedDocument {
+        if bytes.isEmpty { throw DescriptorParseError(document: kind, line: firstLine, keyword: nil, failure: .empty) }
+        // Every line is scanned byte by byte, so the scan reads raw memory instead of going through
+        // bounds-checked slice subscripts; errors still report through the slice helpers.
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            // `base[i]` is `bytes[i]` for every index of the slice.
+            let base = buffer.baseAddress! - bytes.startIndex
+            return Result { () throws(DescriptorParseError) -> TokenizedDocument in
+                try tokenize(bytes, base: base, kind: kind, mode: mode, firstLine: firstLine, nonASCIIAllowed: nonASCIIAllowed)
+            }
+        }
+        return try result.get()
+    }
+
+    private static func tokenize(
+        _ bytes: ArraySlice<UInt8>,
+        base: UnsafePointer<UInt8>,
+        kind: DocumentKind,
+        mode: ValidationMode,
+        firstLine: Int,
+        nonASCIIAllowed: Set<String>
+    ) throws(DescriptorParseError) -> TokenizedDocument {
         var annotations: [Annotation] = []
         var items: [DocumentItem] = []
         items.reserveCapacity(32)
@@ -87,7 +108,7 @@ public enum Tokenizer {
         }
 
         while position < end {
-            let (lineEnd, next) = lineBounds(bytes, from: position)
+            let (lineEnd, next) = lineBounds(base, from: position, end: end)
             let thisLine = lineNumber
             lineNumber += 1
             if lineEnd == position {
@@ -96,12 +117,12 @@ public enum Tokenizer {
                 position = next
                 continue
             }
-            let first = bytes[position]
+            let first = base[position]
             if first == UInt8(ascii: "@"), contentStart == nil {
                 var nameEnd = position + 1
-                while nameEnd < lineEnd, !ByteText.isSpace(bytes[nameEnd]) { nameEnd += 1 }
+                while nameEnd < lineEnd, !ByteText.isSpace(base[nameEnd]) { nameEnd += 1 }
                 var valueStart = nameEnd
-                while valueStart < lineEnd, ByteText.isSpace(bytes[valueStart]) { valueStart += 1 }
+                while valueStart < lineEnd, ByteText.isSpace(base[valueStart]) { valueStart += 1 }
                 annotations.append(Annotation(
                     name: ByteText.string(bytes, (position + 1)..<nameEnd),
                     value: ByteText.string(bytes, valueStart..<lineEnd),
@@ -113,21 +134,22 @@ public enum Tokenizer {
 
             // Keyword: up to the first space or tab.
             var keywordEnd = position
-            while keywordEnd < lineEnd, !ByteText.isSpace(bytes[keywordEnd]) { keywordEnd += 1 }
+            while keywordEnd < lineEnd, !ByteText.isSpace(base[keywordEnd]) { keywordEnd += 1 }
             var keywordStart = position
             var argumentsStart = keywordEnd
-            while argumentsStart < lineEnd, ByteText.isSpace(bytes[argumentsStart]) { argumentsStart += 1 }
+            while argumentsStart < lineEnd, ByteText.isSpace(base[argumentsStart]) { argumentsStart += 1 }
             var hadOpt = false
-            if ByteText.equals(bytes, keywordStart..<keywordEnd, "opt"), argumentsStart < lineEnd {
+            if keywordEnd - keywordStart == 3, argumentsStart < lineEnd, base[keywordStart] == UInt8(ascii: "o"),
+               base[keywordStart + 1] == UInt8(ascii: "p"), base[keywordStart + 2] == UInt8(ascii: "t") {
                 hadOpt = true
                 keywordStart = argumentsStart
                 keywordEnd = keywordStart
-                while keywordEnd < lineEnd, !ByteText.isSpace(bytes[keywordEnd]) { keywordEnd += 1 }
+                while keywordEnd < lineEnd, !ByteText.isSpace(base[keywordEnd]) { keywordEnd += 1 }
                 argumentsStart = keywordEnd
-                while argumentsStart < lineEnd, ByteText.isSpace(bytes[argumentsStart]) { argumentsStart += 1 }
+                while argumentsStart < lineEnd, ByteText.isSpace(base[argumentsStart]) { argumentsStart += 1 }
             }
             var argumentsEnd = lineEnd
-            while argumentsEnd > argumentsStart, ByteText.isSpace(bytes[argumentsEnd - 1]) { argumentsEnd -= 1 }
+            while argumentsEnd > argumentsStart, ByteText.isSpace(base[argumentsEnd - 1]) { argumentsEnd -= 1 }
 
             var nonASCII = false
             if strict {
@@ -135,7 +157,7 @@ public enum Tokenizer {
                     throw fail(.malformedLine("line starts with whitespace: \(ByteText.escaped(bytes, position..<lineEnd))"),
                                line: thisLine, keyword: nil)
                 }
-                for index in keywordStart..<keywordEnd where !isKeywordByte(bytes[index]) {
+                for index in keywordStart..<keywordEnd where !isKeywordByte(base[index]) {
                     throw fail(.malformedLine("invalid keyword character: \(ByteText.escaped(bytes, position..<lineEnd))"),
                                line: thisLine, keyword: ByteText.escaped(bytes, keywordStart..<keywordEnd))
                 }
@@ -150,9 +172,10 @@ public enum Tokenizer {
 
             var itemEnd = next
             var object: DocumentObject? = nil
-            if next < end, ByteText.hasPrefix(bytes, next..<end, "-----BEGIN ") {
-                let parsed = try readObject(bytes, at: next, line: lineNumber, kind: kind,
-                                            keyword: ByteText.string(bytes, keywordStart..<keywordEnd))
+            if next < end, base[next] == UInt8(ascii: "-"), hasPrefix(base, next, end, "-----BEGIN ") {
+                // The keyword string is only built when an error needs it.
+                let parsed = try readObject(bytes, base: base, at: next, line: lineNumber, kind: kind,
+                                            keyword: keywordStart..<keywordEnd)
                 object = parsed.object
                 itemEnd = parsed.next
                 lineNumber += parsed.lines
@@ -167,6 +190,24 @@ public enum Tokenizer {
         if items.isEmpty { throw fail(.empty, line: firstLine, keyword: nil) }
         return TokenizedDocument(bytes: bytes, annotations: annotations, items: items,
                                  content: start..<end, firstLine: firstLine, kind: kind)
+    }
+
+    /// `lineBounds` over raw memory indexed like the slice (`base[i]` is `bytes[i]`).
+    @inline(__always)
+    private static func lineBounds(_ base: UnsafePointer<UInt8>, from position: Int, end: Int) -> (end: Int, next: Int) {
+        guard position < end, let found = memchr(base + position, 0x0A, end - position) else { return (end, end) }
+        let newline = position + (UnsafeRawPointer(found) - UnsafeRawPointer(base + position))
+        if newline > position, base[newline - 1] == ByteText.carriageReturn {
+            return (newline - 1, newline + 1)
+        }
+        return (newline, newline + 1)
+    }
+
+    /// Whether `base[position..<end]` starts with the ASCII literal.
+    @inline(__always)
+    private static func hasPrefix(_ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int, _ word: StaticString) -> Bool {
+        let size = word.utf8CodeUnitCount
+        return end - position >= size && memcmp(base + position, word.utf8Start, size) == 0
     }
 
     /// The end of the line starting at `position` (before CR LF or LF) and the start of the next.
@@ -189,33 +230,38 @@ public enum Tokenizer {
 
     /// Reads `-----BEGIN NAME-----` ... `-----END NAME-----` starting at `start`.
     private static func readObject(
-        _ bytes: ArraySlice<UInt8>, at start: Int, line: Int, kind: DocumentKind, keyword: String
+        _ bytes: ArraySlice<UInt8>, base: UnsafePointer<UInt8>, at start: Int, line: Int, kind: DocumentKind,
+        keyword keywordRange: Range<Int>
     ) throws(DescriptorParseError) -> (object: DocumentObject, next: Int, lines: Int) {
-        let (beginEnd, bodyStart) = lineBounds(bytes, from: start)
+        let end = bytes.endIndex
+        let keyword = { ByteText.string(bytes, keywordRange) }
+        let (beginEnd, bodyStart) = lineBounds(base, from: start, end: end)
         let nameStart = start + 11
-        guard beginEnd - nameStart >= 5, ByteText.equals(bytes, (beginEnd - 5)..<beginEnd, "-----") else {
-            throw DescriptorParseError(document: kind, line: line, keyword: keyword,
+        guard beginEnd - nameStart >= 5, hasPrefix(base, beginEnd - 5, beginEnd, "-----") else {
+            throw DescriptorParseError(document: kind, line: line, keyword: keyword(),
                                        failure: .malformedObject("bad BEGIN line: \(ByteText.escaped(bytes, start..<beginEnd))"))
         }
         let name = nameStart..<(beginEnd - 5)
         var position = bodyStart
         var lines = 1
-        while position < bytes.endIndex {
-            let (lineEnd, next) = lineBounds(bytes, from: position)
+        while position < end {
+            let (lineEnd, next) = lineBounds(base, from: position, end: end)
             lines += 1
-            if ByteText.hasPrefix(bytes, position..<lineEnd, "-----END ") {
+            // Base64 lines never start with '-', so one byte rules out almost every line.
+            if base[position] == UInt8(ascii: "-"), hasPrefix(base, position, lineEnd, "-----END ") {
                 // The length check comes first: a short END line must not form an invalid range.
-                guard lineEnd - position >= 14, ByteText.equals(bytes, (lineEnd - 5)..<lineEnd, "-----"),
-                      bytes[(position + 9)..<(lineEnd - 5)].elementsEqual(bytes[name]) else {
+                guard lineEnd - position >= 14, hasPrefix(base, lineEnd - 5, lineEnd, "-----"),
+                      lineEnd - 5 - (position + 9) == name.count,
+                      memcmp(base + position + 9, base + name.lowerBound, name.count) == 0 else {
                     throw DescriptorParseError(
-                        document: kind, line: line + lines - 1, keyword: keyword,
+                        document: kind, line: line + lines - 1, keyword: keyword(),
                         failure: .malformedObject("END line \(ByteText.escaped(bytes, position..<lineEnd)) does not close BEGIN \(ByteText.string(bytes, name))"))
                 }
                 return (DocumentObject(name: name, body: bodyStart..<position, range: start..<next, line: line), next, lines)
             }
             position = next
         }
-        throw DescriptorParseError(document: kind, line: line, keyword: keyword,
+        throw DescriptorParseError(document: kind, line: line, keyword: keyword(),
                                    failure: .malformedObject("no END line for BEGIN \(ByteText.string(bytes, name))"))
     }
 
