@@ -31,6 +31,8 @@ struct KeyCertificateSyntheticTests {
         #expect(cert.certification == Array("certification".utf8))
         #expect(cert.isValid(at: TorTimestamp(parsing: "2026-06-01 00:00:00")!))
         #expect(!cert.isValid(at: TorTimestamp(parsing: "2027-01-01 00:00:01")!))
+        #expect(cert.isExpired(at: TorTimestamp(parsing: "2027-01-01 00:00:01")!))
+        #expect(cert.isValid(at: TorTimestamp(parsing: "2025-12-01 00:00:00")!))   // before published: still usable
     }
 
     @Test("synthetic: crosscert with a SIGNATURE object (the spec allows both names)")

@@ -87,11 +87,18 @@ public struct KeyCertificate: ParsableDocument, StemJSONRepresentable, Sendable 
         return fingerprint == identityKeyDigest
     }
 
-    /// Whether `time` lies in [``published``, ``expires``]; `false` when either is missing.
-    public func isValid(at time: TorTimestamp) -> Bool {
-        guard let published, let expires else { return false }
-        return published <= time && time <= expires
+    /// Whether the certificate has expired at `time` (after ``expires``); `true` when
+    /// ``expires`` is missing.
+    public func isExpired(at time: TorTimestamp) -> Bool {
+        guard let expires else { return true }
+        return time > expires
     }
+
+    /// Whether the certificate may be used at `time`: not expired. ``published`` is
+    /// deliberately not a lower bound: authorities pre-generate certificates, and real
+    /// consensuses are signed with keys whose `dir-key-published` is still in the future (moria1
+    /// signed the 2021-08-29 19:00 consensus with a certificate published 2021-09-01).
+    public func isValid(at time: TorTimestamp) -> Bool { !isExpired(at: time) }
 
     /// ``isValid(at:)`` against a `Date` (the current time by default).
     public func isValid(at date: Date = Date()) -> Bool { isValid(at: TorTimestamp(date)) }
