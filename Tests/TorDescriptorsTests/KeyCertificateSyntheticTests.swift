@@ -158,4 +158,22 @@ struct KeyCertificateSyntheticTests {
             #expect(error.failure == .missingKeyword && error.keyword == "fresh-until")
         }
     }
+
+    @Test("every truncation of the real samples parses or throws a typed error, never crashes")
+    func truncations() throws {
+        let cert = try ProjectFiles.corpus("key-certs/stem--cached-certs")
+        let detached = try ProjectFiles.corpus("detached-signatures/stem--detached_signatures")
+        var parsed = 0
+        for end in stride(from: 0, through: cert.count, by: 7) {
+            for mode in [ValidationMode.lenient, .strict] {
+                parsed += KeyCertificate.parseAll(cert[..<end], mode: mode).filter { (try? $0.get()) != nil }.count
+            }
+        }
+        for end in stride(from: 0, through: detached.count, by: 11) {
+            for mode in [ValidationMode.lenient, .strict] {
+                parsed += DetachedSignatures.parseAll(detached[..<end], mode: mode).filter { (try? $0.get()) != nil }.count
+            }
+        }
+        #expect(parsed > 0)
+    }
 }
