@@ -62,13 +62,13 @@ struct KeyCertificateCorpusTests {
         #expect(Self.matches(consensus.footer.signatures, certs, at: validAfter) == matched)
     }
 
-    @Test("moria1 signed the 2021-08-29 consensus with a certificate whose dir-key-published is 2021-09-01")
+    @Test("tor26 signed the 2021-08-29 consensus with a certificate whose dir-key-published is 2021-09-01")
     func predatedCertificate() throws {
         let certs = try Self.certs("key-certs/2021-08-cached-certs")
         let consensus = try NetworkStatusConsensus(parsing: try ProjectFiles.shared("consensus/2021-08-29-19-00-00-cached-consensus"))
-        let moria1 = try #require(consensus.footer.signatures.first { $0.identity.hex == "14C131DFC5C6F93646BE72FA1401C02A8DF2E8B4" })
-        #expect(moria1.signingKeyDigest.hex == "449F5E47D56BE38E931B90B2B8FB7E92B848D8E1")
-        let cert = try #require(certs.first { $0.signingKeyDigest == moria1.signingKeyDigest })
+        let tor26 = try #require(consensus.footer.signatures.first { $0.identity.hex == "14C131DFC5C6F93646BE72FA1401C02A8DF2E8B4" })
+        #expect(tor26.signingKeyDigest.hex == "449F5E47D56BE38E931B90B2B8FB7E92B848D8E1")
+        let cert = try #require(certs.first { $0.signingKeyDigest == tor26.signingKeyDigest })
         #expect(cert.published?.description == "2021-09-01 00:00:00")
         #expect(cert.published! > consensus.header.validAfter!)
         #expect(cert.isValid(at: consensus.header.validAfter!))

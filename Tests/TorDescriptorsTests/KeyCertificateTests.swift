@@ -94,7 +94,7 @@ struct KeyCertificateTests {
             certs.first { $0.fingerprint == signature.identity && $0.signingKeyDigest == signature.signingKeyDigest }
         }
         // Checked with Stem and the file text: 9 signatures, and the file holds the signing keys
-        // of dannenberg (23D15D96...) and tor26's successor identity ED03BB61... only.
+        // of longclaw (23D15D96...) and gabelmoo (ED03BB61...) only (names from the dir-source lines).
         #expect(consensus.footer.signatures.count == 9)
         #expect(matched.map { $0.fingerprint?.hex } == ["23D15D965BC35114467363C165C4F724B64B4F66", "ED03BB616EB2F60BEC80151114BB25CEF515B226"])
         #expect(matched.map { $0.signingKeyDigest?.hex } == ["E3FF1BECB2667D1220838562CBAE41BC07C97720", "78144C53B9C9CD541D11CC5F0FAF4313018DD9E1"])

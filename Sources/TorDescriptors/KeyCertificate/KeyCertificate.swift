@@ -96,7 +96,7 @@ public struct KeyCertificate: ParsableDocument, StemJSONRepresentable, Sendable 
 
     /// Whether the certificate may be used at `time`: not expired. ``published`` is
     /// deliberately not a lower bound: authorities pre-generate certificates, and real
-    /// consensuses are signed with keys whose `dir-key-published` is still in the future (moria1
+    /// consensuses are signed with keys whose `dir-key-published` is still in the future (tor26
     /// signed the 2021-08-29 19:00 consensus with a certificate published 2021-09-01).
     public func isValid(at time: TorTimestamp) -> Bool { !isExpired(at: time) }
 
