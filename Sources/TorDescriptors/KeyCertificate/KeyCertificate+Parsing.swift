@@ -1,0 +1,174 @@
+extension KeyCertificate {
+    enum Key: String, CaseIterable, Sendable {
+        case version = "dir-key-certificate-version"
+        case dirAddress = "dir-address"
+        case fingerprint
+        case published = "dir-key-published"
+        case expires = "dir-key-expires"
+        case identityKey = "dir-identity-key"
+        case signingKey = "dir-signing-key"
+        case crossCertificate = "dir-key-crosscert"
+        case certification = "dir-key-certification"
+    }
+
+    static let keywords = KeywordTable<Key>(Key.allCases.map { ($0.rawValue, $0) })
+
+    /// Errors are reported as consensus errors until the core has a key-certificate kind.
+    static let kind = DocumentKind.networkStatusConsensus
+
+    /// dir-spec's key certificate items. `dir-key-crosscert` is "exactly once" in the spec and
+    /// in today's tor, but certificates made before tor 0.2.0 lack it (the 2008 one in Stem's
+    /// test data), so strict mode accepts its absence, as Stem does.
+    static let rules = KeywordRules(kind: kind, [
+        KeywordRule("dir-key-certificate-version", .exactlyOnce, .first, object: false),
+        KeywordRule("dir-address", .atMostOnce, object: false),
+        KeywordRule("fingerprint", .exactlyOnce, object: false),
+        KeywordRule("dir-key-published", .exactlyOnce, object: false),
+        KeywordRule("dir-key-expires", .exactlyOnce, object: false),
+        KeywordRule("dir-identity-key", .exactlyOnce, object: true),
+        KeywordRule("dir-signing-key", .exactlyOnce, object: true),
+        KeywordRule("dir-key-crosscert", .atMostOnce, object: true),
+        KeywordRule("dir-key-certification", .exactlyOnce, .last, object: true),
+    ])
+
+    public init(parsing slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
+        let strict = mode == .strict
+        let document = try Tokenizer.tokenize(slice.bytes, kind: Self.kind, mode: mode, firstLine: slice.firstLine)
+        let bytes = document.bytes
+        guard let first = document.items.first, first.keywordEquals("dir-key-certificate-version", in: bytes) else {
+            throw document.error(.missingKeyword, keyword: "dir-key-certificate-version")
+        }
+        // The version is what identifies the document: an unreadable one throws in both modes.
+        var versionCursor = first.argumentCursor(in: bytes)
+        let version = try document.unsignedInteger(&versionCursor, first, name: "version")
+        if strict {
+            try Self.rules.check(document)
+            if let bad = Microdescriptor.firstNonASCIILine(bytes) {
+                throw DescriptorParseError(document: Self.kind, line: slice.firstLine + bad.line, keyword: nil,
+                                           failure: .nonASCII(line: ByteText.escaped(bytes, bad.range)))
+            }
+        }
+
+        var warnings: [DescriptorParseError] = []
+        // Lenient mode records the problem and goes on; strict mode stops at the first one.
+        func problem(_ error: DescriptorParseError) throws(DescriptorParseError) {
+            if strict { throw error }
+            warnings.append(error)
+        }
+        if version != 3 || (strict && !versionCursor.isAtEnd) {
+            try problem(document.error(.malformedArguments("expected version 3, found '\(ByteText.escaped(bytes, first.arguments))'"), at: first))
+        }
+
+        var address: IPAddress? = nil
+        var dirPort: Int? = nil
+        var fingerprint: Fingerprint? = nil
+        var published: TorTimestamp? = nil
+        var expires: TorTimestamp? = nil
+        var identityKey: [UInt8]? = nil
+        var signingKey: [UInt8]? = nil
+        var crossCertificate: [UInt8]? = nil
+        var crossType: String? = nil
+        var certification: [UInt8]? = nil
+        var signedRange: Range<Int>? = nil
+        var objects = ObjectRanges()
+        var unrecognized: [UnrecognizedItem] = []
+        var seen = Set<Key>()
+
+        for item in document.items {
+            guard let key = Self.keywords.lookup(bytes, item.keyword) else {
+                unrecognized.append(UnrecognizedItem(item, in: bytes))
+                continue
+            }
+            // Lenient mode keeps the first of a repeated item (strict mode has already thrown).
+            guard seen.insert(key).inserted else { continue }
+            do throws(DescriptorParseError) {
+                switch key {
+                case .version:
+                    break
+                case .dirAddress:
+                    (address, dirPort) = try Self.dirAddress(item, document)
+                case .fingerprint:
+                    var cursor = item.argumentCursor(in: bytes)
+                    guard let word = cursor.next(), cursor.isAtEnd, word.count == 40 else {
+                        throw document.error(.malformedArguments("expected 40 hex digits, found '\(ByteText.escaped(bytes, item.arguments))'"), at: item)
+                    }
+                    fingerprint = try document.fingerprint(word, item)
+                case .published, .expires:
+                    var cursor = item.argumentCursor(in: bytes)
+                    let time = try document.timestamp(&cursor, item)
+                    if strict, !cursor.isAtEnd { throw document.error(.malformedArguments("extra arguments after the time"), at: item) }
+                    if key == .published { published = time } else { expires = time }
+                case .identityKey, .signingKey:
+                    try Self.noArguments(item, document, strict: strict)
+                    let object = try document.object(item, named: "RSA PUBLIC KEY")
+                    let der = try Self.decode(object, item, document)
+                    if key == .identityKey { identityKey = der; objects.identityKey = object.range }
+                    else { signingKey = der; objects.signingKey = object.range }
+                case .crossCertificate:
+                    try Self.noArguments(item, document, strict: strict)
+                    let object = try document.object(item, named: "ID SIGNATURE", "SIGNATURE")
+                    crossCertificate = try Self.decode(object, item, document)
+                    crossType = object.name(in: bytes)
+                    objects.crossCertificate = object.range
+                case .certification:
+                    try Self.noArguments(item, document, strict: strict)
+                    let object = try document.object(item, named: "SIGNATURE")
+                    certification = try Self.decode(object, item, document)
+                    objects.certification = object.range
+                    signedRange = document.signedRange(throughKeywordLineOf: item)
+                }
+            } catch {
+                try problem(error)
+            }
+        }
+
+        if strict, let fingerprint, let identityKey, Fingerprint(bytes: Digest.sha1(identityKey)) != fingerprint {
+            let item = document.items.first { $0.keywordEquals("fingerprint", in: bytes) }!
+            throw document.error(.malformedArguments("fingerprint is not the SHA-1 of dir-identity-key"), at: item)
+        }
+
+        self.rawBytes = bytes
+        self.annotations = document.annotations
+        self.firstLine = slice.firstLine
+        self.contentRange = document.content
+        self.version = version
+        self.address = address
+        self.dirPort = dirPort
+        self.fingerprint = fingerprint
+        self.published = published
+        self.expires = expires
+        self.identityKey = identityKey
+        self.signingKey = signingKey
+        self.crossCertificate = crossCertificate
+        self.crossCertificateObjectType = crossType
+        self.certification = certification
+        self.signedRange = signedRange
+        self.objectRanges = objects
+        self.unrecognizedLines = unrecognized
+        self.warnings = warnings
+    }
+
+    /// `dir-address IPv4:port` (tor writes only IPv4 here).
+    private static func dirAddress(_ item: DocumentItem, _ document: TokenizedDocument) throws(DescriptorParseError) -> (IPAddress, Int) {
+        let bytes = document.bytes
+        var cursor = item.argumentCursor(in: bytes)
+        guard let word = cursor.next(), cursor.isAtEnd,
+              let colon = bytes[word].lastIndex(of: UInt8(ascii: ":")),
+              let ipv4 = IPAddress.parseIPv4(bytes, word.lowerBound..<colon),
+              let port = ByteText.unsigned(bytes, (colon + 1)..<word.upperBound), port <= 65_535 else {
+            throw document.error(.malformedArguments("expected IPv4:port, found '\(ByteText.escaped(bytes, item.arguments))'"), at: item)
+        }
+        return (.v4(ipv4), port)
+    }
+
+    private static func noArguments(_ item: DocumentItem, _ document: TokenizedDocument, strict: Bool) throws(DescriptorParseError) {
+        if strict, !item.arguments.isEmpty { throw document.error(.malformedArguments("takes no arguments"), at: item) }
+    }
+
+    private static func decode(_ object: DocumentObject, _ item: DocumentItem, _ document: TokenizedDocument) throws(DescriptorParseError) -> [UInt8] {
+        guard let value = object.decodedBytes(in: document.bytes), !value.isEmpty else {
+            throw document.error(.malformedObject("object is not valid base64"), at: item)
+        }
+        return value
+    }
+}
