@@ -48,6 +48,8 @@ struct BridgeNetworkStatusTests {
         #expect(status.authorityFingerprint == nil)
         let first = status.entries[0]
         #expect(first.nickname == "Unnamed")
+        #expect(first.line == 3)   // after the @type annotation and `published`
+        #expect(status.entries[3].line == 15)
         #expect(first.fingerprint.hex == "0014A2055278DB3EB0E59EA701741416AF185558")
         #expect(first.descriptorDigest?.hex == "148EF8685B8D259650AE0967D1FF8E6A870C7743")
         #expect(first.published.description == "2012-05-31 15:57:00")
@@ -143,6 +145,15 @@ struct BridgeNetworkStatusTests {
         #expect(status.warnings.map(\.line) == [6])
         let error = try #require(throws: DescriptorParseError.self) { try BridgeNetworkStatus(parsing: Array(text.utf8), mode: .strict) }
         #expect(error.line == 6 && error.keyword == "r")
+    }
+
+    @Test func syntheticCRLF() throws {
+        // Synthetic: the 1.0 layout with Windows line ends, which tor's text-mode writes produce.
+        let text = ("published 2012-06-01 04:07:04\n" + Self.syntheticEntry).replacingOccurrences(of: "\n", with: "\r\n")
+        let status = try BridgeNetworkStatus(parsing: Array(text.utf8), mode: .strict)
+        #expect(status.published.description == "2012-06-01 04:07:04")
+        #expect(status.entries.map(\.bandwidth) == [55])
+        #expect(status.entries.first?.exitPolicySummary == "reject 1-65535")
     }
 
     @Test func syntheticStrictRules() throws {
