@@ -11,8 +11,11 @@ struct CorpusSweepTests {
     struct Expectation: Sendable, CustomTestStringConvertible {
         let path: String
         let type: DescriptorType
+        /// Documents in the file.
         let count: Int
-        /// For consensuses: the number of `directory-signature` lines.
+        /// Router status entries (consensuses, bridge statuses).
+        var entries: Int? = nil
+        /// `directory-signature` lines (consensuses, detached signatures).
         var signatures: Int? = nil
         var testDescription: String { "\(path) (\(count))" }
     }
@@ -29,9 +32,24 @@ struct CorpusSweepTests {
             guard cells.count > 4 else { continue }
             let path = cells[1]
             let words = cells[4].split(separator: " ")
-            // "consensus, 2993 r entries, 0 SR value lines, 7 sigs"
+            // "consensus, 2993 r entries, 0 SR value lines, 7 sigs": one document, entries and signatures.
             if words.first == "consensus,", words.count >= 9, let entries = Int(words[1]), let sigs = Int(words[8]) {
-                rows.append(Expectation(path: path, type: .networkStatusConsensus, count: entries, signatures: sigs))
+                rows.append(Expectation(path: path, type: .networkStatusConsensus, count: 1, entries: entries, signatures: sigs))
+                continue
+            }
+            // "bridge network status, 1906 r entries"
+            if cells[4].hasPrefix("bridge network status,"), words.count >= 4, let entries = Int(words[3]) {
+                rows.append(Expectation(path: path, type: .bridgeNetworkStatus, count: 1, entries: entries))
+                continue
+            }
+            // "1 consensus diff (2942 ed commands)"
+            if cells[4].hasPrefix("1 consensus diff ("), words.count >= 4, let commands = Int(words[3].dropFirst()) {
+                rows.append(Expectation(path: path, type: .consensusDiff, count: 1, entries: commands))
+                continue
+            }
+            // "detached signatures, 9 directory-signature"
+            if cells[4].hasPrefix("detached signatures,"), words.count >= 3, let sigs = Int(words[2]) {
+                rows.append(Expectation(path: path, type: .detachedSignature, count: 1, signatures: sigs))
                 continue
             }
             guard words.count >= 2, let count = Int(words[0]) else { continue }
@@ -41,6 +59,7 @@ struct CorpusSweepTests {
             case "router descriptors": type = .serverDescriptor
             case "extra-info descriptors": type = .extraInfo
             case "microdescriptors": type = .microdescriptor
+            case "key certificates": type = .keyCertificate
             default: continue
             }
             rows.append(Expectation(path: path, type: type, count: count))
@@ -79,16 +98,26 @@ struct CorpusSweepTests {
             if case .failure(let error) = result { return error } else { return nil }
         }
         #expect(failures.isEmpty, "\(failures.prefix(3))")
-        if let signatures = expectation.signatures {
-            #expect(results.count == 1)
-            guard case .consensus(let consensus)? = try results.first?.get() else { return }
-            #expect(consensus.entries.count == expectation.count)
-            #expect(consensus.footer.signatures.count == signatures)
-        } else {
-            #expect(results.count == expectation.count)
+        #expect(results.count == expectation.count)
+        for result in results {
+            switch try result.get() {
+            case .consensus(let consensus):
+                #expect(consensus.entries.count == expectation.entries)
+                #expect(consensus.footer.signatures.count == expectation.signatures)
+            case .bridgeNetworkStatus(let status):
+                #expect(status.entries.count == expectation.entries)
+            case .detachedSignatures(let detached):
+                #expect(detached.signatures.count == expectation.signatures)
+            case .consensusDiff(let diff):
+                #expect(diff.commands.count == expectation.entries)
+            default:
+                break
+            }
         }
 
-        // The documents tile the file exactly: nothing is dropped between them.
+        // The documents tile the file exactly: nothing is dropped between them (a diff-cache
+        // entry's label lines are storage metadata, not part of the diff).
+        guard detected != .consensusDiff else { return }
         let covered = results.compactMap { try? $0.get().rawBytes.count }.reduce(0, +)
         #expect(covered == bytes.count)
     }

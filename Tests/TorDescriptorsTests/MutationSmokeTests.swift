@@ -60,6 +60,14 @@ import Testing
                 case .consensus(let consensus):
                     for entry in consensus.entries.prefix(50) { _ = (entry.exitPolicy.canExit(port: 80), entry.protocols) }
                     _ = (consensus.signedDigestSHA1, consensus.signedDigestSHA256)
+                case .keyCertificate(let certificate):
+                    _ = (certificate.signingKeyDigest, certificate.fingerprintMatchesIdentityKey, certificate.signedDigest)
+                case .detachedSignatures(let signatures):
+                    _ = (signatures.consensusDigestHex, signatures.additionalDigests.map(\.digestHex))
+                case .bridgeNetworkStatus(let status):
+                    for entry in status.entries.prefix(50) { _ = (entry.exitPolicy.canExit(port: 80), entry.protocols) }
+                case .consensusDiff(let diff):
+                    _ = diff.commands.count
                 }
             }
         }
@@ -75,6 +83,9 @@ import Testing
         ("microdescs/stem--cached-microdescs", .microdescriptor),
         ("consensus/cropped--2026-07-27-10-00-00-consensus-arti-live", .networkStatusConsensus),
         ("microdesc-consensus/cropped--2026-07-27-10-00-00-consensus-microdesc-arti-live", .networkStatusMicrodescConsensus),
+        ("key-certs/stem--cached-certs", .keyCertificate),
+        ("detached-signatures/stem--detached_signatures", .detachedSignature),
+        ("bridge/cropped--metrics-lib--20170717-170645-1D8F3A91C37C5D1C4C19B1AD1D0CFBE8BF72D8E1", .bridgeNetworkStatus),
     ]
 
     @Test("mutated real documents never crash a parser", arguments: 0..<seeds.count)

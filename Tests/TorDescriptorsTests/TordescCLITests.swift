@@ -89,4 +89,25 @@ import Testing
         #expect(run.stdout.contains("1.2.3.4:22\treject"))
         #expect(run.stdout.contains("*:80\taccept"))
     }
+
+    @Test("diff apply refuses a base whose SHA3-256 is not the diff's (bundled files), exit 1")
+    func diffApplyWrongBase() throws {
+        let run = try Self.run(["diff", "apply", "Resources/corpus/consensus/2012-06-18-21-00-00-cached-consensus",
+                                "Resources/corpus/consensus-diffs/diff-cache-1028--md-2021-08-29T17-to-2021-08-29T19"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("the diff expects ED4942C91560A740AAFC53927A0144A2216CDDBEE4CE41F0C6FCDCC8E86FA1ED"))
+    }
+
+    @Test("diff apply rebuilds the 2021-08-29 microdesc consensus byte for byte (../shared/corpus)",
+          .enabled(if: ProjectFiles.hasSharedCorpus))
+    func diffApplyRealPair() throws {
+        let corpus = ProjectFiles.sharedCorpus.path
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("diff-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let run = try Self.run(["diff", "apply", corpus + "/microdesc-consensus/2021-08-26-19-00-00-unverified-microdesc-consensus",
+                                corpus + "/consensus-diffs/diff-cache-1048--md-2021-08-26T19-to-2021-08-29T19", "-o", output.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let expected = try Data(contentsOf: URL(fileURLWithPath: corpus + "/microdesc-consensus/2021-08-29-19-00-00-cached-microdesc-consensus"))
+        #expect(try Data(contentsOf: output) == expected)
+    }
 }

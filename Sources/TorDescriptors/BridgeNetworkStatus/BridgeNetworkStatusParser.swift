@@ -2,7 +2,7 @@
 /// lines), the entries through the consensus entry scanner.
 struct BridgeNetworkStatusParser {
     /// Bridge statuses have no document kind of their own yet; errors name the consensus kind.
-    static let kind: DocumentKind = .networkStatusConsensus
+    static let kind: DocumentKind = .bridgeNetworkStatus
 
     enum Key: String, CaseIterable, Sendable {
         case published

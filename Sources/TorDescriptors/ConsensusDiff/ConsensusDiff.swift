@@ -83,7 +83,7 @@ public struct ConsensusDiffCommand: Sendable, Hashable {
 
 /// Reads the diff line by line. Lines end at LF only, as tor splits them: a CR is content.
 struct ConsensusDiffParser {
-    static let kind: DocumentKind = .networkStatusConsensus
+    static let kind: DocumentKind = .consensusDiff
 
     let bytes: ArraySlice<UInt8>
     let firstLine: Int

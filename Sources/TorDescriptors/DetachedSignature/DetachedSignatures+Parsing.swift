@@ -12,7 +12,7 @@ extension DetachedSignatures {
     static let keywords = KeywordTable<Key>(Key.allCases.map { ($0.rawValue, $0) })
 
     /// Errors are reported as consensus errors until the core has a detached-signature kind.
-    static let kind = DocumentKind.networkStatusConsensus
+    static let kind = DocumentKind.detachedSignature
 
     /// dir-spec's items, with tor's own counts where the spec is loose: the times exactly once,
     /// and at least one `directory-signature` (tor rejects a document without one).

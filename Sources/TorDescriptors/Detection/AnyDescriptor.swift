@@ -10,6 +10,10 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
     case extraInfo(ExtraInfoDescriptor)
     case microdescriptor(Microdescriptor)
     case consensus(NetworkStatusConsensus)
+    case keyCertificate(KeyCertificate)
+    case detachedSignatures(DetachedSignatures)
+    case bridgeNetworkStatus(BridgeNetworkStatus)
+    case consensusDiff(ConsensusDiff)
 
     /// Parses every document of `type` in a buffer; failures never hide the documents around them.
     public static func parseAll(_ bytes: ArraySlice<UInt8>, as type: DescriptorType, mode: ValidationMode = .lenient)
@@ -22,6 +26,21 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return ExtraInfoDescriptor.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.extraInfo) }
         case .networkStatusConsensus:
             return NetworkStatusConsensus.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.consensus) }
+        case .keyCertificate:
+            return KeyCertificate.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.keyCertificate) }
+        case .detachedSignature:
+            return DetachedSignatures.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.detachedSignatures) }
+        case .bridgeNetworkStatus:
+            return BridgeNetworkStatus.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bridgeNetworkStatus) }
+        case .consensusDiff:
+            if DescriptorType.isDiffCacheEntry(bytes) {
+                do throws(DescriptorParseError) {
+                    return [.success(.consensusDiff(try ConsensusDiffCacheEntry(parsing: bytes).diff(mode: mode)))]
+                } catch {
+                    return [.failure(error)]
+                }
+            }
+            return ConsensusDiff.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.consensusDiff) }
         default:
             return Microdescriptor.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.microdescriptor) }
         }
@@ -34,6 +53,10 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .extraInfo(let document): document.rawBytes
         case .microdescriptor(let document): document.rawBytes
         case .consensus(let document): document.rawBytes
+        case .keyCertificate(let document): document.rawBytes
+        case .detachedSignatures(let document): document.rawBytes
+        case .bridgeNetworkStatus(let document): document.rawBytes
+        case .consensusDiff(let document): document.rawBytes
         }
     }
 
@@ -43,6 +66,12 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .extraInfo(let document): document.stemJSON
         case .microdescriptor(let document): document.stemJSON
         case .consensus(let document): document.stemJSON
+        case .keyCertificate(let document): document.stemJSON
+        case .detachedSignatures(let document): document.stemJSON
+        case .bridgeNetworkStatus(let document): document.stemJSON
+        case .consensusDiff(let diff):
+            .object([("version", .int(diff.version)), ("base_hash", .optional(diff.baseHash) { .string(Hex.encode($0)) }),
+                     ("target_hash", .optional(diff.targetHash) { .string(Hex.encode($0)) }), ("commands", .int(diff.commands.count))])
         }
     }
 
@@ -51,6 +80,9 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
     public var stemJSONLines: [JSONValue] {
         if case .consensus(let consensus) = self {
             return [consensus.stemJSON] + consensus.entries.map(\.stemJSON)
+        }
+        if case .bridgeNetworkStatus(let status) = self {
+            return [status.stemJSON] + status.entries.map(\.stemJSON)
         }
         return [stemJSON]
     }
@@ -76,6 +108,14 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return "microdescriptor \(d.digest) identity \(identity) ntor-onion-key \(d.ntorOnionKeyBase64 ?? "-")"
         case .consensus(let c):
             return summaryLines.first ?? "consensus \(c.entries.count) entries"
+        case .keyCertificate(let c):
+            return "key-certificate \(c.fingerprint?.hex ?? "-") published \(c.published.map(\.description) ?? "-") expires \(c.expires.map(\.description) ?? "-") signing-key \(c.signingKeyDigest?.hex ?? "-")"
+        case .bridgeNetworkStatus(let b):
+            return "bridge-network-status published \(b.published) entries \(b.entries.count)"
+        case .consensusDiff(let d):
+            return "consensus-diff base \(d.baseHash.map { Hex.encode($0) } ?? "-") target \(d.targetHash.map { Hex.encode($0) } ?? "-") commands \(d.commands.count)"
+        case .detachedSignatures(let d):
+            return "detached-signatures valid-after \(d.validAfter.map(\.description) ?? "-") signatures \(d.signatures.count) additional \(d.additionalSignatures.count)"
         }
     }
 }

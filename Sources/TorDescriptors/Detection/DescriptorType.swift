@@ -13,6 +13,11 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
     case microdescriptor = "microdescriptor"
     case networkStatusConsensus = "network-status-consensus-3"
     case networkStatusMicrodescConsensus = "network-status-microdesc-consensus-3"
+    case keyCertificate = "dir-key-certificate-3"
+    case detachedSignature = "detached-signature-3"
+    case bridgeNetworkStatus = "bridge-network-status"
+    /// Not a CollecTor type: tor's `network-status-diff-version 1` documents and diff-cache entries.
+    case consensusDiff = "consensus-diff"
 
     /// The relay type a bridge type is a sanitized form of (itself for relay types).
     public var family: DescriptorType {
@@ -39,6 +44,7 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
         case "cached-extrainfo", "cached-extrainfo.new": self = .extraInfo
         case "cached-microdescs", "cached-microdescs.new": self = .microdescriptor
         case "cached-consensus", "unverified-consensus": self = .networkStatusConsensus
+        case "cached-certs": self = .keyCertificate
         case "cached-microdesc-consensus", "unverified-microdesc-consensus": self = .networkStatusMicrodescConsensus
         default: return nil
         }
@@ -56,6 +62,7 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
 
     /// The type from the first keyword of the content (annotations skipped).
     public static func sniff(_ bytes: ArraySlice<UInt8>) -> DescriptorType? {
+        if isDiffCacheEntry(bytes) { return .consensusDiff }
         var position = bytes.startIndex
         while position < bytes.endIndex {
             let (lineEnd, next) = Tokenizer.lineBounds(bytes, from: position)
@@ -66,6 +73,10 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
                 guard let word = keyword else { return nil }
                 if ByteText.equals(bytes, word, "router") { return .serverDescriptor }
                 if ByteText.equals(bytes, word, "extra-info") { return .extraInfo }
+                if ByteText.equals(bytes, word, "dir-key-certificate-version") { return .keyCertificate }
+                if ByteText.equals(bytes, word, "consensus-digest") { return .detachedSignature }
+                if ByteText.equals(bytes, word, "network-status-diff-version") { return .consensusDiff }
+                if ByteText.equals(bytes, word, "published") { return .bridgeNetworkStatus }
                 if ByteText.equals(bytes, word, "network-status-version") {
                     // Votes share the first line; their second says `vote-status vote`.
                     let (secondEnd, _) = Tokenizer.lineBounds(bytes, from: next)
@@ -83,6 +94,20 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
             position = next
         }
         return nil
+    }
+
+    /// Whether the bytes are an entry of tor's `diff-cache/` directory: `key value` label lines
+    /// naming `document-type consensus-diff`, a NUL byte, then the diff.
+    public static func isDiffCacheEntry(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard let nul = bytes.prefix(4096).firstIndex(of: 0) else { return false }
+        let label = Array("document-type consensus-diff".utf8)
+        var position = bytes.startIndex
+        while position < nul {
+            let (lineEnd, next) = Tokenizer.lineBounds(bytes, from: position)
+            if bytes[position..<min(lineEnd, nul)].elementsEqual(label) { return true }
+            position = next
+        }
+        return false
     }
 
     /// `@type` annotation first, then tor's cache file name, then the content's first keyword.

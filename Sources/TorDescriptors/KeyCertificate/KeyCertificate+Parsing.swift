@@ -14,7 +14,7 @@ extension KeyCertificate {
     static let keywords = KeywordTable<Key>(Key.allCases.map { ($0.rawValue, $0) })
 
     /// Errors are reported as consensus errors until the core has a key-certificate kind.
-    static let kind = DocumentKind.networkStatusConsensus
+    static let kind = DocumentKind.keyCertificate
 
     /// dir-spec's key certificate items. `dir-key-crosscert` is "exactly once" in the spec and
     /// in today's tor, but certificates made before tor 0.2.0 lack it (the 2008 one in Stem's

@@ -6,6 +6,10 @@ public enum DocumentKind: String, Sendable, Hashable, CaseIterable, Codable {
     case bridgeExtraInfo = "bridge-extra-info"
     case microdescriptor = "microdescriptor"
     case networkStatusConsensus = "network-status-consensus"
+    case keyCertificate = "dir-key-certificate"
+    case detachedSignature = "detached-signature"
+    case bridgeNetworkStatus = "bridge-network-status"
+    case consensusDiff = "consensus-diff"
 }
 
 /// Why a document was rejected.
