@@ -95,4 +95,12 @@ import Testing
             .filter { $0 == "onion-key" }.count
         #expect(slices.count == onionKeyLines)
     }
+
+    /// Synthetic: the single-document fast path must agree with the full scan at the edges.
+    @Test func fastPathEdges() {
+        #expect(Self.split("router a\nrouter", ["router"]) == ["router a\n", "router"])
+        #expect(Self.split("router a\nrouters b\n", ["router"]) == ["router a\nrouters b\n"])
+        #expect(Self.split("@type x\nrouter a\n", ["router"]) == ["@type x\nrouter a\n"])
+        #expect(Self.split("junk\nrouter a\n", ["router"]) == ["junk\nrouter a\n"])
+    }
 }

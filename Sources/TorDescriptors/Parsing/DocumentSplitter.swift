@@ -60,8 +60,15 @@ public struct DocumentSplitter: Sequence, Sendable {
             // One pass over raw bytes: the splitter only looks at line starts, so bounds-checked
             // slice subscripts and generic keyword comparisons dominated its cost.
             let found: (cut: Int, line: Int, position: Int)? = bytes.withUnsafeBufferPointer { buffer in
-                Self.scan(buffer, base: bytes.startIndex, from: position - bytes.startIndex, line: line,
-                          startKeywords: splitter.startKeywords, repeatStartKeyword: splitter.repeatStartKeyword)
+                // Most consensuses, votes and single-descriptor files hold one document: when at
+                // most one start line remains, skip the line-by-line scan (a whole pass over
+                // 90,000 lines of a consensus) and take the rest as one document.
+                if splitter.repeatStartKeyword == nil,
+                   Self.startLineCount(buffer, from: position - bytes.startIndex, keywords: splitter.startKeywords, atMost: 1) <= 1 {
+                    return nil
+                }
+                return Self.scan(buffer, base: bytes.startIndex, from: position - bytes.startIndex, line: line,
+                                 startKeywords: splitter.startKeywords, repeatStartKeyword: splitter.repeatStartKeyword)
             }
             if let found {
                 position = found.position
@@ -71,6 +78,41 @@ public struct DocumentSplitter: Sequence, Sendable {
             // No next start: the rest is one document; `line` is only read again after a start.
             position = end
             return DocumentSlice(bytes: bytes[start..<end], firstLine: startLine)
+        }
+
+        /// How many lines from `offset` on begin with one of the keywords followed by a space,
+        /// tab, CR or LF (counting stops past `atMost`). Only looks at the first bytes after each
+        /// newline (memchr), without the per-line bookkeeping of `scan`.
+        private static func startLineCount(
+            _ buffer: UnsafeBufferPointer<UInt8>, from offset: Int, keywords: [[UInt8]], atMost limit: Int
+        ) -> Int {
+            guard let pointer = buffer.baseAddress, offset < buffer.count else { return 0 }
+            let count = buffer.count
+            func isStart(_ lineStart: Int) -> Bool {
+                var index = lineStart
+                // tor's obsolete `opt ` prefix.
+                if count - index > 4, pointer[index] == UInt8(ascii: "o"), pointer[index + 1] == UInt8(ascii: "p"),
+                   pointer[index + 2] == UInt8(ascii: "t"), ByteText.isSpace(pointer[index + 3]) {
+                    index += 4
+                    while index < count, ByteText.isSpace(pointer[index]) { index += 1 }
+                }
+                for keyword in keywords where !keyword.isEmpty && count - index >= keyword.count
+                    && pointer[index] == keyword[0] && memcmp(pointer + index, keyword, keyword.count) == 0 {
+                    if count - index == keyword.count { return true }   // the keyword ends the buffer
+                    let after = pointer[index + keyword.count]
+                    if ByteText.isSpace(after) || after == 0x0A || after == ByteText.carriageReturn { return true }
+                }
+                return false
+            }
+            var found = isStart(offset) ? 1 : 0
+            var from = offset
+            while from < count, found <= limit {
+                guard let hit = memchr(pointer + from, 0x0A, count - from) else { break }
+                let next = UnsafeRawPointer(hit) - UnsafeRawPointer(pointer) + 1
+                if next < count, isStart(next) { found += 1 }
+                from = next
+            }
+            return found
         }
 
         /// Finds where the next document starts, as (cut index, its line, new position), or nil.
