@@ -1,7 +1,7 @@
 /// Reads a bridge network status: the header through the general tokenizer (a handful of
 /// lines), the entries through the consensus entry scanner.
 struct BridgeNetworkStatusParser {
-    /// Bridge statuses have no document kind of their own yet; errors name the consensus kind.
+    /// The document kind errors name.
     static let kind: DocumentKind = .bridgeNetworkStatus
 
     enum Key: String, CaseIterable, Sendable {

@@ -11,7 +11,7 @@ extension DetachedSignatures {
 
     static let keywords = KeywordTable<Key>(Key.allCases.map { ($0.rawValue, $0) })
 
-    /// Errors are reported as consensus errors until the core has a detached-signature kind.
+    /// The document kind errors name.
     static let kind = DocumentKind.detachedSignature
 
     /// dir-spec's items, with tor's own counts where the spec is loose: the times exactly once,

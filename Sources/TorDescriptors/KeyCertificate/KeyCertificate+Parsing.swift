@@ -13,7 +13,7 @@ extension KeyCertificate {
 
     static let keywords = KeywordTable<Key>(Key.allCases.map { ($0.rawValue, $0) })
 
-    /// Errors are reported as consensus errors until the core has a key-certificate kind.
+    /// The document kind errors name.
     static let kind = DocumentKind.keyCertificate
 
     /// dir-spec's key certificate items. `dir-key-crosscert` is "exactly once" in the spec and

@@ -1,8 +1,4 @@
-/// The `DocumentKind` this folder reports in errors.
-///
-/// The shared `DocumentKind` enum has no network-status case yet; until the lead adds
-/// `networkStatusConsensus`, consensus errors borrow an existing case through this one constant,
-/// so the switch to the real case is a one-line change.
+/// The `DocumentKind` this folder reports in errors (both flavors share it).
 enum ConsensusKind {
     static let document: DocumentKind = .networkStatusConsensus
 }
