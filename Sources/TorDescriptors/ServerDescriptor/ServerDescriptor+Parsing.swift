@@ -277,24 +277,8 @@ extension ServerDescriptor {
 
     /// Checks, without decoding, that `range` is base64 of exactly `length` bytes (padding optional).
     static func checkBase64(_ document: TokenizedDocument, _ item: DocumentItem, _ range: Range<Int>, length: Int) throws(DescriptorParseError) {
-        let bytes = document.bytes
-        var end = range.upperBound
-        while end > range.lowerBound, bytes[end - 1] == UInt8(ascii: "=") { end -= 1 }
-        let characters = end - range.lowerBound
-        let padding = range.upperBound - end
-        let valid = characters == (length * 4 + 2) / 3 && (padding == 0 || (characters + padding) % 4 == 0)
-            && bytes[range.lowerBound..<end].allSatisfy(isBase64Character)
-        if !valid {
-            throw document.error(.malformedArguments("not valid base64 of \(length) bytes: '\(ByteText.escaped(bytes, range))'"), at: item)
-        }
-    }
-
-    @inline(__always)
-    static func isBase64Character(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "/"): return true
-        default: return false
+        if Base64.decodedCount(document.bytes, range) != length {
+            throw document.error(.malformedArguments("not valid base64 of \(length) bytes: '\(ByteText.escaped(document.bytes, range))'"), at: item)
         }
     }
 
