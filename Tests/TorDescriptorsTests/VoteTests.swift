@@ -128,3 +128,53 @@ enum VoteFixtures {
         }
     }
 }
+
+@Suite struct VoteJSONTests {
+    // Values checked against Stem 1.8.2: flag_thresholds guard-wfu is 0.98, stable-uptime 1313834.
+    @Test func stemJSONHasVoteAttributes() throws {
+        let vote = try NetworkStatusVote(parsing: VoteFixtures.bytes(VoteFixtures.metricsLib))
+        guard case .object(let fields) = vote.stemJSON else { Issue.record("not an object"); return }
+        let json = Dictionary(fields, uniquingKeysWith: { first, _ in first })
+        guard case .object(let thresholds)? = json["flag_thresholds"] else { Issue.record("no thresholds"); return }
+        let byName = Dictionary(thresholds, uniquingKeysWith: { first, _ in first })
+        if case .double(let wfu)? = byName["guard-wfu"] { #expect(abs(wfu - 0.98) < 1e-9) } else { Issue.record("guard-wfu") }
+        if case .int(let uptime)? = byName["stable-uptime"] { #expect(uptime == 1313834) } else { Issue.record("stable-uptime") }
+        if case .string(let published)? = json["published"] { #expect(published == "2017-07-17 16:50:01") } else { Issue.record("published") }
+        if case .array(let commits)? = json["shared_randomness_commitments"] { #expect(commits.count == 8) } else { Issue.record("commits") }
+        if case .bool(let isVote)? = json["is_vote"] { #expect(isVote) } else { Issue.record("is_vote") }
+    }
+
+    // synthetic: a hand-written vote whose m line has a non-numeric method; lenient mode keeps
+    // the entry, drops that m line and records a warning. Strict mode rejects it earlier: a vote
+    // must embed its authority key certificate, which this synthetic one lacks.
+    @Test func syntheticBadMicrodescriptorLine() throws {
+        let text = """
+        network-status-version 3
+        vote-status vote
+        consensus-methods 28
+        published 2020-01-01 00:00:00
+        valid-after 2020-01-01 01:00:00
+        fresh-until 2020-01-01 02:00:00
+        valid-until 2020-01-01 04:00:00
+        voting-delay 300 300
+        known-flags Running Valid
+        dir-source auth 0232AF901C31A04EE9848595AF9BB7620D4C5B2E example.org 192.0.2.1 80 443
+        contact someone
+        r relay AAoQ1DAR6kkoo19hBAX5K0QztNw 89/EhDENc3W5LMElWhcwooFmeTE 2020-01-01 00:00:00 192.0.2.2 9001 0
+        s Running Valid
+        m 28,x sha256=abc
+        m 29 sha256=def
+
+        """
+        let vote = try NetworkStatusVote(parsing: Array(text.utf8))
+        #expect(vote.entries.count == 1)
+        #expect(vote.entries.first?.microdescriptorLines == [VoteMicrodescriptorLine(methods: [29], digests: [.init(algorithm: "sha256", value: "def")])])
+        #expect(vote.warnings.contains { $0.keyword == "m" && $0.line == 14 })
+        do {
+            _ = try NetworkStatusVote(parsing: DocumentSlice(bytes: Array(text.utf8)[...], firstLine: 1), mode: .strict)
+            Issue.record("strict mode accepted a vote without a key certificate")
+        } catch {
+            #expect(error.keyword == "dir-key-certificate-version")
+        }
+    }
+}
