@@ -178,3 +178,34 @@ enum VoteFixtures {
         }
     }
 }
+
+@Suite struct VoteStrictTests {
+    // synthetic: a hand-written vote preamble with `published` twice; strict mode names it,
+    // lenient mode keeps going.
+    @Test func syntheticDuplicatePublished() throws {
+        let text = """
+        network-status-version 3
+        vote-status vote
+        consensus-methods 28
+        published 2020-01-01 00:00:00
+        published 2020-01-01 00:00:01
+        valid-after 2020-01-01 01:00:00
+        fresh-until 2020-01-01 02:00:00
+        valid-until 2020-01-01 04:00:00
+        voting-delay 300 300
+        known-flags Running Valid
+        dir-source auth 0232AF901C31A04EE9848595AF9BB7620D4C5B2E example.org 192.0.2.1 80 443
+        contact someone
+
+        """
+        let lenient = try NetworkStatusVote(parsing: Array(text.utf8))
+        #expect(lenient.consensusMethods == [28])
+        #expect(lenient.entries.isEmpty)
+        do {
+            _ = try NetworkStatusVote(parsing: DocumentSlice(bytes: Array(text.utf8)[...], firstLine: 1), mode: .strict)
+            Issue.record("strict mode accepted two published lines")
+        } catch {
+            #expect(error.keyword == "published")
+        }
+    }
+}

@@ -65,8 +65,6 @@ public struct NetworkStatusVote: ParsableDocument, Sendable {
                 if strict { throw error }
                 warnings.append(error)
             }
-        } else if strict {
-            throw all.error(.missingKeyword, keyword: "dir-key-certificate-version")
         }
         let document = try Tokenizer.tokenize(bytes[bytes.startIndex..<headerEnd], kind: ConsensusKind.document, mode: mode,
                                               firstLine: slice.firstLine, nonASCIIAllowed: ["contact"])
@@ -77,6 +75,9 @@ public struct NetworkStatusVote: ParsableDocument, Sendable {
         var vote = VotePreamble(document: document, strict: strict)
         try vote.read()
         warnings += vote.warnings
+        if strict, headerEnd == position, certificate == nil {
+            throw all.error(.missingKeyword, keyword: "dir-key-certificate-version")
+        }
         if header.voteStatus != "vote" {
             let error = document.error(.malformedArguments("vote-status must be 'vote'"), keyword: "vote-status")
             if strict { throw error }

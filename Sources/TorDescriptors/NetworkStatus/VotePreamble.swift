@@ -16,8 +16,19 @@ struct VotePreamble {
     }
     private static let table = KeywordTable<Key>(Key.allCases.map { ($0.rawValue, $0) })
 
+    /// Vote-only counts from dir-spec §3.4.1; the shared preamble rules are checked by the
+    /// consensus header parser.
+    private static let rules = KeywordRules(kind: ConsensusKind.document, [
+        KeywordRule("consensus-methods", .exactlyOnce, object: false),
+        KeywordRule("published", .exactlyOnce, object: false),
+        KeywordRule("flag-thresholds", .atMostOnce, object: false),
+        KeywordRule("shared-rand-participate", .atMostOnce, object: false),
+        KeywordRule("shared-rand-commit", .any, object: false),
+    ])
+
     mutating func read() throws(DescriptorParseError) {
         let bytes = document.bytes
+        if strict { try Self.rules.check(document) }
         for item in document.items {
             guard let key = Self.table.lookup(bytes, item.keyword) else { continue }
             do throws(DescriptorParseError) {
