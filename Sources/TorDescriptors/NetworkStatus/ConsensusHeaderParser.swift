@@ -3,6 +3,8 @@ struct ConsensusHeaderParser {
     let document: TokenizedDocument
     let strict: Bool
     var warnings: [DescriptorParseError] = []
+    /// Set by the vote parser, which reads the vote-only items itself.
+    var isVote = false
 
     init(document: TokenizedDocument, strict: Bool) {
         self.document = document
@@ -56,9 +58,10 @@ struct ConsensusHeaderParser {
                 }
                 continue
             }
-            if key.isVoteOnly {
+            if key.isVoteOnly, !isVote {
                 try problem(document.error(.misplacedKeyword(expected: "only in votes"), at: item))
             }
+            if isVote, key.isVoteOnly, key != .bandwidthFileHeaders, key != .bandwidthFileDigest { continue }
             if key.isAuthorityItem {
                 if key == .dirSource { inAuthorities = true }
                 do throws(DescriptorParseError) {
@@ -68,7 +71,8 @@ struct ConsensusHeaderParser {
                 }
                 continue
             }
-            if inAuthorities {
+            // A vote's authority section holds its shared-random values.
+            if inAuthorities, !(isVote && (key == .sharedRandPrevious || key == .sharedRandCurrent)) {
                 try problem(document.error(.misplacedKeyword(expected: "preamble items come before the authority section"), at: item))
             }
             do throws(DescriptorParseError) {
@@ -77,7 +81,7 @@ struct ConsensusHeaderParser {
                 try problem(error)
             }
         }
-        if strict, header.voteStatus != "consensus" {
+        if strict, !isVote, header.voteStatus != "consensus" {
             let item = document.items.first { $0.keywordEquals("vote-status", in: bytes) }!
             throw document.error(.malformedArguments("vote-status must be 'consensus'"), at: item)
         }

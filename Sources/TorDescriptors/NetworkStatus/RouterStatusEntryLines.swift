@@ -64,6 +64,8 @@ extension RouterStatusEntryScanner {
             try problem(DescriptorParseError(document: ConsensusKind.document, line: item.line, keyword: keyword,
                                              failure: .malformedObject("unexpected object")))
         }
+        // Vote `m` lines (several per entry) are read by the vote parser from the entry's bytes.
+        if key == .m, isVote { return }
         if key != .a {
             if seen & key.bit != 0 {
                 try problem(DescriptorParseError(document: ConsensusKind.document, line: item.line, keyword: keyword, failure: .duplicateKeyword))
@@ -105,8 +107,8 @@ extension RouterStatusEntryScanner {
                 try problem(fail("expected a base64 SHA-256 digest: '\(ByteText.escaped(bytes, args))'", item.line, keyword))
             }
         case .id, .stats:
-            try problem(DescriptorParseError(document: ConsensusKind.document, line: item.line, keyword: keyword,
-                                             failure: .misplacedKeyword(expected: "only in votes")))
+            if !isVote { try problem(DescriptorParseError(document: ConsensusKind.document, line: item.line, keyword: keyword,
+                                             failure: .misplacedKeyword(expected: "only in votes"))) }
             var cursor = ArgumentCursor(bytes: bytes, range: args)
             if key == .id {
                 entry.identifierType = cursor.next().map { ByteText.string(bytes, $0) }

@@ -11,6 +11,8 @@ struct RouterStatusEntryScanner: Sendable {
     let bytes: ArraySlice<UInt8>
     let flavor: ConsensusFlavor
     let strict: Bool
+    /// Set by the vote parser: `id`/`stats` are expected and `m` lines carry method sets.
+    var isVote = false
     /// Start of the next unread line.
     private(set) var position: Int
     /// Line number of `position`.

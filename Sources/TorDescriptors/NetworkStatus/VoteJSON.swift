@@ -1,0 +1,29 @@
+extension NetworkStatusVote: StemJSONRepresentable {
+    /// The header object a consensus prints, plus Stem's vote attributes: `consensus_methods`,
+    /// `published`, `flag_thresholds` (numbers as Stem converts them: `98.000%` is `0.98`), and
+    /// the authority's `is_shared_randomness_participate` / `shared_randomness_commitments`
+    /// (which Stem keeps on the authority entry). Entries print their own objects.
+    public var stemJSON: JSONValue {
+        guard case .object(var fields) = header.stemJSON(signatures: footer.signatures, bandwidthWeights: footer.bandwidthWeights) else {
+            return .null
+        }
+        let thresholds: [(String, JSONValue)] = flagThresholds.map { pair in
+            if let value = Int(pair.value) { return (pair.key, .int(value)) }
+            if pair.value.hasSuffix("%"), let percent = Double(pair.value.dropLast()) { return (pair.key, .double(percent / 100)) }
+            if let value = Double(pair.value) { return (pair.key, .double(value)) }
+            return (pair.key, .string(pair.value))
+        }
+        fields += [
+            ("consensus_methods", .array(consensusMethods.map { .int($0) })),
+            ("published", .optional(published) { .string($0.description) }),
+            ("flag_thresholds", .object(thresholds)),
+            ("is_shared_randomness_participate", .bool(sharedRandomParticipate)),
+            ("shared_randomness_commitments", .array(sharedRandomCommits.map { commit in
+                .object([("version", .int(commit.version)), ("algorithm", .string(commit.algorithm)),
+                         ("identity", .string(commit.identity.hex)), ("commit", .string(commit.commit)),
+                         ("reveal", .optional(commit.reveal) { .string($0) })])
+            })),
+        ]
+        return .object(fields)
+    }
+}
