@@ -15,8 +15,10 @@ struct CorpusSweepTests {
         let count: Int
         /// Router status entries (consensuses, bridge statuses).
         var entries: Int? = nil
-        /// `directory-signature` lines (consensuses, detached signatures).
+        /// `directory-signature` lines (consensuses, detached signatures; per file for votes).
         var signatures: Int? = nil
+        /// `shared-rand-commit` lines over all votes of the file.
+        var commits: Int? = nil
         var testDescription: String { "\(path) (\(count))" }
     }
 
@@ -35,6 +37,14 @@ struct CorpusSweepTests {
             // "consensus, 2993 r entries, 0 SR value lines, 7 sigs": one document, entries and signatures.
             if words.first == "consensus,", words.count >= 9, let entries = Int(words[1]), let sigs = Int(words[8]) {
                 rows.append(Expectation(path: path, type: .networkStatusConsensus, count: 1, entries: entries, signatures: sigs))
+                continue
+            }
+            // "vote, 28 r entries, 16 shared-rand-commit, 0 SR value lines, 4 sigs; 4 key certificates":
+            // totals over the votes of the file (tor's v3-status-votes holds several).
+            if words.first == "vote,", words.count >= 11, let entries = Int(words[1]), let commits = Int(words[4]),
+               let sigs = Int(words[10]) {
+                rows.append(Expectation(path: path, type: .networkStatusVote, count: sigs, entries: entries,
+                                        signatures: sigs, commits: commits))
                 continue
             }
             // "bridge network status, 1906 r entries"
@@ -99,6 +109,14 @@ struct CorpusSweepTests {
         }
         #expect(failures.isEmpty, "\(failures.prefix(3))")
         #expect(results.count == expectation.count)
+        if expectation.type == .networkStatusVote {
+            let votes = results.compactMap { result -> NetworkStatusVote? in
+                if case .vote(let vote)? = try? result.get() { vote } else { nil }
+            }
+            #expect(votes.map(\.entries.count).reduce(0, +) == expectation.entries)
+            #expect(votes.map(\.sharedRandomCommits.count).reduce(0, +) == expectation.commits)
+            #expect(votes.map(\.footer.signatures.count).reduce(0, +) == expectation.signatures)
+        }
         for result in results {
             switch try result.get() {
             case .consensus(let consensus):

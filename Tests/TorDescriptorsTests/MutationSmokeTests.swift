@@ -64,6 +64,8 @@ import Testing
                     _ = (certificate.signingKeyDigest, certificate.fingerprintMatchesIdentityKey, certificate.signedDigest)
                 case .detachedSignatures(let signatures):
                     _ = (signatures.consensusDigestHex, signatures.additionalDigests.map(\.digestHex))
+                case .vote(let vote):
+                    _ = (vote.keyCertificate?.signingKeyDigest, vote.entries.prefix(50).map(\.microdescriptorLines))
                 case .bridgeNetworkStatus(let status):
                     for entry in status.entries.prefix(50) { _ = (entry.exitPolicy.canExit(port: 80), entry.protocols) }
                 case .consensusDiff(let diff):
@@ -84,6 +86,7 @@ import Testing
         ("consensus/cropped--2026-07-27-10-00-00-consensus-arti-live", .networkStatusConsensus),
         ("microdesc-consensus/cropped--2026-07-27-10-00-00-consensus-microdesc-arti-live", .networkStatusMicrodescConsensus),
         ("key-certs/stem--cached-certs", .keyCertificate),
+        ("votes/cropped--2026-07-27-10-00-00-vote-tor26-arti-live", .networkStatusVote),
         ("detached-signatures/stem--detached_signatures", .detachedSignature),
         ("bridge/cropped--metrics-lib--20170717-170645-1D8F3A91C37C5D1C4C19B1AD1D0CFBE8BF72D8E1", .bridgeNetworkStatus),
     ]

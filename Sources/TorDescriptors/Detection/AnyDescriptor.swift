@@ -10,6 +10,7 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
     case extraInfo(ExtraInfoDescriptor)
     case microdescriptor(Microdescriptor)
     case consensus(NetworkStatusConsensus)
+    case vote(NetworkStatusVote)
     case keyCertificate(KeyCertificate)
     case detachedSignatures(DetachedSignatures)
     case bridgeNetworkStatus(BridgeNetworkStatus)
@@ -26,6 +27,8 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return ExtraInfoDescriptor.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.extraInfo) }
         case .networkStatusConsensus:
             return NetworkStatusConsensus.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.consensus) }
+        case .networkStatusVote:
+            return NetworkStatusVote.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.vote) }
         case .keyCertificate:
             return KeyCertificate.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.keyCertificate) }
         case .detachedSignature:
@@ -53,6 +56,7 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .extraInfo(let document): document.rawBytes
         case .microdescriptor(let document): document.rawBytes
         case .consensus(let document): document.rawBytes
+        case .vote(let document): document.rawBytes
         case .keyCertificate(let document): document.rawBytes
         case .detachedSignatures(let document): document.rawBytes
         case .bridgeNetworkStatus(let document): document.rawBytes
@@ -66,6 +70,7 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .extraInfo(let document): document.stemJSON
         case .microdescriptor(let document): document.stemJSON
         case .consensus(let document): document.stemJSON
+        case .vote(let document): document.stemJSON
         case .keyCertificate(let document): document.stemJSON
         case .detachedSignatures(let document): document.stemJSON
         case .bridgeNetworkStatus(let document): document.stemJSON
@@ -80,6 +85,9 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
     public var stemJSONLines: [JSONValue] {
         if case .consensus(let consensus) = self {
             return [consensus.stemJSON] + consensus.entries.map(\.stemJSON)
+        }
+        if case .vote(let vote) = self {
+            return [vote.stemJSON] + vote.entries.map(\.entry.stemJSON)
         }
         if case .bridgeNetworkStatus(let status) = self {
             return [status.stemJSON] + status.entries.map(\.stemJSON)
@@ -110,6 +118,8 @@ public enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return summaryLines.first ?? "consensus \(c.entries.count) entries"
         case .keyCertificate(let c):
             return "key-certificate \(c.fingerprint?.hex ?? "-") published \(c.published.map(\.description) ?? "-") expires \(c.expires.map(\.description) ?? "-") signing-key \(c.signingKeyDigest?.hex ?? "-")"
+        case .vote(let v):
+            return "vote \(v.header.authorities.first?.nickname ?? "-") valid-after \(v.header.validAfter.map(\.description) ?? "-") entries \(v.entries.count) commits \(v.sharedRandomCommits.count)"
         case .bridgeNetworkStatus(let b):
             return "bridge-network-status published \(b.published) entries \(b.entries.count)"
         case .consensusDiff(let d):

@@ -13,6 +13,7 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
     case microdescriptor = "microdescriptor"
     case networkStatusConsensus = "network-status-consensus-3"
     case networkStatusMicrodescConsensus = "network-status-microdesc-consensus-3"
+    case networkStatusVote = "network-status-vote-3"
     case keyCertificate = "dir-key-certificate-3"
     case detachedSignature = "detached-signature-3"
     case bridgeNetworkStatus = "bridge-network-status"
@@ -80,7 +81,7 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
                 if ByteText.equals(bytes, word, "network-status-version") {
                     // Votes share the first line; their second says `vote-status vote`.
                     let (secondEnd, _) = Tokenizer.lineBounds(bytes, from: next)
-                    if next < bytes.endIndex, ByteText.hasPrefix(bytes, next..<secondEnd, "vote-status vote") { return nil }
+                    if next < bytes.endIndex, ByteText.hasPrefix(bytes, next..<secondEnd, "vote-status vote") { return .networkStatusVote }
                     _ = cursor.next()
                     let flavor = cursor.next()
                     return flavor.map { ByteText.equals(bytes, $0, "microdesc") } == true
