@@ -35,16 +35,7 @@ public struct ConsensusReader: Sendable, Sequence, IteratorProtocol {
 
     public init(_ slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
         let bytes = slice.bytes
-        // The header ends at the first `r` line (or the footer, for a consensus with no entries).
-        var position = bytes.startIndex
-        var line = slice.firstLine
-        while position < bytes.endIndex {
-            let (end, next) = Tokenizer.lineBounds(bytes, from: position)
-            let keyword = RouterStatusEntryScanner.keywordEnd(bytes, position, end)
-            if ByteText.equals(bytes, position..<keyword, "r") || RouterStatusEntryScanner.isFooterStart(bytes, position) { break }
-            position = next
-            line += 1
-        }
+        let (position, line) = RouterStatusEntryScanner.headerEnd(bytes, firstLine: slice.firstLine)
         let headerDocument = try Tokenizer.tokenize(bytes[bytes.startIndex..<position], kind: ConsensusKind.document, mode: mode,
                                                     firstLine: slice.firstLine, nonASCIIAllowed: ["contact"])
         var parser = ConsensusHeaderParser(document: headerDocument, strict: mode == .strict)

@@ -28,6 +28,21 @@ struct RouterStatusEntryScanner: Sendable {
         self.line = line
     }
 
+    /// Where a consensus or vote header ends: the first `r` line, or the footer when there are
+    /// no entries; with that line's number.
+    static func headerEnd(_ bytes: ArraySlice<UInt8>, firstLine: Int) -> (position: Int, line: Int) {
+        var position = bytes.startIndex
+        var line = firstLine
+        while position < bytes.endIndex {
+            let (end, next) = Tokenizer.lineBounds(bytes, from: position)
+            let keyword = keywordEnd(bytes, position, end)
+            if ByteText.equals(bytes, position..<keyword, "r") || isFooterStart(bytes, position) { break }
+            position = next
+            line += 1
+        }
+        return (position, line)
+    }
+
     static func isFooterStart(_ bytes: ArraySlice<UInt8>, _ position: Int) -> Bool {
         let (end, _) = Tokenizer.lineBounds(bytes, from: position)
         let keyword = Self.keywordEnd(bytes, position, end)

@@ -41,16 +41,7 @@ public struct NetworkStatusVote: ParsableDocument, Sendable {
     public init(parsing slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
         let bytes = slice.bytes
         let strict = mode == .strict
-        // The header (with the certificate) ends at the first `r` line or the footer.
-        var position = bytes.startIndex
-        var line = slice.firstLine
-        while position < bytes.endIndex {
-            let (end, next) = Tokenizer.lineBounds(bytes, from: position)
-            let keyword = RouterStatusEntryScanner.keywordEnd(bytes, position, end)
-            if ByteText.equals(bytes, position..<keyword, "r") || RouterStatusEntryScanner.isFooterStart(bytes, position) { break }
-            position = next
-            line += 1
-        }
+        let (position, line) = RouterStatusEntryScanner.headerEnd(bytes, firstLine: slice.firstLine)
         let all = try Tokenizer.tokenize(bytes[bytes.startIndex..<position], kind: ConsensusKind.document, mode: mode,
                                          firstLine: slice.firstLine, nonASCIIAllowed: ["contact"])
         var warnings: [DescriptorParseError] = []
