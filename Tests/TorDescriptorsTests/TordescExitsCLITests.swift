@@ -85,6 +85,10 @@ import Testing
         #expect(objects.allSatisfy { $0["policy_source"] as? String == "server-descriptor" && $0["bandwidth_unit"] as? String == "bytes/s" })
         let anyAddress = try Self.run(["exits", "--port", "443", "--descriptors", Self.descriptors2020])
         #expect(anyAddress.stdout.contains("76 exit relays allowing port 443 of 576 relays; policy source: server descriptor exit policy (exact)"))
+        // IPv6: the full policy must allow [2001:db8::1]:443 and the ipv6-policy port 443
+        // (Stem: exit_policy.can_exit_to('2001:db8::1', 443) and exit_policy_v6.can_exit_to(port=443): 14).
+        let v6 = try Self.run(["exits", "--port", "443", "--address", "2001:db8::1", "--descriptors", Self.descriptors2020, "--json"])
+        #expect(try Self.jsonLines(v6.stdout).count == 14)
     }
 
     static let microConsensus2026 = "Resources/corpus/microdesc-consensus/cropped--2026-07-27-10-00-00-consensus-microdesc-arti-live"
