@@ -42,9 +42,11 @@ enum MemoryBenchmark {
             for case let relative as String in enumerator {
                 let path = root + "/" + relative
                 guard !relative.contains("cropped--"),
-                      let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+                      let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                      attributes[.type] as? FileAttributeType == .typeRegular,
+                      let size = attributes[.size] as? Int,
                       size > (best?.1 ?? 0), let handle = FileHandle(forReadingAtPath: path) else { continue }
-                let head = [UInt8](handle.readData(ofLength: 4096))
+                let head = [UInt8]((try? handle.read(upToCount: 4096)) ?? Data())
                 try? handle.close()
                 if DescriptorType.detect(fileName: (path as NSString).lastPathComponent, bytes: head[...]) == type { best = (path, size) }
             }
@@ -56,7 +58,8 @@ enum MemoryBenchmark {
     static func mib(_ kib: Int) -> String { String(format: "%.1f MiB", Double(kib) / 1024) }
 
     static func run() {
-        var roots = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }
+        if runChild() { return }
+        var roots = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") && $0 != "streaming" && $0 != "whole" }
         if roots.isEmpty { roots = ["Resources/corpus"] }
         print("TorDescriptors memory benchmark (roots: \(roots.joined(separator: " ")))")
         guard residentKiB() != nil else { return print("needs Linux /proc/self/status") }
@@ -64,9 +67,28 @@ enum MemoryBenchmark {
             guard let input = biggest(type, under: Array(roots)) else { print("\(type.rawValue): no files"); continue }
             let fileKiB = input.bytes.count / 1024
             print("\(type.rawValue): \((input.path as NSString).lastPathComponent), \(mib(fileKiB))")
-            streaming(input.bytes, fileKiB: fileKiB)
-            whole(input.bytes, fileKiB: fileKiB)
+            // Each measurement in a fresh process: pages freed by one run would otherwise be
+            // reused by the next and hide its growth.
+            for mode in ["streaming", "whole"] { child(mode, input.path) }
         }
+    }
+
+    static func child(_ mode: String, _ path: String) {
+        fflush(stdout)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = ["--memory", "--memory-child", mode, path]
+        do { try process.run(); process.waitUntilExit() } catch { print("  \(mode): cannot start a child process: \(error)") }
+    }
+
+    /// `--memory --memory-child MODE PATH`: one measurement, in this process.
+    static func runChild() -> Bool {
+        let arguments = CommandLine.arguments
+        guard let index = arguments.firstIndex(of: "--memory-child"), index + 2 < arguments.count,
+              let data = FileManager.default.contents(atPath: arguments[index + 2]) else { return false }
+        let bytes = [UInt8](data)
+        if arguments[index + 1] == "streaming" { streaming(bytes, fileKiB: bytes.count / 1024) } else { whole(bytes, fileKiB: bytes.count / 1024) }
+        return true
     }
 
     /// ConsensusReader: RSS growth sampled while iterating, and the peak.
