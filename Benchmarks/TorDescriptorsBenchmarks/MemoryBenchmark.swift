@@ -74,7 +74,7 @@ enum MemoryBenchmark {
     }
 
     static func child(_ mode: String, _ path: String) {
-        fflush(stdout)
+        fflush(nil)  // all C streams: print() output must precede the child's
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         process.arguments = ["--memory", "--memory-child", mode, path]
