@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "TorDescriptors", targets: ["TorDescriptors"]),
         .library(name: "Decompression", targets: ["Decompression"]),
+        .library(name: "TorArchives", targets: ["TorArchives"]),
         .executable(name: "tordesc", targets: ["tordesc"]),
     ],
     dependencies: [
@@ -24,6 +25,11 @@ let package = Package(
             name: "Decompression",
             dependencies: ["CZlib", "CLZMA", "CZstd", "CBZip2"],
             path: "Sources/Decompression"
+        ),
+        .target(
+            name: "TorArchives",
+            dependencies: ["TorDescriptors", "Decompression"],
+            path: "Sources/TorArchives"
         ),
         .target(
             name: "TorDescriptors",
@@ -52,6 +58,11 @@ let package = Package(
             name: "DecompressionTests",
             dependencies: ["Decompression"],
             path: "Tests/DecompressionTests"
+        ),
+        .testTarget(
+            name: "TorArchivesTests",
+            dependencies: ["TorArchives", "TorDescriptors", "Decompression"],
+            path: "Tests/TorArchivesTests"
         ),
     ]
 )
