@@ -40,6 +40,7 @@ let package = Package(
             name: "tordesc",
             dependencies: [
                 "TorDescriptors",
+                "TorArchives",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/tordesc"
