@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "TorDescriptors", targets: ["TorDescriptors"]),
         .library(name: "Decompression", targets: ["Decompression"]),
+        .library(name: "TorArchives", targets: ["TorArchives"]),
         .executable(name: "tordesc", targets: ["tordesc"]),
     ],
     dependencies: [
@@ -26,6 +27,11 @@ let package = Package(
             path: "Sources/Decompression"
         ),
         .target(
+            name: "TorArchives",
+            dependencies: ["TorDescriptors", "Decompression"],
+            path: "Sources/TorArchives"
+        ),
+        .target(
             name: "TorDescriptors",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/TorDescriptors"
@@ -34,6 +40,7 @@ let package = Package(
             name: "tordesc",
             dependencies: [
                 "TorDescriptors",
+                "TorArchives",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/tordesc"
@@ -52,6 +59,11 @@ let package = Package(
             name: "DecompressionTests",
             dependencies: ["Decompression"],
             path: "Tests/DecompressionTests"
+        ),
+        .testTarget(
+            name: "TorArchivesTests",
+            dependencies: ["TorArchives", "TorDescriptors", "Decompression"],
+            path: "Tests/TorArchivesTests"
         ),
     ]
 )
