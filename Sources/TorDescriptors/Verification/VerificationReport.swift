@@ -52,7 +52,7 @@ public struct VerificationReport: Sendable, Hashable, CustomStringConvertible {
     public let document: DocumentKind
     /// First line of the document in its input, as in parse errors.
     public let firstLine: Int
-    public internal(set) var checks: [VerificationCheck]
+    public var checks: [VerificationCheck]
 
     public init(document: DocumentKind, firstLine: Int, checks: [VerificationCheck] = []) {
         self.document = document

@@ -167,12 +167,12 @@ extension ServerDescriptor {
     }
 
     /// The relay's identity: the `fingerprint` line, else SHA-1 of the signing key.
-    var identityFingerprint: Fingerprint? {
+    public var identityFingerprint: Fingerprint? {
         fingerprint ?? signingKey.flatMap { Fingerprint(bytes: Digest.sha1($0)) }
     }
 
     /// The descriptor digest as bytes (see ``digest``).
-    var digestBytes: [UInt8]? {
+    public var digestBytes: [UInt8]? {
         if let routerDigest { return Hex.decode(routerDigest.utf8) }
         return signedContent.map { Digest.sha1($0) }
     }

@@ -1,0 +1,241 @@
+import ArgumentParser
+import Foundation
+import TorArchives
+import TorDescriptors
+
+/// `tordesc verify`: check signatures, certificates, digests and quorum of every document.
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify the signatures, certificates and digests of Tor documents.",
+        discussion: """
+            Prints one line per document: `ok`, `not verifiable` (unsigned documents such as
+            microdescriptors, or sanitized bridge descriptors), or the checks that failed.
+            A consensus needs the authorities' key certificates (--certs, or key certificates among
+            the inputs) and is valid only when more than half of the trusted authorities signed it.
+            Extra-info descriptors are RSA-checked with the signing key of a server descriptor of
+            the same relay found among the inputs.
+
+            Times: --at now (default) checks validity today; --at document checks each document
+            at its own time (a consensus at valid-after, a descriptor at published), which is
+            what archived documents need; --at "YYYY-MM-DD HH:MM:SS" checks at that UTC time.
+
+            Examples:
+              tordesc verify Resources/corpus/server-descriptors --at document
+              tordesc verify --certs Resources/corpus/key-certs/2012-06-cached-certs \\
+                --authorities Resources/directory/historic/tor-0.2.2.37.txt --at document \\
+                Resources/corpus/consensus/2012-06-18-21-00-00-cached-consensus
+              tordesc verify --certs cached-certs ~/.tor/cached-consensus
+            """
+    )
+
+    @Option(name: .customLong("certs"), help: "File (or archive/directory) of directory key certificates; repeatable.")
+    var certificateFiles: [String] = []
+
+    @Option(name: .customLong("consensus"), help: "Consensus whose r and m lines server descriptors and microdescriptors are checked against; repeatable.")
+    var consensusFiles: [String] = []
+
+    @Option(help: "Trusted authorities: `nickname v3ident` lines or torrc `DirAuthority ... v3ident=...` lines. Default: the public network's nine.")
+    var authorities: String?
+
+    @Flag(help: "Trust the authorities a consensus names in its own dir-source lines. Weaker: only for archives whose certificates you trust.")
+    var unpinnedDirSources = false
+
+    @Option(help: "When to check validity: now, document, or \"YYYY-MM-DD HH:MM:SS\" (UTC).")
+    var at: String = "now"
+
+    @Flag(help: "Print every check, not only failures.")
+    var verbose = false
+
+    @Flag(help: "Print one JSON object per document.")
+    var json = false
+
+    @Argument(help: "Files, directories or archives to verify.")
+    var paths: [String]
+
+    func validate() throws {
+        if at != "now", at != "document", TorTimestamp(parsing: at) == nil {
+            throw ValidationError("--at wants now, document, or a UTC time like \"2012-06-18 21:00:00\"; got \"\(at)\"")
+        }
+    }
+
+    func run() throws {
+        try InputFiles.validate(paths + certificateFiles + consensusFiles)
+        if let authorities { try InputFiles.validate([authorities]) }
+        let trusted = try loadAuthorities()
+        // First pass: what other documents need (certificates, relays' signing keys).
+        var certificates: [KeyCertificate] = []
+        var signingKeys: [Fingerprint: RSAPublicKey] = [:]
+        for item in DescriptorReader(paths: certificateFiles + paths) {
+            switch item.document {
+            case .keyCertificate(let certificate)?: certificates.append(certificate)
+            case .serverDescriptor(let descriptor)?:
+                if let fingerprint = descriptor.fingerprint, let der = descriptor.signingKey, let key = try? RSAPublicKey(der: der) { signingKeys[fingerprint] = key }
+            case .vote(let vote)?: if let certificate = vote.keyCertificate { certificates.append(certificate) }
+            default: break
+            }
+        }
+        var listed = Listed()
+        // Digests the given consensuses list: a descriptor listed there is the one the network uses.
+        for item in DescriptorReader(paths: consensusFiles) {
+            guard case .consensus(let consensus)? = item.document else {
+                throw ValidationError("\(item.source) is not a consensus; --consensus wants an ns or microdesc consensus")
+            }
+            for entry in consensus.entries {
+                if let digest = entry.descriptorDigest { listed.descriptors.insert(digest.bytes) }
+                if let digest = entry.microdescriptorDigest { listed.microdescriptors.insert(digest.bytes) }
+            }
+            listed.consensuses += 1
+        }
+        var totals = (ok: 0, failed: 0, unverifiable: 0)
+        var output = BufferedOutput()
+        for item in DescriptorReader(paths: paths) {
+            let document: AnyDescriptor
+            switch item.result {
+            case .success(let parsed): document = parsed
+            case .failure(.unknownType) where !(item.source.isNamedPath && item.source.member == nil): continue
+            case .failure(let error):
+                totals.failed += 1
+                output.write("\(item.source): FAILED to parse: \(error)")
+                continue
+            }
+            let report = verificationReport(document, certificates: certificates, signingKeys: signingKeys, trusted: trusted, listed: listed)
+            let verifiable = report.checks.contains { $0.outcome == .passed || $0.failed }
+            if !report.isValid { totals.failed += 1 } else if verifiable { totals.ok += 1 } else { totals.unverifiable += 1 }
+            output.write(json ? jsonLine(item.source, document, report) : textLine(item.source, document, report, verifiable))
+            if verbose && !json {
+                for check in report.checks { output.write("    \(check)") }
+            }
+        }
+        output.flush()
+        FileHandle.standardError.write(Data("verified: \(totals.ok) ok, \(totals.failed) failed, \(totals.unverifiable) not verifiable\n".utf8))
+        if totals.failed > 0 { throw ExitCode.failure }
+    }
+
+    /// Digests listed by the `--consensus` files.
+    private struct Listed {
+        var consensuses = 0
+        var descriptors = Set<[UInt8]>()
+        var microdescriptors = Set<[UInt8]>()
+    }
+    /// Membership, not equality: a file may hold older descriptors of a relay than the one the
+    /// consensus lists, and those are not forgeries.
+    private func listedCheck(_ name: String, _ digest: [UInt8]?, in set: Set<[UInt8]>, kind: String, _ listed: Listed) -> VerificationCheck {
+        guard listed.consensuses > 0 else {
+            return VerificationCheck(name, .notApplicable("no --consensus given to check the \(kind) digest against"))
+        }
+        guard let digest else { return VerificationCheck(name, .failed("no digest")) }
+        return VerificationCheck(name, set.contains(digest) ? .passed : .notApplicable("not the \(kind) the given consensus lists"))
+    }
+
+    private func loadAuthorities() throws -> TrustedAuthorities {
+        guard let path = authorities else { return .tor }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        if let listed = TrustedAuthorities(listing: text) { return listed }
+        // torrc form: DirAuthority NAME [flags] v3ident=HEX ADDRESS:PORT FINGERPRINT
+        var found: [DirectoryAuthorityIdentity] = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            let words = line.split(whereSeparator: \.isWhitespace)
+            guard words.first?.lowercased() == "dirauthority", words.count > 1,
+                  let ident = words.first(where: { $0.hasPrefix("v3ident=") }),
+                  let identity = Fingerprint(hex: ident.dropFirst("v3ident=".count)) else { continue }
+            found.append(DirectoryAuthorityIdentity(nickname: String(words[1]), identity: identity))
+        }
+        guard !found.isEmpty else {
+            throw ValidationError("\(path) lists no authorities: write `nickname v3ident` lines or torrc `DirAuthority ... v3ident=HEX ...` lines")
+        }
+        return TrustedAuthorities(found)
+    }
+
+    private func time(for document: AnyDescriptor) -> TorTimestamp {
+        if at == "now" { return TorTimestamp(Date()) }
+        if let fixed = TorTimestamp(parsing: at) { return fixed }
+        let own: TorTimestamp? = switch document {
+        case .serverDescriptor(let d): d.published
+        case .extraInfo(let d): d.published
+        case .consensus(let d): d.validAfter
+        case .vote(let d): d.published
+        case .keyCertificate(let d): d.published
+        case .detachedSignatures(let d): d.validAfter
+        default: nil
+        }
+        return own ?? TorTimestamp(Date())
+    }
+
+    private func verificationReport(_ document: AnyDescriptor, certificates: [KeyCertificate],
+                                    signingKeys: [Fingerprint: RSAPublicKey], trusted: TrustedAuthorities,
+                                    listed: Listed) -> VerificationReport {
+        let when = time(for: document)
+        switch document {
+        case .serverDescriptor(let d):
+            var report = d.verificationReport(at: when.date)
+            report.checks.append(listedCheck("listed by consensus r line", d.digestBytes, in: listed.descriptors, kind: "descriptor", listed))
+            return report
+        case .extraInfo(let d):
+            return d.verificationReport(signingKey: signingKeys[d.fingerprint], at: when.date)
+        case .keyCertificate(let d):
+            return d.verificationReport(at: when)
+        case .consensus(let d):
+            let set = unpinnedDirSources ? TrustedAuthorities.unpinnedDirSources(of: d.header) : trusted
+            return d.verificationReport(certificates: certificates, authorities: set, at: when)
+        case .vote(let d):
+            return d.verificationReport(authorities: trusted, at: when)
+        case .detachedSignatures(let d):
+            return d.verificationReport(certificates: certificates, authorities: trusted, at: when)
+        case .microdescriptor(let d):
+            return VerificationReport(document: .microdescriptor, firstLine: d.firstLine, checks: [
+                VerificationCheck("signature", .notApplicable("microdescriptors are unsigned; their SHA-256 is checked against a consensus m line")),
+                listedCheck("listed by consensus m line", d.digestBytes, in: listed.microdescriptors, kind: "microdescriptor", listed),
+            ])
+        case .bridgeNetworkStatus(let d):
+            return VerificationReport(document: .bridgeNetworkStatus, firstLine: d.firstLine, checks: [
+                VerificationCheck("signature", .notApplicable("bridge network statuses are published unsigned by CollecTor")),
+            ])
+        case .consensusDiff(let d):
+            return VerificationReport(document: .consensusDiff, firstLine: d.firstLine, checks: [
+                VerificationCheck("signature", .notApplicable("diffs are unsigned; `tordesc diff apply` checks both SHA3-256 hashes, then verify the result")),
+            ])
+        }
+    }
+
+    private func name(of document: AnyDescriptor) -> String {
+        switch document {
+        case .serverDescriptor(let d): "\(d.nickname) \(d.fingerprint?.hex ?? "?")"
+        case .extraInfo(let d): "\(d.nickname) \(d.fingerprint.hex)"
+        case .keyCertificate(let d): d.fingerprint?.hex ?? "?"
+        case .consensus(let d): d.validAfter.map { "valid-after \($0)" } ?? ""
+        case .vote(let d): d.published.map { "published \($0)" } ?? ""
+        case .detachedSignatures(let d): d.validAfter.map { "valid-after \($0)" } ?? ""
+        case .microdescriptor(let d): d.digest
+        default: ""
+        }
+    }
+
+    private func textLine(_ source: DescriptorSource, _ document: AnyDescriptor, _ report: VerificationReport, _ verifiable: Bool) -> String {
+        let head = "\(source):\(report.firstLine): \(report.document.rawValue) \(name(of: document))"
+        if !report.isValid {
+            return head + ": FAILED: " + report.failures.map(\.description).joined(separator: "; ")
+        }
+        if !verifiable {
+            let reasons = report.checks.compactMap { check -> String? in
+                if case .notApplicable(let why) = check.outcome { return why } else { return nil }
+            }
+            return head + ": not verifiable (" + reasons.joined(separator: "; ") + ")"
+        }
+        return head + ": ok (\(report.checks.filter(\.passed).count) checks)"
+    }
+
+    private func jsonLine(_ source: DescriptorSource, _ document: AnyDescriptor, _ report: VerificationReport) -> String {
+        let checks: [JSONValue] = report.checks.map { check in
+            switch check.outcome {
+            case .passed: .object([("check", .string(check.name)), ("outcome", .string("passed"))])
+            case .failed(let why): .object([("check", .string(check.name)), ("outcome", .string("failed")), ("reason", .string(why))])
+            case .notApplicable(let why): .object([("check", .string(check.name)), ("outcome", .string("not_applicable")), ("reason", .string(why))])
+            }
+        }
+        return JSONValue.object([
+            ("source", .string(source.description)), ("line", .int(report.firstLine)),
+            ("type", .string(report.document.rawValue)), ("name", .string(name(of: document))),
+            ("valid", .bool(report.isValid)), ("checks", .array(checks)),
+        ]).serialized()
+    }
+}
