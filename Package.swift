@@ -47,7 +47,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "TorDescriptorsBenchmarks",
-            dependencies: ["TorDescriptors"],
+            dependencies: ["TorDescriptors", "TorArchives", "Decompression"],
             path: "Benchmarks/TorDescriptorsBenchmarks"
         ),
         .testTarget(

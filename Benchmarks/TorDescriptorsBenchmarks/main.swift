@@ -11,6 +11,8 @@
 import Foundation
 import TorDescriptors
 
+ArchiveBenchmark.runIfRequested()   // --archive PATH|build: see ArchiveBenchmark.swift
+
 struct Options {
     var rounds = 15
     var mode = ValidationMode.lenient

@@ -59,7 +59,7 @@ public struct ArchiveError: Error, Sendable, CustomStringConvertible {
         case .decompression: text += decompression.map(\.description) ?? "decompression failed"
         case .io(let message): text += message
         }
-        if let offset { text += " at byte \(offset)" }
+        if let offset { text += " (archive offset \(offset))" }
         return text
     }
 }

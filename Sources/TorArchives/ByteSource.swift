@@ -85,13 +85,54 @@ public final class FileByteSource: ArchiveByteSource {
     /// Bytes available without reading more of the file.
     private var available: Int { pending.count - pendingStart }
 
-    /// Reads and decompresses the next chunk of the file; false at the end of the stream.
+    /// Compressed bytes read from the file but not yet given to the decompressor.
+    private var chunkStart = 0
+    private var chunkEnd = 0
+
+    /// Compressed input per decompressor call: bounds the output one call can add to
+    /// `pending` (a highly compressed stretch expands by up to a few thousand times).
+    private static let feedSize = 16 * 1024
+
+    /// Decompresses more of the file; false at the end of the stream.
     private func fill() throws(ArchiveError) -> Bool {
         if atEnd { return false }
         if pendingStart > 0 {
             pending.removeSubrange(0..<pendingStart)
             pendingStart = 0
         }
+        while true {
+            if chunkStart == chunkEnd {
+                let n = try readChunk()
+                if n == 0 {
+                    atEnd = true
+                    let before = pending.count
+                    do throws(DecompressionError) {
+                        if decompressor != nil { try decompressor!.finish { pending.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) } }
+                    } catch {
+                        throw ArchiveError(kind: .decompression(error.kind), path: path, decompression: error)
+                    }
+                    return pending.count > before
+                }
+            }
+            let take = decompressor == nil ? chunkEnd - chunkStart : min(Self.feedSize, chunkEnd - chunkStart)
+            let input = UnsafeRawBufferPointer(start: chunk.baseAddress! + chunkStart, count: take)
+            chunkStart += take
+            let before = pending.count
+            if decompressor == nil {
+                pending.append(contentsOf: input.assumingMemoryBound(to: UInt8.self))
+            } else {
+                do throws(DecompressionError) {
+                    try decompressor!.feed(input) { pending.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
+                } catch {
+                    throw ArchiveError(kind: .decompression(error.kind), path: path, decompression: error)
+                }
+            }
+            if pending.count > before { return true }
+        }
+    }
+
+    /// Reads the next chunk of the file into `chunk`; returns its length (0 at the end).
+    private func readChunk() throws(ArchiveError) -> Int {
         while true {
             let n = Foundation.read(descriptor, chunk.baseAddress, chunkSize)
             if n < 0 {
@@ -100,23 +141,9 @@ public final class FileByteSource: ArchiveByteSource {
             }
             fileBytesRead += n
             if n > 0 { onFileRead?(n) }
-            let input = UnsafeRawBufferPointer(start: chunk.baseAddress, count: n)
-            let before = pending.count
-            do throws(DecompressionError) {
-                if decompressor != nil {
-                    if n == 0 {
-                        try decompressor!.finish { pending.append(contentsOf: $0) }
-                    } else {
-                        try decompressor!.feed(input) { pending.append(contentsOf: $0) }
-                    }
-                } else {
-                    pending.append(contentsOf: input)
-                }
-            } catch {
-                throw ArchiveError(kind: .decompression(error.kind), path: path, decompression: error)
-            }
-            if n == 0 { atEnd = true; return pending.count > before }
-            if pending.count > before { return true }
+            chunkStart = 0
+            chunkEnd = n
+            return n
         }
     }
 

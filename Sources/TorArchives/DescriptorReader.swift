@@ -79,6 +79,8 @@ final class Pipeline: @unchecked Sendable {
     private let producer: MemberProducer
     private var history: ReadHistory
     private var ready: [DescriptorReadItem] = []
+    private var units: [PendingUnit] = []
+    private var unitIndex = 0
     private var readyIndex = 0
     private var documents = 0
     private var done = false
@@ -118,10 +120,17 @@ final class Pipeline: @unchecked Sendable {
             ready.removeAll(keepingCapacity: true)
             readyIndex = 0
             if done { return nil }
-            guard let unit = producer.queue.pop() else {
-                finish()
-                return nil
+            if unitIndex == units.count {
+                guard let batch = producer.queue.pop() else {
+                    finish()
+                    return nil
+                }
+                units = batch
+                unitIndex = 0
             }
+            let unit = units[unitIndex]
+            units[unitIndex].bytes = []   // the parsed documents keep their own slices
+            unitIndex += 1
             if let walked = unit.completes { history.record(walked) }
             if unit.isMarker { continue }
             if let failure = unit.failure {

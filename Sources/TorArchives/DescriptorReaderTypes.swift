@@ -147,9 +147,9 @@ public struct DescriptorReaderOptions: Sendable {
     public var followSymlinks = false
     /// What to do after a failure.
     public var errorPolicy: ErrorPolicy = .skipAndReport
-    /// How many files or archive members may wait between the reading thread and the parser;
-    /// bounds memory together with ``maxMemberSize``.
-    public var bufferSize = 8
+    /// How many batches (up to 64 files or members, or 4 MiB, each) may wait between the
+    /// reading thread and the parser; bounds memory together with ``maxMemberSize``.
+    public var bufferSize = 4
     /// A file listing the files already read (modification time and path per line); files in it
     /// with an unchanged modification time are skipped, and the files read are added when the
     /// read ends. nil: no history.

@@ -116,7 +116,13 @@ struct FileLayout {
 /// Reads the files on its own thread, decompressing and splitting archives into members, and
 /// queues them for the parser, so decompression and parsing overlap.
 final class MemberProducer: @unchecked Sendable {
-    let queue: BoundedQueue<PendingUnit>
+    let queue: BoundedQueue<[PendingUnit]>
+    /// Units are handed over in batches: one lock round trip per member costs more than
+    /// parsing a small descriptor when the machine is busy.
+    private var batch: [PendingUnit] = []
+    private var batchBytes = 0
+    static let batchCount = 64
+    static let batchBytesLimit = 4 << 20
     private let paths: [String]
     private let options: DescriptorReaderOptions
     private let history: ReadHistory
@@ -143,9 +149,27 @@ final class MemberProducer: @unchecked Sendable {
         counters.unlock()
     }
 
+    /// Adds a unit to the current batch, handing the batch over when it is full; false when
+    /// the consumer went away.
+    private func emit(_ unit: PendingUnit) -> Bool {
+        batch.append(unit)
+        batchBytes += unit.bytes.count
+        if batch.count >= Self.batchCount || batchBytes >= Self.batchBytesLimit { return flush() }
+        return true
+    }
+
+    private func flush() -> Bool {
+        guard !batch.isEmpty else { return true }
+        let full = batch
+        batch = []
+        batchBytes = 0
+        return queue.push(full)
+    }
+
     func start() {
         let thread = Thread { [self] in
             run()
+            _ = flush()
             queue.close()
         }
         thread.name = "TorArchives.reader"
@@ -159,7 +183,7 @@ final class MemberProducer: @unchecked Sendable {
             FileWalker.expand(path, followLinks: options.followSymlinks) { walked, shown in
                 guard let walked else {
                     let error = ArchiveError(kind: .io("no such file or directory"), path: shown)
-                    keepGoing = queue.push(PendingUnit(source: DescriptorSource(path: shown, isNamedPath: true), failure: error))
+                    keepGoing = emit(PendingUnit(source: DescriptorSource(path: shown, isNamedPath: true), failure: error))
                     return keepGoing
                 }
                 if history.contains(walked) { return true }
@@ -190,7 +214,7 @@ final class MemberProducer: @unchecked Sendable {
             if !isTar {
                 var unit = PendingUnit(source: base, bytes: try source.readAll(limit: options.maxMemberSize))
                 unit.completes = walked
-                return queue.push(unit)
+                return emit(unit)
             }
             var tar = TarReader(source: source, name: walked.path, maxMemberSize: options.maxMemberSize)
             while true {
@@ -198,21 +222,21 @@ final class MemberProducer: @unchecked Sendable {
                     guard let member = try tar.next() else { break }
                     var source = base
                     source.member = member.name
-                    if !queue.push(PendingUnit(source: source, bytes: member.bytes)) { return false }
+                    if !emit(PendingUnit(source: source, bytes: member.bytes)) { return false }
                 } catch where error.kind == .memberTooLarge(options.maxMemberSize) {
                     var source = base
                     source.member = error.member
-                    if !queue.push(PendingUnit(source: source, failure: error)) { return false }
+                    if !emit(PendingUnit(source: source, failure: error)) { return false }
                 }
             }
             var end = PendingUnit(source: base)
             end.completes = walked
             end.isMarker = true
-            return queue.push(end)
+            return emit(end)
         } catch {
             var source = base
             source.member = error.member
-            return queue.push(PendingUnit(source: source, failure: error))
+            return emit(PendingUnit(source: source, failure: error))
         }
     }
 }

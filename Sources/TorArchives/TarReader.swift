@@ -200,11 +200,16 @@ struct TarHeader {
     /// spaces; some old tars summed signed bytes, which is accepted too.
     var checksumMatches: Bool {
         guard let stored = TarHeader.number(bytes[148..<156]) else { return false }
-        var unsigned = 0, signed = 0
-        for (index, byte) in bytes.enumerated() {
-            let value = (148..<156).contains(index) ? 0x20 : byte
-            unsigned += Int(value)
-            signed += Int(Int8(bitPattern: value))
+        var unsigned = 8 * 0x20, signed = 8 * 0x20
+        bytes.withUnsafeBufferPointer { header in
+            for index in 0..<148 {
+                unsigned &+= Int(header[index])
+                signed &+= Int(Int8(bitPattern: header[index]))
+            }
+            for index in 156..<512 {
+                unsigned &+= Int(header[index])
+                signed &+= Int(Int8(bitPattern: header[index]))
+            }
         }
         return stored == unsigned || stored == signed
     }
