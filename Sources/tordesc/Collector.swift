@@ -9,9 +9,9 @@ struct Collector: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List and download files from CollecTor (collector.torproject.org).",
         discussion: """
-            Files are chosen from CollecTor's index/index.json by descriptor type (the @type
-            name, e.g. server-descriptor, network-status-consensus-3, optionally with a version),
-            by publication time (files whose first..last published span overlaps --from..--to)
+            Files are chosen from CollecTor's index/index.json by descriptor type (the @type \
+            name, e.g. server-descriptor, network-status-consensus-3, optionally with a version), \
+            by publication time (files whose first..last published span overlaps --from..--to) \
             and by path prefix (recent/ or archive/).
 
             Examples:
@@ -112,9 +112,9 @@ struct Collector: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Download the matching files into a local mirror, checking size and SHA-256.",
             discussion: """
-                Files keep CollecTor's paths under DIR. Files already there with the right size
-                and SHA-256 are skipped; an interrupted download (NAME.part) is continued with an
-                HTTP Range request, or restarted when the server does not support ranges.
+                Files keep CollecTor's paths under DIR. Files already there with the right size \
+                and SHA-256 are skipped; an interrupted download (NAME.part) is continued with an \
+                HTTP Range request, or restarted when the server does not support ranges. \
                 Exit code 1 when any file failed.
                 """
         )

@@ -85,6 +85,7 @@ enum CollecTorFixtures {
                                         + entry.sources.map { ($0 as NSString).lastPathComponent }, in: staging)
                 try run(["xz", "-z", tarName], in: staging)
                 try FileManager.default.moveItem(at: staging.appendingPathComponent(tarName + ".xz"), to: target)
+                try FileManager.default.removeItem(at: staging)
             } else {
                 try FileManager.default.copyItem(atPath: corpusPath(entry.sources[0]), toPath: target.path)
             }
