@@ -28,7 +28,8 @@ let package = Package(
         ),
         .target(
             name: "TorArchives",
-            dependencies: ["TorDescriptors", "Decompression"],
+            // Crypto: incremental SHA-256 of CollecTor downloads as they stream to disk.
+            dependencies: ["TorDescriptors", "Decompression", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/TorArchives"
         ),
         .target(

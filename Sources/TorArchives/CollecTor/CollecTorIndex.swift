@@ -1,0 +1,226 @@
+import Decompression
+import Foundation
+import TorDescriptors
+
+/// CollecTor's `index/index.json`: every directory and file the server publishes, with sizes,
+/// digests, descriptor types and the time span of the documents in each file.
+///
+/// The index is read with Foundation's JSON parser (it is a few megabytes at most and read once);
+/// compressed copies (`index.json.xz`, `.gz`, `.bz2`) are recognised by their magic bytes.
+///
+/// ```swift
+/// let index = try CollecTorIndex(data: Array(try Data(contentsOf: url)))
+/// for file in index.files(matching: CollecTorFilter(types: ["server-descriptor"])) {
+///     print(file.path, file.size)
+/// }
+/// ```
+public struct CollecTorIndex: Sendable, Hashable {
+    /// When the index was written (`index_created`, minute precision).
+    public var created: TorTimestamp?
+    /// The CollecTor build that wrote it (`build_revision`).
+    public var buildRevision: String?
+    /// The URL the index describes (`path` of the root object), e.g. `https://collector.torproject.org`.
+    public var baseURL: String?
+    /// The root directory (path `""`); its children are `archive`, `recent`, `index`, ...
+    public var root: CollecTorDirectory
+
+    /// Creates an index from its parts.
+    public init(created: TorTimestamp? = nil, buildRevision: String? = nil, baseURL: String? = nil, root: CollecTorDirectory) {
+        self.created = created
+        self.buildRevision = buildRevision
+        self.baseURL = baseURL
+        self.root = root
+    }
+
+    /// Parses an index from its bytes, plain or compressed (xz, gzip, bzip2, zstd: detected by
+    /// magic bytes), decompressing with `limits`.
+    public init(data: [UInt8], limits: DecompressionLimits = .default) throws(CollecTorError) {
+        var plain = data
+        if let format = CompressionFormat.sniff(data.prefix(6)), format != .deflate {
+            do {
+                plain = try Decompression.decompress(data, format: format, limits: limits)
+            } catch {
+                throw CollecTorError(.badIndex("cannot decompress \(format.rawValue) index: \(error)"))
+            }
+        }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(plain))
+        } catch {
+            throw CollecTorError(.badIndex("not JSON: \(error.localizedDescription)"))
+        }
+        guard let top = object as? [String: Any] else { throw CollecTorError(.badIndex("top level is not an object")) }
+        created = (top["index_created"] as? String).flatMap(CollecTorIndex.timestamp)
+        buildRevision = top["build_revision"] as? String
+        baseURL = top["path"] as? String
+        root = try CollecTorDirectory(json: top, parentPath: nil)
+    }
+
+    /// Every file of the index, depth first in index order (a directory's files before its
+    /// subdirectories).
+    public var allFiles: [CollecTorFile] {
+        var result: [CollecTorFile] = []
+        root.collectFiles(into: &result)
+        return result
+    }
+
+    /// The files that pass `filter`, in ``allFiles`` order.
+    public func files(matching filter: CollecTorFilter) -> [CollecTorFile] {
+        allFiles.filter(filter.matches)
+    }
+
+    /// Parses `YYYY-MM-DD HH:MM` (the index's precision) or `YYYY-MM-DD HH:MM:SS`.
+    static func timestamp(_ text: String) -> TorTimestamp? {
+        switch text.utf8.count {
+        case 16: TorTimestamp(parsing: text + ":00")
+        case 19: TorTimestamp(parsing: text)
+        default: nil
+        }
+    }
+}
+
+/// A directory of a ``CollecTorIndex``.
+///
+/// ```swift
+/// let recent = index.root.directories.first { $0.name == "recent" }
+/// print(recent?.path ?? "-", recent?.files.count ?? 0)
+/// ```
+public struct CollecTorDirectory: Sendable, Hashable {
+    /// The directory's own name (`server-descriptors`); empty for the root.
+    public var name: String
+    /// The path from the server root (`recent/relay-descriptors/server-descriptors`); empty for the root.
+    public var path: String
+    /// Files directly in this directory.
+    public var files: [CollecTorFile]
+    /// Subdirectories.
+    public var directories: [CollecTorDirectory]
+
+    /// Creates a directory.
+    public init(name: String, path: String, files: [CollecTorFile] = [], directories: [CollecTorDirectory] = []) {
+        self.name = name
+        self.path = path
+        self.files = files
+        self.directories = directories
+    }
+
+    /// The root object has no meaningful `path` for the tree (it holds the server URL), so the
+    /// root is read with `parentPath == nil`.
+    init(json: [String: Any], parentPath: String?) throws(CollecTorError) {
+        if let parentPath {
+            guard let own = json["path"] as? String, CollecTorDirectory.isSafeComponent(own) else {
+                throw CollecTorError(.badIndex("directory without a usable path under '\(parentPath)'"))
+            }
+            name = own
+            path = parentPath.isEmpty ? own : parentPath + "/" + own
+        } else {
+            name = ""
+            path = ""
+        }
+        files = []
+        directories = []
+        for entry in json["files"] as? [[String: Any]] ?? [] {
+            files.append(try CollecTorFile(json: entry, directory: path))
+        }
+        for entry in json["directories"] as? [[String: Any]] ?? [] {
+            directories.append(try CollecTorDirectory(json: entry, parentPath: path))
+        }
+    }
+
+    func collectFiles(into result: inout [CollecTorFile]) {
+        result.append(contentsOf: files)
+        for directory in directories { directory.collectFiles(into: &result) }
+    }
+
+    /// A name the server may give: no separators, not `.` or `..`, so a hostile index cannot
+    /// make a download write outside its mirror directory.
+    static func isSafeComponent(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("\\") && !name.contains("\0")
+    }
+}
+
+/// A descriptor type named in the index: `@type` name and version, e.g. `server-descriptor 1.0`.
+///
+/// ```swift
+/// let type = CollecTorDescriptorType("network-status-consensus-3 1.0")
+/// print(type.name, type.version ?? "-")    // network-status-consensus-3 1.0
+/// ```
+public struct CollecTorDescriptorType: Sendable, Hashable, CustomStringConvertible {
+    /// The `@type` name (`server-descriptor`).
+    public var name: String
+    /// The version (`1.0`), when given.
+    public var version: String?
+
+    /// Splits `name version` at its first space.
+    public init(_ text: String) {
+        if let space = text.firstIndex(of: " ") {
+            name = String(text[..<space])
+            let rest = text[text.index(after: space)...]
+            version = rest.isEmpty ? nil : String(rest)
+        } else {
+            name = text
+            version = nil
+        }
+    }
+
+    /// `name version`, as the index writes it.
+    public var description: String { version.map { "\(name) \($0)" } ?? name }
+}
+
+/// A file listed in a ``CollecTorIndex``.
+///
+/// ```swift
+/// let file = index.allFiles.first { $0.name == "certs.tar.xz" }!
+/// print(file.path, file.size, file.types, file.firstPublished!)
+/// ```
+public struct CollecTorFile: Sendable, Hashable {
+    /// The path from the server root (`archive/relay-descriptors/certs.tar.xz`).
+    public var path: String
+    /// The file's own name (`certs.tar.xz`).
+    public var name: String
+    /// Its size in bytes.
+    public var size: Int
+    /// When the server last changed it (`last_modified`).
+    public var lastModified: TorTimestamp?
+    /// Publication time of the oldest document in it (`first_published`).
+    public var firstPublished: TorTimestamp?
+    /// Publication time of the newest document in it (`last_published`).
+    public var lastPublished: TorTimestamp?
+    /// The descriptor types it holds (empty for files such as webstats).
+    public var types: [CollecTorDescriptorType]
+    /// SHA-256 of the file, base64 as the index writes it; nil when the index has none.
+    public var sha256: String?
+
+    /// Creates a file entry.
+    public init(path: String, size: Int, lastModified: TorTimestamp? = nil, firstPublished: TorTimestamp? = nil,
+                lastPublished: TorTimestamp? = nil, types: [CollecTorDescriptorType] = [], sha256: String? = nil) {
+        self.path = path
+        self.name = path.split(separator: "/").last.map(String.init) ?? path
+        self.size = size
+        self.lastModified = lastModified
+        self.firstPublished = firstPublished
+        self.lastPublished = lastPublished
+        self.types = types
+        self.sha256 = sha256
+    }
+
+    init(json: [String: Any], directory: String) throws(CollecTorError) {
+        guard let name = json["path"] as? String, CollecTorDirectory.isSafeComponent(name) else {
+            throw CollecTorError(.badIndex("file without a usable path in '\(directory)'"))
+        }
+        guard let size = (json["size"] as? NSNumber)?.intValue, size >= 0 else {
+            throw CollecTorError(.badIndex("file '\(directory)/\(name)' has no size"))
+        }
+        self.init(path: directory.isEmpty ? name : directory + "/" + name, size: size,
+                  lastModified: (json["last_modified"] as? String).flatMap(CollecTorIndex.timestamp),
+                  firstPublished: (json["first_published"] as? String).flatMap(CollecTorIndex.timestamp),
+                  lastPublished: (json["last_published"] as? String).flatMap(CollecTorIndex.timestamp),
+                  types: (json["types"] as? [String] ?? []).map(CollecTorDescriptorType.init),
+                  sha256: json["sha256"] as? String)
+    }
+
+    /// The decoded SHA-256 (32 bytes), or nil when the index has none or it is not valid base64.
+    public var sha256Digest: [UInt8]? {
+        guard let sha256, let bytes = Base64.decode(Array(sha256.utf8)), bytes.count == 32 else { return nil }
+        return bytes
+    }
+}
