@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "TorDescriptors", targets: ["TorDescriptors"]),
+        .library(name: "TorDirectory", targets: ["TorDirectory"]),
         .executable(name: "tordesc", targets: ["tordesc"]),
     ],
     dependencies: [
@@ -19,10 +20,16 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/TorDescriptors"
         ),
+        .target(
+            name: "TorDirectory",
+            dependencies: ["TorDescriptors"],
+            path: "Sources/TorDirectory"
+        ),
         .executableTarget(
             name: "tordesc",
             dependencies: [
                 "TorDescriptors",
+                "TorDirectory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/tordesc"
@@ -36,6 +43,11 @@ let package = Package(
             name: "TorDescriptorsTests",
             dependencies: ["TorDescriptors"],
             path: "Tests/TorDescriptorsTests"
+        ),
+        .testTarget(
+            name: "TorDirectoryTests",
+            dependencies: ["TorDirectory", "TorDescriptors"],
+            path: "Tests/TorDirectoryTests"
         ),
     ]
 )
