@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "TorDescriptors", targets: ["TorDescriptors"]),
+        .library(name: "Decompression", targets: ["Decompression"]),
         .library(name: "TorDirectory", targets: ["TorDirectory"]),
         .executable(name: "tordesc", targets: ["tordesc"]),
     ],
@@ -15,6 +16,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
+        // System compression libraries (Debian: zlib1g-dev liblzma-dev libzstd-dev libbz2-dev).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(name: "CLZMA", path: "Sources/CLZMA", providers: [.apt(["liblzma-dev"]), .brew(["xz"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+        .systemLibrary(name: "CBZip2", path: "Sources/CBZip2", providers: [.apt(["libbz2-dev"])]),
+        .target(
+            name: "Decompression",
+            dependencies: ["CZlib", "CLZMA", "CZstd", "CBZip2"],
+            path: "Sources/Decompression"
+        ),
         .target(
             name: "TorDescriptors",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
@@ -22,7 +33,7 @@ let package = Package(
         ),
         .target(
             name: "TorDirectory",
-            dependencies: ["TorDescriptors"],
+            dependencies: ["TorDescriptors", "Decompression"],
             path: "Sources/TorDirectory"
         ),
         .executableTarget(
@@ -45,8 +56,13 @@ let package = Package(
             path: "Tests/TorDescriptorsTests"
         ),
         .testTarget(
+            name: "DecompressionTests",
+            dependencies: ["Decompression"],
+            path: "Tests/DecompressionTests"
+        ),
+        .testTarget(
             name: "TorDirectoryTests",
-            dependencies: ["TorDirectory", "TorDescriptors"],
+            dependencies: ["TorDirectory", "TorDescriptors", "Decompression"],
             path: "Tests/TorDirectoryTests"
         ),
     ]

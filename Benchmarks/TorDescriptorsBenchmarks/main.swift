@@ -3,8 +3,10 @@
 // the figure reported is the best round's time per document (the "warm" figure metrics-lib
 // quotes), with the median round beside it. Run in release mode:
 //
-//   swift run -c release TorDescriptorsBenchmarks [--rounds N] [--strict] [ROOT...]
+//   swift run -c release TorDescriptorsBenchmarks [--rounds N] [--strict] [--json FILE] [ROOT...]
 //
+// --json writes one object per workload (type, files, documents, bytes, best/median seconds,
+// per-document microseconds) so Benchmarks/compare_stem.py can time Stem on the same files.
 // ROOT defaults to Resources/corpus; pass ../shared/corpus for the whole corpus.
 import Foundation
 import TorDescriptors
@@ -13,6 +15,7 @@ struct Options {
     var rounds = 15
     var mode = ValidationMode.lenient
     var roots: [String] = []
+    var jsonPath: String?
 }
 
 func parseOptions() -> Options {
@@ -22,6 +25,7 @@ func parseOptions() -> Options {
         switch argument {
         case "--rounds": options.rounds = Int(arguments.popFirst() ?? "") ?? options.rounds
         case "--strict": options.mode = .strict
+        case "--json": options.jsonPath = arguments.popFirst()
         default: options.roots.append(argument)
         }
     }
@@ -111,6 +115,26 @@ func report<Document: ParsableDocument>(_ type: DescriptorType, _ documentType: 
         format(perDocument(median), 2).leftPad(14), format(Double(result.bytes) / 1e6 / best, 0).leftPad(6),
     ]
     print(columns.joined(separator: " "))
+    jsonRows.append([
+        "workload": "parse", "type": type.rawValue, "files": inputs.map(\.path), "documents": result.documents,
+        "failures": result.failures, "bytes": result.bytes, "best_seconds": best, "median_seconds": median,
+        "best_us_per_document": perDocument(best), "median_us_per_document": perDocument(median),
+    ])
+}
+
+/// Rows for `--json`, one per workload.
+nonisolated(unsafe) var jsonRows: [[String: Any]] = []
+
+func writeJSON() {
+    guard let path = options.jsonPath else { return }
+    let object: [String: Any] = ["rounds": options.rounds, "mode": options.mode == .strict ? "strict" : "lenient",
+                                 "peak_resident_mib": peakResidentMiB(), "workloads": jsonRows]
+    do {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        try data.write(to: URL(fileURLWithPath: path))
+    } catch {
+        FileHandle.standardError.write(Data("cannot write \(path): \(error)\n".utf8))
+    }
 }
 
 extension String {
@@ -152,3 +176,4 @@ func reportExitPolicies() {
 }
 reportExitPolicies()
 print("peak resident memory: \(format(peakResidentMiB(), 1)) MiB")
+writeJSON()

@@ -1,0 +1,97 @@
+import CBZip2
+
+/// bzip2 streams (concatenated ones too, as `pbzip2` writes) through libbz2.
+final class BZip2Decoder: DecoderBackend {
+    private let stream = UnsafeMutablePointer<bz_stream>.allocate(capacity: 1)
+    private let output = UnsafeMutableRawBufferPointer.allocate(byteCount: decoderChunkSize, alignment: 1)
+    private var initialized = false
+    private var started = false
+    private var boundary = StreamBoundary.inStream
+    private(set) var consumed = 0
+
+    init() {
+        stream.initialize(to: bz_stream())
+    }
+
+    deinit {
+        if initialized { BZ2_bzDecompressEnd(stream) }
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+        output.deallocate()
+    }
+
+    private func failure(_ kind: DecompressionError.Kind) -> DecompressionError {
+        DecompressionError(format: .bzip2, kind: kind, inputOffset: consumed)
+    }
+
+    private func start() throws(DecompressionError) {
+        if initialized { BZ2_bzDecompressEnd(stream); initialized = false }
+        stream.pointee = bz_stream()
+        let rc = BZ2_bzDecompressInit(stream, 0, 0)
+        if rc == BZ_MEM_ERROR { throw failure(.outOfMemory) }
+        if rc != BZ_OK { throw failure(.misuse("BZ2_bzDecompressInit failed (\(rc))")) }
+        initialized = true
+        started = true
+        boundary = .inStream
+    }
+
+    func decode(_ input: UnsafeRawBufferPointer,
+                emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) {
+        guard let base = input.baseAddress, !input.isEmpty else { return }
+        if !started { try start() }
+        var offset = 0
+        while offset < input.count {
+            switch boundary {
+            case .between:
+                if input[offset] == 0x42 {   // "B" of the next stream's "BZh"
+                    try start()
+                } else if input[offset] == 0 {
+                    boundary = .zeroPadding
+                } else {
+                    throw failure(.trailingData)
+                }
+            case .zeroPadding:
+                if input[offset...].contains(where: { $0 != 0 }) { throw failure(.trailingData) }
+                consumed += input.count - offset
+                return
+            case .inStream:
+                offset += try decompressSome(base + offset, count: input.count - offset, emit: emit)
+            }
+        }
+    }
+
+    private func decompressSome(_ bytes: UnsafeRawPointer, count: Int,
+                                emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) -> Int {
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: bytes.assumingMemoryBound(to: CChar.self))
+        stream.pointee.avail_in = UInt32(count)
+        let outBase = output.baseAddress!.assumingMemoryBound(to: CChar.self)
+        while true {
+            stream.pointee.next_out = outBase
+            stream.pointee.avail_out = UInt32(output.count)
+            let before = Int(stream.pointee.avail_in)
+            let rc = BZ2_bzDecompress(stream)
+            consumed += before - Int(stream.pointee.avail_in)
+            let produced = output.count - Int(stream.pointee.avail_out)
+            if produced > 0 { try emit(UnsafeRawBufferPointer(start: output.baseAddress, count: produced)) }
+            switch rc {
+            case BZ_STREAM_END:
+                boundary = .between
+                return count - Int(stream.pointee.avail_in)
+            case BZ_OK:
+                if stream.pointee.avail_in == 0 && stream.pointee.avail_out != 0 { return count }
+            case BZ_MEM_ERROR:
+                throw failure(.outOfMemory)
+            case BZ_DATA_ERROR_MAGIC:
+                throw failure(.corrupt("not a bzip2 stream"))
+            case BZ_DATA_ERROR:
+                throw failure(.corrupt("corrupt bzip2 data"))
+            default:
+                throw failure(.corrupt("libbz2 error \(rc)"))
+            }
+        }
+    }
+
+    func finish(emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) {
+        if !started || boundary == .inStream { throw failure(.truncated) }
+    }
+}

@@ -1,0 +1,82 @@
+import CLZMA
+
+/// xz streams (tor's `x-tor-lzma`), concatenated streams and stream padding included, through
+/// liblzma.
+final class LZMADecoder: DecoderBackend {
+    private let stream = UnsafeMutablePointer<lzma_stream>.allocate(capacity: 1)
+    private let output = UnsafeMutableRawBufferPointer.allocate(byteCount: decoderChunkSize, alignment: 1)
+    private var initialized = false
+    private(set) var consumed = 0
+
+    init() {
+        stream.initialize(to: lzma_stream())
+    }
+
+    deinit {
+        if initialized { lzma_end(stream) }
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+        output.deallocate()
+    }
+
+    private func failure(_ kind: DecompressionError.Kind) -> DecompressionError {
+        DecompressionError(format: .xz, kind: kind, inputOffset: consumed)
+    }
+
+    private func start() throws(DecompressionError) {
+        // LZMA_CONCATENATED (0x08): decode streams that follow each other, like `xz -d`.
+        let rc = lzma_stream_decoder(stream, UInt64.max, 0x08)
+        if rc == LZMA_MEM_ERROR { throw failure(.outOfMemory) }
+        if rc != LZMA_OK { throw failure(.misuse("lzma_stream_decoder failed (\(rc.rawValue))")) }
+        initialized = true
+    }
+
+    func decode(_ input: UnsafeRawBufferPointer,
+                emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) {
+        guard let base = input.baseAddress, !input.isEmpty else { return }
+        if !initialized { try start() }
+        stream.pointee.next_in = base.assumingMemoryBound(to: UInt8.self)
+        stream.pointee.avail_in = input.count
+        try code(LZMA_RUN, emit: emit)
+    }
+
+    func finish(emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) {
+        guard initialized else { throw failure(.truncated) }
+        stream.pointee.next_in = nil
+        stream.pointee.avail_in = 0
+        try code(LZMA_FINISH, emit: emit)
+    }
+
+    private func code(_ action: lzma_action,
+                      emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) {
+        let outBase = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        while true {
+            stream.pointee.next_out = outBase
+            stream.pointee.avail_out = output.count
+            let before = stream.pointee.avail_in
+            let rc = lzma_code(stream, action)
+            consumed += before - stream.pointee.avail_in
+            let produced = output.count - stream.pointee.avail_out
+            if produced > 0 { try emit(UnsafeRawBufferPointer(start: output.baseAddress, count: produced)) }
+            switch rc {
+            case LZMA_OK:
+                if stream.pointee.avail_in == 0 && stream.pointee.avail_out != 0 && action == LZMA_RUN { return }
+            case LZMA_STREAM_END:
+                return
+            case LZMA_BUF_ERROR:
+                if action == LZMA_FINISH { throw failure(.truncated) }
+                return
+            case LZMA_MEM_ERROR, LZMA_MEMLIMIT_ERROR:
+                throw failure(.outOfMemory)
+            case LZMA_FORMAT_ERROR:
+                throw failure(consumed == 0 ? .corrupt("not an xz stream") : .trailingData)
+            case LZMA_OPTIONS_ERROR:
+                throw failure(.corrupt("unsupported xz options"))
+            case LZMA_DATA_ERROR:
+                throw failure(.corrupt("corrupt xz data"))
+            default:
+                throw failure(.corrupt("liblzma error \(rc.rawValue)"))
+            }
+        }
+    }
+}

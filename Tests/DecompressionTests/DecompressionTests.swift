@@ -1,0 +1,213 @@
+import Foundation
+import Testing
+@testable import Decompression
+
+/// Compressed fixtures are made at test time by the real command-line tools (`gzip`, `xz`,
+/// `zstd`, `bzip2`, and python3's `zlib` for the zlib-wrapped deflate tor sends) from real
+/// documents in Resources/corpus, so the decoder is checked against the reference encoders.
+enum DecompressionFixtures {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static func corpus(_ relative: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: root.appendingPathComponent("Resources/corpus/" + relative)))
+    }
+
+    /// A 701 KB consensus and a small server descriptor file.
+    static let documents = ["consensus/2012-06-18-21-00-00-cached-consensus",
+                            "bridge/bridge-2016-10-02-16-09-00-server-descriptors"]
+
+    static func tool(_ name: String) -> String? {
+        for dir in ["/usr/bin", "/usr/local/bin", "/bin", "/opt/homebrew/bin"]
+        where FileManager.default.isExecutableFile(atPath: dir + "/" + name) { return dir + "/" + name }
+        return nil
+    }
+
+    /// Runs `command` with `input` on stdin and returns stdout.
+    static func run(_ command: [String], input: [UInt8]) throws -> [UInt8] {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("decompression-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let inFile = dir.appendingPathComponent("in"), outFile = dir.appendingPathComponent("out")
+        try Data(input).write(to: inFile)
+        FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        process.standardInput = try FileHandle(forReadingFrom: inFile)
+        process.standardOutput = try FileHandle(forWritingTo: outFile)
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        return Array(try Data(contentsOf: outFile))
+    }
+
+    /// `plain` compressed by the reference tool for `format`, or nil when the tool is missing.
+    static func compress(_ plain: [UInt8], _ format: CompressionFormat) throws -> [UInt8]? {
+        switch format {
+        case .identity: return plain
+        case .gzip: return try tool("gzip").map { try run([$0, "-c", "-n"], input: plain) }
+        case .xz: return try tool("xz").map { try run([$0, "-c"], input: plain) }
+        case .zstd: return try tool("zstd").map { try run([$0, "-c", "-q"], input: plain) }
+        case .bzip2: return try tool("bzip2").map { try run([$0, "-c"], input: plain) }
+        case .deflate:
+            guard let python = tool("python3") else { return nil }
+            return try run([python, "-c", "import sys, zlib; sys.stdout.buffer.write(zlib.compress(sys.stdin.buffer.read(), 9))"],
+                           input: plain)
+        }
+    }
+}
+
+@Suite struct DecompressionTests {
+    static let compressed = CompressionFormat.allCases.filter { $0 != .identity }
+
+    @Test(arguments: CompressionFormat.allCases)
+    func roundTripsRealDocumentsOneShot(format: CompressionFormat) throws {
+        for name in DecompressionFixtures.documents {
+            let plain = try DecompressionFixtures.corpus(name)
+            guard let packed = try DecompressionFixtures.compress(plain, format) else { continue }
+            if format != .identity { #expect(packed.count < plain.count) }
+            #expect(CompressionFormat.sniff(packed) == (format == .identity ? nil : format))
+            let output = try Decompression.decompress(packed, format: format)
+            #expect(output == plain, "\(format) \(name)")
+        }
+    }
+
+    /// Feeding in odd-sized pieces (1, 7, 4096 bytes) exercises every buffer boundary.
+    @Test(arguments: compressed)
+    func roundTripsStreamingInSmallPieces(format: CompressionFormat) throws {
+        let plain = try DecompressionFixtures.corpus(DecompressionFixtures.documents[0])
+        guard let packed = try DecompressionFixtures.compress(plain, format) else { return }
+        for step in [1, 7, 4096] {
+            var decompressor = StreamingDecompressor(format: format)
+            var output: [UInt8] = []
+            var start = 0
+            while start < packed.count {
+                let end = min(packed.count, start + step)
+                try decompressor.feed(packed[start..<end]) { output.append(contentsOf: $0) }
+                start = end
+            }
+            try decompressor.finish { output.append(contentsOf: $0) }
+            #expect(output == plain, "\(format) step \(step)")
+            #expect(decompressor.inputBytes == packed.count)
+            #expect(decompressor.outputBytes == plain.count)
+        }
+    }
+
+    /// `cat a.gz b.gz`, `cat a.xz b.xz` etc.: the tools decompress these to `a + b`.
+    @Test(arguments: compressed)
+    func concatenatedStreamsDecodeAsOne(format: CompressionFormat) throws {
+        let first = try DecompressionFixtures.corpus(DecompressionFixtures.documents[1])
+        let second = try DecompressionFixtures.corpus("bridge/metrics-lib--2017-07-17-17-09-00-server-descriptors")
+        guard let a = try DecompressionFixtures.compress(first, format),
+              let b = try DecompressionFixtures.compress(second, format) else { return }
+        if format == .deflate {
+            // zlib has no multi-stream form: data after the stream end is an error.
+            #expect(throws: DecompressionError.self) { try Decompression.decompress(a + b, format: format) }
+            return
+        }
+        #expect(try Decompression.decompress(a + b, format: format) == first + second)
+    }
+
+    @Test(arguments: compressed)
+    func truncatedStreamsAreReported(format: CompressionFormat) throws {
+        let plain = try DecompressionFixtures.corpus(DecompressionFixtures.documents[0])
+        guard let packed = try DecompressionFixtures.compress(plain, format) else { return }
+        for cut in [packed.count / 2, packed.count - 1] {
+            var decompressor = StreamingDecompressor(format: format)
+            var produced = 0
+            do {
+                try decompressor.feed(packed[..<cut]) { produced += $0.count }
+                try decompressor.finish { produced += $0.count }
+                Issue.record("\(format) cut at \(cut) of \(packed.count) was accepted")
+            } catch {
+                #expect(error.kind == .truncated, "\(format) cut \(cut): \(error)")
+                #expect(error.format == format)
+                // Cut in the middle, output stops early; cut in the trailer, all text may be out.
+                #expect(cut == packed.count - 1 ? produced <= plain.count : produced < plain.count)
+            }
+        }
+        #expect(throws: DecompressionError.self) { try Decompression.decompress([UInt8](), format: format) }
+    }
+
+    @Test(arguments: compressed)
+    func corruptStreamsAreReported(format: CompressionFormat) throws {
+        let plain = try DecompressionFixtures.corpus(DecompressionFixtures.documents[0])
+        guard var packed = try DecompressionFixtures.compress(plain, format) else { return }
+        // Flip bits in the middle of the compressed data: a checksum or the coder must notice.
+        for index in stride(from: packed.count / 2, to: packed.count / 2 + 64, by: 1) { packed[index] ^= 0x55 }
+        do {
+            let output = try Decompression.decompress(packed, format: format)
+            Issue.record("\(format): corrupt data decoded to \(output.count) bytes")
+        } catch {
+            if case .corrupt = error.kind {} else { Issue.record("\(format): \(error)") }
+            #expect(error.inputOffset != nil)
+        }
+    }
+
+    @Test(arguments: compressed)
+    func garbageAfterTheStreamIsReported(format: CompressionFormat) throws {
+        let plain = try DecompressionFixtures.corpus(DecompressionFixtures.documents[1])
+        guard let packed = try DecompressionFixtures.compress(plain, format) else { return }
+        let text = Array("not compressed".utf8)
+        #expect(throws: DecompressionError.self) { try Decompression.decompress(packed + text, format: format) }
+    }
+
+    /// 64 MiB of zeros compress to a few KB: more than 1000:1 once past the ratio threshold.
+    @Test(arguments: compressed)
+    func decompressionBombHitsTheLimits(format: CompressionFormat) throws {
+        let zeros = [UInt8](repeating: 0, count: 64 << 20)
+        guard let bomb = try DecompressionFixtures.compress(zeros, format) else { return }
+        #expect(bomb.count < zeros.count / 1000)
+        do {
+            _ = try Decompression.decompress(bomb, format: format)
+            Issue.record("\(format): bomb of \(bomb.count) bytes was decompressed")
+        } catch {
+            #expect(error.kind == .limitExceeded(.ratio(1000)), "\(error)")
+            #expect((error.outputOffset ?? .max) <= (16 << 20) + 256 * 1024)
+        }
+        let small = DecompressionLimits(maxOutputBytes: 1 << 20, maxRatio: nil)
+        do {
+            _ = try Decompression.decompress(bomb, format: format, limits: small)
+            Issue.record("\(format): output limit not enforced")
+        } catch {
+            #expect(error.kind == .limitExceeded(.outputBytes(1 << 20)), "\(error)")
+            #expect((error.outputOffset ?? .max) <= 1 << 20)
+        }
+        #expect(try Decompression.decompress(bomb, format: format, limits: .unlimited).count == zeros.count)
+    }
+
+    @Test func consumerErrorsComeBackWrapped() throws {
+        struct Stop: Error {}
+        let plain = try DecompressionFixtures.corpus(DecompressionFixtures.documents[1])
+        guard let packed = try DecompressionFixtures.compress(plain, .gzip) else { return }
+        var decompressor = StreamingDecompressor(format: .gzip)
+        do {
+            try decompressor.feed(packed) { _ in throw Stop() }
+            Issue.record("sink error lost")
+        } catch {
+            #expect(error.underlying is Stop)
+            if case .consumerFailed = error.kind {} else { Issue.record("\(error)") }
+        }
+        // The decompressor stays failed rather than continuing mid-stream.
+        #expect(throws: DecompressionError.self) { try decompressor.finish() }
+    }
+
+    @Test func namesMapToFormats() {
+        #expect(CompressionFormat(contentEncoding: "deflate") == .deflate)
+        #expect(CompressionFormat(contentEncoding: " X-Tor-LZMA ") == .xz)
+        #expect(CompressionFormat(contentEncoding: "x-zstd") == .zstd)
+        #expect(CompressionFormat(contentEncoding: "x-gzip") == .gzip)
+        #expect(CompressionFormat(contentEncoding: "identity") == .identity)
+        #expect(CompressionFormat(contentEncoding: "br") == nil)
+        #expect(CompressionFormat(fileExtension: ".tgz") == .gzip)
+        #expect(CompressionFormat(fileExtension: "xz") == .xz)
+        #expect(CompressionFormat(fileExtension: "zst") == .zstd)
+        #expect(CompressionFormat(fileExtension: "bz2") == .bzip2)
+        #expect(CompressionFormat(fileExtension: "z") == .deflate)
+        #expect(CompressionFormat(fileExtension: "tar") == nil)
+        for format in CompressionFormat.allCases {
+            #expect(CompressionFormat(contentEncoding: format.contentEncoding) == format)
+        }
+    }
+}
