@@ -33,7 +33,8 @@ let package = Package(
         ),
         .target(
             name: "TorDirectory",
-            dependencies: ["TorDescriptors", "Decompression"],
+            // CLZMA only until Decompression reads tor's legacy .lzma container (x-tor-lzma).
+            dependencies: ["TorDescriptors", "Decompression", "CLZMA"],
             path: "Sources/TorDirectory"
         ),
         .executableTarget(
@@ -41,6 +42,7 @@ let package = Package(
             dependencies: [
                 "TorDescriptors",
                 "TorDirectory",
+                "Decompression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/tordesc"

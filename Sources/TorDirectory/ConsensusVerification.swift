@@ -42,27 +42,24 @@ public struct ConsensusVerificationError: Error, Sendable, Hashable, CustomStrin
 }
 
 /// The built-in quorum check: counts the configured v3 identities that signed the consensus
-/// with a signing key their (unexpired, self-consistent) certificate vouches for, and requires
-/// more than half of them.
+/// with a signing key their certificate vouches for, and requires more than half of them.
 ///
-/// The RSA signature arithmetic itself is the job of the core's verification API (#5); until
-/// the client is wired to it, ``signatureCheck`` is the injection point for it (nil: the
-/// signature bytes are not checked, everything else is).
+/// For each signature of a trusted identity it checks, with the core's RSA verification:
+/// the certificate's identity key hashes to the identity, the certificate is signed by that
+/// identity key (`dir-key-certification`) and cross-signed by its signing key
+/// (`dir-key-crosscert`), it has not expired, and the consensus signature (SHA-1 or SHA-256
+/// of the signed part, as the line says) verifies with the signing key.
 ///
 /// ```swift
-/// let check = AuthorityQuorumCheck(now: .now)
+/// let check = AuthorityQuorumCheck(now: TorTimestamp(Date()))
 /// try check.verify(consensus, certificates: certificates, authorities: list.authorities)
 /// ```
 public struct AuthorityQuorumCheck: ConsensusVerifier {
     /// The time certificates must be valid at.
     public var now: TorTimestamp
-    /// Verifies one signature of the consensus with its certificate (RSA), when available.
-    public var signatureCheck: (@Sendable (NetworkStatusConsensus, DirectorySignature, KeyCertificate) -> Bool)?
 
-    public init(now: TorTimestamp = TorTimestamp(Date()),
-                signatureCheck: (@Sendable (NetworkStatusConsensus, DirectorySignature, KeyCertificate) -> Bool)? = nil) {
+    public init(now: TorTimestamp = TorTimestamp(Date())) {
         self.now = now
-        self.signatureCheck = signatureCheck
     }
 
     public func verify(_ consensus: NetworkStatusConsensus, certificates: [KeyCertificate],
@@ -70,29 +67,50 @@ public struct AuthorityQuorumCheck: ConsensusVerifier {
         let trusted = Set(authorities.compactMap(\.v3Identity))
         guard !trusted.isEmpty else { throw ConsensusVerificationError("no trusted v3 identities configured") }
         guard consensus.signedRange != nil else { throw ConsensusVerificationError("no directory-signature lines") }
-        var good = Set<Fingerprint>()
-        var problems: [String] = []
-        for signature in consensus.footer.signatures {
-            guard trusted.contains(signature.identity) else { continue }
-            guard let certificate = certificates.first(where: {
-                $0.fingerprint == signature.identity && $0.signingKeyDigest == signature.signingKeyDigest
-            }) else {
-                problems.append("\(signature.identity): no certificate for signing key \(signature.signingKeyDigest)")
-                continue
-            }
-            guard certificate.fingerprintMatchesIdentityKey else {
-                problems.append("\(signature.identity): certificate identity key does not match its fingerprint"); continue
-            }
-            guard certificate.isValid(at: now) else { problems.append("\(signature.identity): certificate expired"); continue }
-            if let signatureCheck, !signatureCheck(consensus, signature, certificate) {
-                problems.append("\(signature.identity): bad signature"); continue
-            }
-            good.insert(signature.identity)
-        }
+        let (good, problems) = validSigners(of: consensus, certificates: certificates, trusted: trusted)
         guard good.count * 2 > trusted.count else {
             throw ConsensusVerificationError("\(good.count) of \(trusted.count) trusted authorities signed validly; need more than half"
                                              + (problems.isEmpty ? "" : " (" + problems.joined(separator: "; ") + ")"))
         }
+    }
+
+    /// The trusted identities whose signature on `consensus` verifies, and why the others did not.
+    public func validSigners(of consensus: NetworkStatusConsensus, certificates: [KeyCertificate],
+                             trusted: Set<Fingerprint>) -> (signers: Set<Fingerprint>, problems: [String]) {
+        var good = Set<Fingerprint>()
+        var problems: [String] = []
+        for signature in consensus.footer.signatures where trusted.contains(signature.identity) && !good.contains(signature.identity) {
+            let candidates = certificates.filter { $0.fingerprint == signature.identity && $0.signingKeyDigest == signature.signingKeyDigest }
+            guard let certificate = candidates.first else {
+                problems.append("\(signature.identity): no certificate for signing key \(signature.signingKeyDigest)")
+                continue
+            }
+            if let problem = Self.problem(with: certificate, at: now) {
+                problems.append("\(signature.identity): \(problem)"); continue
+            }
+            guard let digest = consensus.signedDigest(for: signature.algorithm), let signingKey = certificate.signingKey,
+                  let key = try? RSAPublicKey(der: signingKey), key.isValidSignature(signature.signature, for: digest) else {
+                problems.append("\(signature.identity): bad \(signature.algorithm) signature"); continue
+            }
+            good.insert(signature.identity)
+        }
+        return (good, problems)
+    }
+
+    /// Why a key certificate cannot vouch for its signing key, or nil when it can.
+    static func problem(with certificate: KeyCertificate, at now: TorTimestamp) -> String? {
+        guard certificate.fingerprintMatchesIdentityKey else { return "certificate identity key does not match its fingerprint" }
+        guard certificate.isValid(at: now) else { return "certificate expired" }
+        guard let identityDER = certificate.identityKey, let identity = try? RSAPublicKey(der: identityDER),
+              let signingDER = certificate.signingKey, let signing = try? RSAPublicKey(der: signingDER) else {
+            return "certificate keys unreadable"
+        }
+        guard let certification = certificate.certification, let signed = certificate.signedDigest,
+              identity.isValidSignature(certification, for: signed) else { return "bad dir-key-certification" }
+        guard let cross = certificate.crossCertificate, signing.isValidSignature(cross, for: Digest.sha1(identityDER)) else {
+            return "bad or missing dir-key-crosscert"
+        }
+        return nil
     }
 }
 

@@ -47,7 +47,7 @@ extension DirectoryClient {
             do { consensus = try NetworkStatusConsensus(parsing: bytes) } catch { throw .invalidDocument("\(error)") }
             guard consensus.header.flavor == flavor else { throw .invalidDocument("expected a \(flavor) consensus, got \(consensus.header.flavor)") }
             let parsed = ContinuousClock.now
-            try await client.verify(consensus)
+            try await client.verify(consensus, preferring: response.endpoint)
             return ConsensusDownload(consensus: consensus, response: response, appliedDiff: applied,
                                      parseTime: parsed - started, verifyTime: ContinuousClock.now - parsed)
         }
@@ -87,7 +87,7 @@ extension DirectoryClient {
 
     /// Applies ``Configuration/verification`` to `consensus`, fetching the signers' key
     /// certificates when needed.
-    func verify(_ consensus: NetworkStatusConsensus) async throws(DirectoryAttempt.Failure) {
+    func verify(_ consensus: NetworkStatusConsensus, preferring endpoint: DirectoryEndpoint? = nil) async throws(DirectoryAttempt.Failure) {
         let verifier: any ConsensusVerifier
         switch configuration.verification {
         case .none: return
@@ -100,7 +100,10 @@ extension DirectoryClient {
         var certificates: [KeyCertificate] = []
         if !pairs.isEmpty {
             do {
-                certificates = try await fetch(path: "/tor/keys/fp-sk/" + pairs.joined(separator: "+")) { response throws(DirectoryAttempt.Failure) in
+                // The server that sent the consensus has its signers' certificates (it checked them).
+                let endpoints = endpoint.map { first in [first] + configuration.endpoints.filter { $0 != first } }
+                certificates = try await fetch(path: "/tor/keys/fp-sk/" + pairs.joined(separator: "+"), endpoints: endpoints,
+                                               randomize: false) { response throws(DirectoryAttempt.Failure) in
                     try Self.parseAll(KeyCertificate.self, response.body)
                 }
             } catch {

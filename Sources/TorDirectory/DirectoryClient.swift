@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Decompression
 import TorDescriptors
 
 /// A decoded answer from one DirPort.
@@ -44,7 +45,7 @@ public struct DirectoryClient: Sendable {
         public var authorities: [DirectoryAuthority]
         /// Content codings to ask for, most preferred first (`Accept-Encoding`); the answer is
         /// decoded by its own `Content-Encoding` whatever was asked.
-        public var acceptEncodings: [String] = ContentDecoding.supported
+        public var acceptEncodings: [CompressionFormat] = ContentDecoding.supported
         public var connectTimeout: Duration = .seconds(5)
         /// Deadline for one attempt: connect, request and the whole body.
         public var requestTimeout: Duration = .seconds(60)
@@ -89,9 +90,9 @@ public struct DirectoryClient: Sendable {
 
     /// Fetches `path` and turns the response into a value with `accept`; a throwing `accept`
     /// (a document that does not parse or verify) counts as a failed attempt at that endpoint.
-    func fetch<T: Sendable>(path: String, headers: [(String, String)] = [], endpoints: [DirectoryEndpoint]? = nil,
+    func fetch<T: Sendable>(path: String, headers: [(String, String)] = [], endpoints: [DirectoryEndpoint]? = nil, randomize: Bool = true,
                             accept: @Sendable (DirectoryResponse) async throws(DirectoryAttempt.Failure) -> T) async throws(DirectoryClientError) -> T {
-        let candidates = orderedEndpoints(endpoints ?? configuration.endpoints)
+        let candidates = randomize ? orderedEndpoints(endpoints ?? configuration.endpoints) : (endpoints ?? configuration.endpoints)
         guard !candidates.isEmpty else { throw .noEndpoints }
         var attempts: [DirectoryAttempt] = []
         for endpoint in candidates.prefix(max(1, configuration.maxAttempts)) {
@@ -123,7 +124,7 @@ public struct DirectoryClient: Sendable {
     func exchange(endpoint: DirectoryEndpoint, path: String, headers: [(String, String)]) async throws(DirectoryAttempt.Failure) -> DirectoryResponse {
         var request = "GET \(path) HTTP/1.0\r\nHost: \(endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host):\(endpoint.port)\r\n"
         if !configuration.acceptEncodings.isEmpty {
-            request += "Accept-Encoding: \(configuration.acceptEncodings.joined(separator: ", "))\r\n"
+            request += "Accept-Encoding: \(configuration.acceptEncodings.map(\.contentEncoding).joined(separator: ", "))\r\n"
         }
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         request += "\r\n"

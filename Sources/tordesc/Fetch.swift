@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Decompression
 import TorDescriptors
 import TorDirectory
 
@@ -74,7 +75,12 @@ struct Fetch: ParsableCommand {
         }
         configuration.maxAttempts = configuration.endpoints.count
         if let compression {
-            configuration.acceptEncodings = compression.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            configuration.acceptEncodings = try compression.split(separator: ",").map { token in
+                guard let format = CompressionFormat(contentEncoding: String(token)), format != .bzip2 else {
+                    throw ValidationError("--compression \(token): expected identity, deflate, gzip, x-tor-lzma or x-zstd")
+                }
+                return format
+            }
         }
         if noVerify { configuration.verification = .none }
         configuration.requestTimeout = .milliseconds(Int(timeout * 1000))

@@ -6,6 +6,9 @@ import TorDescriptors
 enum DirectoryFixtures {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
+    static func bytes(_ relative: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: root.appendingPathComponent(relative)))
+    }
     static func text(_ relative: String) throws -> String {
         String(decoding: try Data(contentsOf: root.appendingPathComponent(relative)), as: UTF8.self)
     }
