@@ -22,20 +22,23 @@ relays=3
 
 log() { echo "private-tor-network: $*" >&2; }
 
+# Running and not a zombie (a daemonized tor's zombie lingers where nothing reaps it).
+is_running() { kill -0 "$1" 2>/dev/null && [[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != "Z" ]]; }
+
 stop_all() {
     [[ -f "$dir/pids" ]] || return 0
     local name pid remaining
     while read -r name pid; do
-        if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; fi
+        if is_running "$pid"; then kill -TERM "$pid" 2>/dev/null || true; fi
     done < "$dir/pids"
     for _ in $(seq 1 100); do
         remaining=0
-        while read -r name pid; do kill -0 "$pid" 2>/dev/null && remaining=1; done < "$dir/pids"
+        while read -r name pid; do is_running "$pid" && remaining=1; done < "$dir/pids"
         [[ $remaining == 0 ]] && break
         sleep 0.1
     done
     while read -r name pid; do
-        if kill -0 "$pid" 2>/dev/null; then log "$name ($pid) ignored TERM, killing"; kill -KILL "$pid" 2>/dev/null || true; fi
+        if is_running "$pid"; then log "$name ($pid) ignored TERM, killing"; kill -KILL "$pid" 2>/dev/null || true; fi
     done < "$dir/pids"
     rm -f "$dir/pids"
 }
@@ -170,7 +173,7 @@ case "$command" in
     status)
         [[ -f "$dir/pids" ]] || { echo "not running"; exit 1; }
         while read -r name pid; do
-            if kill -0 "$pid" 2>/dev/null; then echo "$name $pid running"; else echo "$name $pid stopped"; fi
+            if is_running "$pid"; then echo "$name $pid running"; else echo "$name $pid stopped"; fi
         done < "$dir/pids"
         echo "consensus routers: $(consensus_routers)" ;;
     *) echo "usage: $0 start|stop|status DIR" >&2; exit 2 ;;
