@@ -35,6 +35,10 @@ public protocol ConsensusVerifier: Sendable {
 }
 
 /// Why a consensus was rejected.
+///
+/// ```swift
+/// throw ConsensusVerificationError("1 of 9 trusted authorities signed validly")
+/// ```
 public struct ConsensusVerificationError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }

@@ -13,6 +13,11 @@ extension DirectoryClient {
     }
 
     /// A consensus plus how it arrived (for measurements and progress output).
+    ///
+    /// ```swift
+    /// let download = try await client.consensusDownload(flavor: .microdesc, cached: previous)
+    /// print(download.appliedDiff, download.response.contentEncoding, download.verifyTime)
+    /// ```
     public struct ConsensusDownload: Sendable {
         public var consensus: NetworkStatusConsensus
         /// The response the consensus (or the diff) came in.

@@ -38,6 +38,12 @@ public struct DirectoryResponse: Sendable {
 /// ```
 public struct DirectoryClient: Sendable {
     /// How the client talks to directories.
+    ///
+    /// ```swift
+    /// var configuration = DirectoryClient.Configuration(list: try DirectoryList(parsing: torrcLines))
+    /// configuration.acceptEncodings = [.zstd, .identity]
+    /// configuration.requestTimeout = .seconds(20)
+    /// ```
     public struct Configuration: Sendable {
         /// DirPorts to ask, in order of preference.
         public var endpoints: [DirectoryEndpoint]
@@ -205,6 +211,10 @@ public struct DirectoryClient: Sendable {
 }
 
 /// Progress events for command-line output.
+///
+/// ```swift
+/// configuration.progress = { event in if case .failed(let attempt) = event { print(attempt) } }
+/// ```
 public enum DirectoryProgress: Sendable {
     case finished(response: DirectoryResponse)
     case failed(DirectoryAttempt)

@@ -218,6 +218,10 @@ public struct DirectoryList: Sendable, Hashable {
 }
 
 /// A line of a directory list that could not be read.
+///
+/// ```swift
+/// do { _ = try DirectoryList(parsing: text) } catch { print(error.line, error.message) }
+/// ```
 public struct DirectoryListError: Error, Sendable, Hashable, CustomStringConvertible {
     public var line: Int
     public var message: String

@@ -36,7 +36,8 @@ struct Fetch: ParsableCommand {
     var fingerprints: [String] = []
     @Flag(help: "Do not verify the consensus signatures (explicit opt-out).") var noVerify = false
     @Option(help: "Whole-request deadline in seconds.") var timeout: Double = 60
-    @Option(help: "Connect timeout in seconds.") var connectTimeout: Double = 4
+    @Option(help: "Connect timeout in seconds.") var connectTimeout: Double = 3
+    @Option(help: "Endpoints to try per request before giving up (bounds the time without network).") var attempts: Int = 4
     @Option(name: .shortAndLong, help: "Where to write the documents (default: standard output).") var output: String?
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
@@ -73,7 +74,7 @@ struct Fetch: ParsableCommand {
                 return endpoint
             }
         }
-        configuration.maxAttempts = configuration.endpoints.count
+        configuration.maxAttempts = max(1, attempts)
         if let compression {
             configuration.acceptEncodings = try compression.split(separator: ",").map { token in
                 guard let format = CompressionFormat(contentEncoding: String(token)), format != .bzip2 else {
@@ -90,7 +91,9 @@ struct Fetch: ParsableCommand {
                 let line: String
                 switch event {
                 case .finished(let r):
-                    line = "\(r.endpoint) \(r.path): \(r.encodedSize) bytes \(r.contentEncoding) -> \(r.body.count) bytes in \(r.downloadTime)"
+                    let ms = r.downloadTime.components.seconds * 1000 + r.downloadTime.components.attoseconds / 1_000_000_000_000_000
+                    line = "\(r.endpoint) \(r.path.count > 80 ? String(r.path.prefix(77)) + "..." : r.path): "
+                        + "\(r.encodedSize) bytes \(r.contentEncoding) -> \(r.body.count) bytes in \(ms) ms"
                 case .failed(let attempt):
                     line = "\(attempt)"
                 }
