@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "TorDescriptors", targets: ["TorDescriptors"]),
         .library(name: "Decompression", targets: ["Decompression"]),
+        .library(name: "TorArchives", targets: ["TorArchives"]),
         .library(name: "TorDirectory", targets: ["TorDirectory"]),
         .executable(name: "tordesc", targets: ["tordesc"]),
     ],
@@ -27,6 +28,11 @@ let package = Package(
             path: "Sources/Decompression"
         ),
         .target(
+            name: "TorArchives",
+            dependencies: ["TorDescriptors", "Decompression"],
+            path: "Sources/TorArchives"
+        ),
+        .target(
             name: "TorDescriptors",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/TorDescriptors"
@@ -41,6 +47,7 @@ let package = Package(
             name: "tordesc",
             dependencies: [
                 "TorDescriptors",
+                "TorArchives",
                 "TorDirectory",
                 "Decompression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -61,6 +68,11 @@ let package = Package(
             name: "DecompressionTests",
             dependencies: ["Decompression"],
             path: "Tests/DecompressionTests"
+        ),
+        .testTarget(
+            name: "TorArchivesTests",
+            dependencies: ["TorArchives", "TorDescriptors", "Decompression"],
+            path: "Tests/TorArchivesTests"
         ),
         .testTarget(
             name: "TorDirectoryTests",

@@ -97,6 +97,7 @@ func peakResidentMiB() -> Double {
 
 func format(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
 
+if MemoryBenchmark.requested { MemoryBenchmark.run(); exit(0) }  // --memory: MemoryBenchmark.swift
 let options = parseOptions()
 print("TorDescriptors parse benchmark (\(options.mode == .strict ? "strict" : "lenient"), \(options.rounds) rounds, roots: \(options.roots.joined(separator: " ")))")
 print("type                                    files  documents  failed       MB   best µs/doc  median µs/doc   MB/s")
@@ -146,6 +147,7 @@ report(.extraInfo, ExtraInfoDescriptor.self)
 report(.microdescriptor, Microdescriptor.self)
 report(.networkStatusConsensus, NetworkStatusConsensus.self)
 report(.networkStatusMicrodescConsensus, NetworkStatusConsensus.self)
+report(.networkStatusVote, NetworkStatusVote.self)
 /// canExit cost on every relay's parsed policy, with a fixed pseudo-random probe set.
 func reportExitPolicies() {
     let inputs = files(of: .serverDescriptor, under: options.roots)

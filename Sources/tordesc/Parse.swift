@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TorArchives
 import TorDescriptors
 
 extension DescriptorType: ExpressibleByArgument {}
@@ -12,11 +13,15 @@ struct Parse: ParsableCommand {
             The type of each file comes from its CollecTor `@type` line, else tor's cache file name
             (cached-descriptors, cached-extrainfo, cached-microdescs and their .new journals), else
             --type, else the first keyword of the content. Directories are read recursively.
+            Archives (.tar, .tar.gz/.tgz, .tar.xz, .tar.bz2, .tar.zst) are read member by member
+            without unpacking them; single compressed files (.gz, .xz, .zst, .bz2, .z) are
+            decompressed as they are read. Progress is shown on stderr when it is a terminal.
 
             Examples:
               tordesc parse Resources/corpus/server-descriptors
               tordesc parse --json --strict ~/.tor/cached-microdescs
               tordesc parse --type extra-info some-file
+              tordesc parse --quiet server-descriptors-2024-01.tar.xz
             """
     )
 
@@ -32,56 +37,82 @@ struct Parse: ParsableCommand {
     @Flag(help: "Print only the totals and the failures.")
     var quiet = false
 
-    @Argument(help: "Files or directories to parse.")
+    @Flag(help: "Follow symbolic links met inside directories.")
+    var followSymlinks = false
+
+    @Option(help: "History file: files listed there (unchanged since) are skipped, files read are added.")
+    var history: String?
+
+    @Flag(help: "Do not show progress on stderr (it is only shown when stderr is a terminal).")
+    var noProgress = false
+
+    @Argument(help: "Files, directories or archives (.tar, .tar.gz, .tar.xz, .tar.bz2, .tar.zst, .gz, .xz, .zst, .bz2, .z) to parse.")
     var paths: [String]
 
     func run() throws {
+        try InputFiles.validate(paths)
         var totals = ParseTotals()
         var output = BufferedOutput()
-        for input in try InputFiles.expand(paths) {
-            let file = input.path
-            guard let data = FileManager.default.contents(atPath: file) else {
-                totals.report(failure: "\(file): cannot read file")
-                continue
-            }
-            let bytes = [UInt8](data)
-            let name = (file as NSString).lastPathComponent
-            guard let documentType = detectType(name: name, bytes: bytes[...]) else {
-                // A file met while walking a directory (a README, a consensus) is not a failure.
-                if input.named {
-                    totals.report(failure: "\(file): unknown document type (use --type)")
+        var options = DescriptorReaderOptions()
+        options.mode = strict ? .strict : .lenient
+        options.explicitType = type
+        options.followSymlinks = followSymlinks
+        options.historyFile = history
+        let progress = ProgressLine(enabled: !noProgress && isatty(STDERR_FILENO) != 0)
+        if progress.enabled {
+            options.progressInterval = 0.5
+            options.progress = { progress.show($0) }
+        }
+        for item in DescriptorReader(paths: paths, options: options) {
+            switch item.result {
+            case .success(let document):
+                totals.parsed[item.type!, default: 0] += 1
+                if quiet { continue }
+                if json {
+                    for line in document.stemJSONLines { output.write(line.serialized()) }
+                } else {
+                    for line in document.summaryLines { output.write(line) }
+                }
+            case .failure(.parse(let error)):
+                totals.report(failure: "\(item.source):\(error.line): \(error)")
+            case .failure(.unknownType):
+                // A file met while walking a directory or an archive (a README, a bandwidth
+                // file) is not a failure; a file the user named is.
+                if item.source.isNamedPath && item.source.member == nil {
+                    totals.report(failure: "\(item.source): unknown document type (use --type)")
                 } else {
                     totals.skipped += 1
-                    if !quiet { FileHandle.standardError.write(Data("skipped: \(file): not a document type parse reads\n".utf8)) }
+                    if !quiet { FileHandle.standardError.write(Data("skipped: \(item.source): not a document type parse reads\n".utf8)) }
                 }
-                continue
-            }
-            for result in AnyDescriptor.parseAll(bytes[...], as: documentType, mode: strict ? .strict : .lenient) {
-                switch result {
-                case .success(let document):
-                    totals.parsed[documentType, default: 0] += 1
-                    if quiet { continue }
-                    if json {
-                        for line in document.stemJSONLines { output.write(line.serialized()) }
-                    } else {
-                        for line in document.summaryLines { output.write(line) }
-                    }
-                case .failure(let error):
-                    totals.report(failure: "\(file):\(error.line): \(error)")
-                }
+            case .failure(.archive(let error)):
+                totals.report(failure: "\(error)")
             }
         }
         output.flush()
+        progress.clear()
         totals.printSummary()
         if totals.failed > 0 { throw ExitCode.failure }
     }
+}
 
-    private func detectType(name: String, bytes: ArraySlice<UInt8>) -> DescriptorType? {
-        if let annotation = DescriptorType.collectorAnnotation(in: bytes) {
-            return DescriptorType(collectorType: annotation.name)
-        }
-        if let cached = DescriptorType(cacheFileName: name) { return cached }
-        return type ?? DescriptorType.sniff(bytes)
+/// One self-overwriting progress line on a terminal's stderr.
+final class ProgressLine: @unchecked Sendable {
+    let enabled: Bool
+    private var shown = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(_ p: ReadProgress) {
+        guard enabled, !p.isFinal else { return }
+        let megabytes = Double(p.fileBytes) / 1_000_000
+        let text = String(format: "\r%.1f MB read, %d files, %d documents, %.0f documents/s, %.1f MB/s ",
+                          megabytes, p.files, p.documents, p.documentsPerSecond, p.bytesPerSecond / 1_000_000)
+        FileHandle.standardError.write(Data(text.utf8))
+        shown = true
+    }
+
+    func clear() {
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
 

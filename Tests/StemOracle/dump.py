@@ -5,6 +5,12 @@ Used by StemDifferentialTests.swift as an independent oracle: the Swift test par
 file with TorDescriptors and compares its `tordesc parse --json` keys with these.
 
 usage: dump.py server-descriptor|bridge-server-descriptor|extra-info|bridge-extra-info|microdescriptor FILE
+       dump.py network-status-consensus-3|network-status-microdesc-consensus-3 FILE
+           (first line: the header's attributes; then one line per router status entry)
+       dump.py exits-port FILE PORT
+           (fingerprints of the consensus entries with the Exit flag whose exit_policy, the p line
+           summary, allows PORT; a summary has no addresses, so Stem asks can_exit_to(port=PORT)
+           with no address, which for a MicroExitPolicy is the port check alone)
 """
 import json
 import sys
@@ -64,8 +70,95 @@ def micro(desc):
     }
 
 
+MISSING = object()
+
+
+def consensus_header(doc):
+    def authority(a):
+        return {
+            'nickname': a.nickname, 'v3ident': a.v3ident, 'hostname': a.hostname, 'address': a.address,
+            'dir_port': a.dir_port, 'or_port': a.or_port, 'is_legacy': a.is_legacy, 'contact': a.contact,
+            'vote_digest': a.vote_digest, 'legacy_dir_key': a.legacy_dir_key,
+        }
+
+    header = {
+        'version': doc.version,
+        'version_flavor': doc.version_flavor,
+        'is_consensus': doc.is_consensus,
+        'is_vote': doc.is_vote,
+        'is_microdescriptor': doc.is_microdescriptor,
+        'consensus_method': doc.consensus_method,
+        'valid_after': text(doc.valid_after),
+        'fresh_until': text(doc.fresh_until),
+        'valid_until': text(doc.valid_until),
+        'vote_delay': doc.vote_delay,
+        'dist_delay': doc.dist_delay,
+        'client_versions': [str(v) for v in doc.client_versions],
+        'server_versions': [str(v) for v in doc.server_versions],
+        'known_flags': doc.known_flags,
+        'params': doc.params,
+        'recommended_client_protocols': doc.recommended_client_protocols,
+        'recommended_relay_protocols': doc.recommended_relay_protocols,
+        'required_client_protocols': doc.required_client_protocols,
+        'required_relay_protocols': doc.required_relay_protocols,
+        'shared_randomness_previous_reveal_count': doc.shared_randomness_previous_reveal_count,
+        'shared_randomness_previous_value': doc.shared_randomness_previous_value,
+        'shared_randomness_current_reveal_count': doc.shared_randomness_current_reveal_count,
+        'shared_randomness_current_value': doc.shared_randomness_current_value,
+        'bandwidth_weights': doc.bandwidth_weights,
+        'directory_authorities': [authority(a) for a in doc.directory_authorities],
+        'signatures': [{'method': s.method, 'identity': s.identity, 'key_digest': s.key_digest} for s in doc.signatures],
+    }
+    for optional in ('bandwidth_file_headers', 'bandwidth_file_digest'):
+        value = getattr(doc, optional, MISSING)
+        if value is not MISSING:
+            header[optional] = value
+    return header
+
+
+def router_status_entry(entry):
+    policy = getattr(entry, 'exit_policy', None)
+    return {
+        'nickname': entry.nickname,
+        'fingerprint': entry.fingerprint,
+        'digest': entry.digest,
+        'published': text(entry.published),
+        'address': entry.address,
+        'or_port': entry.or_port,
+        'dir_port': entry.dir_port,
+        'flags': entry.flags,
+        'version_line': entry.version_line,
+        'bandwidth': entry.bandwidth,
+        'measured': entry.measured,
+        'is_unmeasured': entry.is_unmeasured,
+        'unrecognized_bandwidth_entries': entry.unrecognized_bandwidth_entries,
+        'exit_policy': None if policy is None else str(policy),
+        'microdescriptor_digest': getattr(entry, 'microdescriptor_digest', None),
+        'or_addresses': [[a, p, v6] for a, p, v6 in entry.or_addresses],
+        'protocols': entry.protocols,
+    }
+
+
+def consensus(kind, path):
+    doc = next(stem.descriptor.parse_file(path, kind + ' 1.0', validate=True, document_handler='DOCUMENT'))
+    print(json.dumps(consensus_header(doc), sort_keys=True))
+    for entry in doc.routers.values():
+        print(json.dumps(router_status_entry(entry), sort_keys=True))
+
+
+def exits_port(path, port):
+    doc = next(stem.descriptor.parse_file(path, 'network-status-consensus-3 1.0', validate=True, document_handler='DOCUMENT'))
+    for entry in doc.routers.values():
+        if 'Exit' in entry.flags and entry.exit_policy.can_exit_to(port=port):
+            print(entry.fingerprint)
+
+
 def main():
     kind, path = sys.argv[1], sys.argv[2]
+    if kind == 'exits-port':
+        return exits_port(path, int(sys.argv[3]))
+    if kind in ('network-status-consensus-3', 'network-status-microdesc-consensus-3'):
+        return consensus(kind, path)
     dump = {'server-descriptor': server, 'bridge-server-descriptor': server,
             'extra-info': extra, 'bridge-extra-info': extra, 'microdescriptor': micro}[kind]
     for desc in stem.descriptor.parse_file(path, kind + ' 1.0', validate=True):

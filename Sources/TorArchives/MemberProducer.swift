@@ -1,0 +1,218 @@
+import Decompression
+import Foundation
+
+/// A file or archive member read and decompressed, waiting to be parsed; or a failure to read.
+struct PendingUnit: @unchecked Sendable {
+    var source: DescriptorSource
+    var bytes: [UInt8] = []
+    var failure: ArchiveError?
+    /// Set on the last unit of a file, which then goes into the read history.
+    var completes: WalkedFile?
+    /// The end of an archive: no content of its own.
+    var isMarker = false
+}
+
+/// A blocking first-in first-out queue of bounded size between the reading thread and the parser.
+final class BoundedQueue<Element>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [Element] = []
+    private var head = 0
+    private let capacity: Int
+    private var closed = false
+    private var cancelled = false
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// Blocks while full; false when the consumer went away.
+    func push(_ item: Element) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count - head >= capacity && !cancelled { condition.wait() }
+        if cancelled { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    /// Blocks while empty; nil once the producer closed the queue and it is drained.
+    func pop() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == items.count && !closed && !cancelled { condition.wait() }
+        guard head < items.count else { return nil }
+        let item = items[head]
+        head += 1
+        if head > 64 && head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        condition.broadcast()
+        return item
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        items.removeAll()
+        head = 0
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
+    }
+}
+
+/// How a file is laid out: its compression and whether it is a tar archive.
+struct FileLayout {
+    var compression: CompressionFormat
+    var isTar: Bool?   // nil: decide from the content
+
+    /// From the name: `.tar`, `.tar.gz`/`.tgz`, `.tar.xz`/`.txz`, `.tar.bz2`/`.tbz2`,
+    /// `.tar.zst`/`.tzst`, single `.gz`, `.xz`, `.zst`, `.bz2`, `.z`.
+    static func fromName(_ name: String) -> FileLayout? {
+        let lower = name.lowercased()
+        guard let dot = lower.lastIndex(of: ".") else { return nil }
+        let ext = String(lower[lower.index(after: dot)...])
+        let stem = lower[..<dot]
+        if ext == "tar" { return FileLayout(compression: .identity, isTar: true) }
+        if ["tgz", "txz", "tbz2", "tbz", "tzst"].contains(ext), let format = CompressionFormat(fileExtension: ext) {
+            return FileLayout(compression: format, isTar: true)
+        }
+        guard ["gz", "xz", "zst", "bz2", "z"].contains(ext), let format = CompressionFormat(fileExtension: ext) else { return nil }
+        return FileLayout(compression: format, isTar: stem.hasSuffix(".tar") ? true : nil)
+    }
+
+    /// From magic numbers; deflate only on its common `78 xx` headers, since two ASCII letters
+    /// can pass zlib's header check.
+    static func sniff(_ head: ArraySlice<UInt8>) -> CompressionFormat {
+        guard let format = CompressionFormat.sniff(head) else { return .identity }
+        if format == .deflate {
+            let second = head.dropFirst().first
+            return head.first == 0x78 && [0x01, 0x5E, 0x9C, 0xDA].contains(second) ? .deflate : .identity
+        }
+        return format
+    }
+
+    /// Whether a first block is a tar header: `ustar` magic and a matching checksum.
+    static func looksLikeTar(_ block: ArraySlice<UInt8>) -> Bool {
+        guard block.count >= 512 else { return false }
+        let header = TarHeader(Array(block.prefix(512)))
+        let magic = header.bytes[257..<262]
+        return magic.elementsEqual("ustar".utf8) && header.checksumMatches
+    }
+}
+
+/// Reads the files on its own thread, decompressing and splitting archives into members, and
+/// queues them for the parser, so decompression and parsing overlap.
+final class MemberProducer: @unchecked Sendable {
+    let queue: BoundedQueue<PendingUnit>
+    private let paths: [String]
+    private let options: DescriptorReaderOptions
+    private let history: ReadHistory
+    private let counters = NSLock()
+    private var fileBytes = 0
+    private var files = 0
+
+    init(paths: [String], options: DescriptorReaderOptions, history: ReadHistory) {
+        self.paths = paths
+        self.options = options
+        self.history = history
+        queue = BoundedQueue(capacity: options.bufferSize)
+    }
+
+    var counts: (fileBytes: Int, files: Int) {
+        counters.lock()
+        defer { counters.unlock() }
+        return (fileBytes, files)
+    }
+
+    private func addBytes(_ n: Int) {
+        counters.lock()
+        fileBytes += n
+        counters.unlock()
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            run()
+            queue.close()
+        }
+        thread.name = "TorArchives.reader"
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    private func run() {
+        for path in paths {
+            var keepGoing = true
+            FileWalker.expand(path, followLinks: options.followSymlinks) { walked, shown in
+                guard let walked else {
+                    let error = ArchiveError(kind: .io("no such file or directory"), path: shown)
+                    keepGoing = queue.push(PendingUnit(source: DescriptorSource(path: shown, isNamedPath: true), failure: error))
+                    return keepGoing
+                }
+                if history.contains(walked) { return true }
+                counters.lock()
+                files += 1
+                counters.unlock()
+                keepGoing = read(walked)
+                return keepGoing
+            }
+            if !keepGoing { return }
+        }
+    }
+
+    /// Reads one file into units; false when the consumer went away.
+    private func read(_ walked: WalkedFile) -> Bool {
+        let base = DescriptorSource(path: walked.path, isNamedPath: walked.named)
+        let name = base.fileName
+        do throws(ArchiveError) {
+            var layout = FileLayout.fromName(name)
+            if layout == nil {
+                let raw = try FileByteSource(path: walked.path, format: .identity, chunkSize: 4096)
+                layout = FileLayout(compression: FileLayout.sniff(try raw.peek(6)), isTar: nil)
+            }
+            let source = try FileByteSource(path: walked.path, format: layout!.compression, limits: options.decompressionLimits)
+            source.onFileRead = { [self] n in addBytes(n) }
+            var isTar = layout!.isTar ?? false
+            if layout!.isTar == nil { isTar = FileLayout.looksLikeTar(try source.peek(512)) }
+            if !isTar {
+                var unit = PendingUnit(source: base, bytes: try source.readAll(limit: options.maxMemberSize))
+                unit.completes = walked
+                return queue.push(unit)
+            }
+            var tar = TarReader(source: source, name: walked.path, maxMemberSize: options.maxMemberSize)
+            while true {
+                do throws(ArchiveError) {
+                    guard let member = try tar.next() else { break }
+                    var source = base
+                    source.member = member.name
+                    if !queue.push(PendingUnit(source: source, bytes: member.bytes)) { return false }
+                } catch where error.kind == .memberTooLarge(options.maxMemberSize) {
+                    var source = base
+                    source.member = error.member
+                    if !queue.push(PendingUnit(source: source, failure: error)) { return false }
+                }
+            }
+            var end = PendingUnit(source: base)
+            end.completes = walked
+            end.isMarker = true
+            return queue.push(end)
+        } catch {
+            var source = base
+            source.member = error.member
+            return queue.push(PendingUnit(source: source, failure: error))
+        }
+    }
+}

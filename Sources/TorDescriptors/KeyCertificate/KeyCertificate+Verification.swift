@@ -1,0 +1,108 @@
+import Foundation
+
+extension KeyCertificate {
+    /// Smallest identity key tor accepts for an authority (authorities use 3072 bits).
+    public static let minimumIdentityKeyBits = 1024
+
+    /// Checks the certificate on its own: the identity key (at least 1024 bits) hashes to
+    /// ``fingerprint``; the identity key signs SHA-1 of the document through
+    /// `dir-key-certification\n`; the signing key cross-certifies SHA-1 of the identity key's DER
+    /// (`dir-key-crosscert`, object `ID SIGNATURE` or `SIGNATURE`); and the certificate has not
+    /// expired at `time`.
+    ///
+    /// `dir-key-published` is deliberately not a lower bound: authorities pre-generate
+    /// certificates, and real consensuses are signed with signing keys whose certificate is
+    /// published after the consensus (tor26's 2021-09-01 certificate signed the 2021-08-29 19:00
+    /// consensus). Only expiry makes a certificate unusable.
+    ///
+    /// ```swift
+    /// let report = certificate.verificationReport(at: TorTimestamp(Date()))
+    /// if !report.isValid { print(report.failures) }
+    /// ```
+    public func verificationReport(at time: TorTimestamp) -> VerificationReport {
+        var report = VerificationReport(document: .keyCertificate, firstLine: firstLine)
+        let identity = Self.key(identityKey, "dir-identity-key", &report)
+        if let identity {
+            report.require("dir-identity-key size", identity.bitCount >= Self.minimumIdentityKeyBits,
+                           else: "\(identity.bitCount)-bit identity key; tor requires at least \(Self.minimumIdentityKeyBits)")
+        } else {
+            report.record("dir-identity-key size", .notApplicable("no usable identity key"))
+        }
+        let signing = Self.key(signingKey, "dir-signing-key", &report)
+
+        switch (fingerprint, identity) {
+        case (nil, _): report.record("fingerprint = SHA-1(dir-identity-key)", .failed("no fingerprint line"))
+        case (_, nil): report.record("fingerprint = SHA-1(dir-identity-key)", .notApplicable("no usable identity key"))
+        case (let fingerprint?, let identity?):
+            report.require("fingerprint = SHA-1(dir-identity-key)", identity.fingerprint == fingerprint,
+                           else: "fingerprint \(fingerprint.hex), identity key hashes to \(identity.fingerprint.hex)")
+        }
+
+        if let identity, let certification, let digest = signedDigest {
+            report.record("dir-key-certification", Self.outcome { () throws(SignatureError) in try identity.verify(certification, for: digest) })
+        } else if certification == nil || signedRange == nil {
+            report.record("dir-key-certification", .failed("missing"))
+        } else {
+            report.record("dir-key-certification", .notApplicable("no usable identity key"))
+        }
+
+        if let crossCertificate {
+            if let type = crossCertificateObjectType, type != "ID SIGNATURE", type != "SIGNATURE" {
+                report.record("dir-key-crosscert", .failed("object type '\(type)', expected 'ID SIGNATURE' or 'SIGNATURE'"))
+            } else if let signing, let identityKey {
+                let digest = Digest.sha1(identityKey)
+                report.record("dir-key-crosscert", Self.outcome { () throws(SignatureError) in try signing.verify(crossCertificate, for: digest) })
+            } else {
+                report.record("dir-key-crosscert", .notApplicable("no usable identity or signing key"))
+            }
+        } else {
+            // Tor has required the cross-certificate since 0.2.0 (2008); without it a stolen
+            // identity-signed certificate could bind someone else's signing key.
+            report.record("dir-key-crosscert", .failed("missing"))
+        }
+
+        if let expires {
+            report.require("dir-key-expires", time <= expires, else: "expired \(expires) (checked at \(time))")
+        } else {
+            report.record("dir-key-expires", .failed("missing"))
+        }
+        return report
+    }
+
+    /// ``verificationReport(at:)``, throwing when any check failed.
+    @discardableResult
+    public func verify(at time: TorTimestamp) throws(VerificationError) -> VerificationReport {
+        try verificationReport(at: time).validated()
+    }
+
+    /// ``verificationReport(at:)`` at a `Date` (now by default).
+    public func verificationReport(at date: Date = Date()) -> VerificationReport { verificationReport(at: TorTimestamp(date)) }
+
+    /// ``verify(at:)`` at a `Date` (now by default).
+    @discardableResult
+    public func verify(at date: Date = Date()) throws(VerificationError) -> VerificationReport { try verify(at: TorTimestamp(date)) }
+
+    private static func key(_ der: [UInt8]?, _ name: String, _ report: inout VerificationReport) -> RSAPublicKey? {
+        guard let der else {
+            report.record(name, .failed("missing"))
+            return nil
+        }
+        do throws(SignatureError) {
+            let key = try RSAPublicKey(der: der)
+            report.record(name, .passed)
+            return key
+        } catch {
+            report.record(name, .failed(error.description))
+            return nil
+        }
+    }
+
+    static func outcome(_ body: () throws(SignatureError) -> Void) -> VerificationCheck.Outcome {
+        do throws(SignatureError) {
+            try body()
+            return .passed
+        } catch {
+            return .failed(error.description)
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import TorDescriptors
+
+/// `tordesc exits`: the exit relays of a consensus or of a set of descriptors, optionally only
+/// those whose exit policy allows a given port and address.
+struct Exits: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List exit relays, optionally only those that allow a port and address.",
+        discussion: """
+            An exit relay is one with the Exit flag when the input has flags (a consensus), else one
+            whose policy allows exiting somewhere. With --port or --address only relays whose policy
+            allows that destination are listed; several --port options must all be allowed.
+
+            Which policy answers depends on the input, and the output names it:
+              server descriptors (--descriptors)  the exact policy (accept/reject lines, ipv6-policy)
+              microdescriptors (--microdescriptors)  their p and p6 port summaries
+              an ns consensus (--consensus)  the p line port summary
+            A port summary knows nothing of addresses: --address only picks the IPv4 or IPv6 summary.
+            A consensus together with descriptors or microdescriptors takes the relay list and flags
+            from the consensus and the policies from the other files.
+
+            Relays are sorted by bandwidth, highest first (the consensus weight, or the advertised
+            bandwidth of descriptors), ties by fingerprint.
+
+            Columns for --format: \(Column.allCases.map(\.rawValue).joined(separator: ", ")).
+
+            Examples:
+              tordesc exits --consensus Resources/corpus/consensus/2012-06-18-21-00-00-cached-consensus
+              tordesc exits --port 443 --consensus cached-consensus --json
+              tordesc exits --port 22 --address 198.51.100.7 --descriptors cached-descriptors
+              tordesc exits --flag Guard --format nickname,fingerprint,bandwidth --consensus cached-consensus
+              tordesc exits --consensus cached-microdesc-consensus --microdescriptors cached-microdescs --port 6667
+            """
+    )
+
+    enum Column: String, CaseIterable, ExpressibleByArgument {
+        case nickname, fingerprint, address, ports, bandwidth, flags, version, microdescriptor
+    }
+
+    @Option(name: .customLong("port"), help: ArgumentHelp("Only relays that allow exiting to this port (repeatable).", valueName: "port"))
+    var ports: [Int] = []
+
+    @Option(help: ArgumentHelp("Only relays that allow exiting to this IPv4 or IPv6 address.", valueName: "address"))
+    var address: String?
+
+    @Option(name: .customLong("flag"), help: ArgumentHelp("Only relays with this consensus flag (repeatable), e.g. Guard, Stable.", valueName: "flag"))
+    var flags: [String] = []
+
+    @OptionGroup var sources: SourceOptions
+
+    @Flag(help: "Print one JSON object per relay (JSON Lines).")
+    var json = false
+
+    @Option(help: ArgumentHelp("Comma-separated columns to print.", valueName: "columns"))
+    var format: String?
+
+    @Flag(help: "Never colour the output (also: the NO_COLOR environment variable).")
+    var noColor = false
+
+    func validate() throws {
+        for port in ports where !(1...65535).contains(port) {
+            throw ValidationError("--port \(port) is not a port; ports are 1 to 65535")
+        }
+        if let address, Self.parseAddress(address) == nil {
+            throw ValidationError("--address \(address) is not an IPv4 or IPv6 address")
+        }
+        _ = try columns()
+    }
+
+    static func parseAddress(_ text: String) -> IPAddress? { IPAddress(text) }
+
+    func columns() throws -> [Column] {
+        guard let format else { return [.nickname, .fingerprint, .address, .ports, .bandwidth, .flags] }
+        var columns: [Column] = []
+        for name in format.split(separator: ",") {
+            let trimmed = name.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let column = Column(rawValue: trimmed) else {
+                throw ValidationError("--format: unknown column '\(trimmed)'; the columns are \(Column.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            columns.append(column)
+        }
+        guard !columns.isEmpty else { throw ValidationError("--format needs at least one column") }
+        return columns
+    }
+
+    func run() throws {
+        var loaded: RelaySources
+        if sources.isEmpty {
+            guard let live = try LiveFetchHook.fetchVerifiedConsensus() else {
+                throw reportError(LiveFetchHook.unavailableMessage(command: "exits"))
+            }
+            loaded = RelaySources()
+            try loaded.loadConsensus(bytes: live, label: "live consensus")
+        } else {
+            loaded = try sources.load()
+        }
+        let query = ExitQuery(ports: ports, address: address.flatMap(Self.parseAddress), flags: flags)
+        let listing = try ExitListing(sources: loaded, query: query)
+        for note in listing.notes { warn(note) }
+
+        if json {
+            var output = BufferedOutput()
+            for row in listing.rows { output.write(row.json(policySource: listing.policySource).serialized()) }
+            output.flush()
+        } else {
+            printTable(listing)
+        }
+        if loaded.failures > 0 { throw ExitCode.failure }
+    }
+
+    private func printTable(_ listing: ExitListing) {
+        let color = ColorChoice(noColor: noColor)
+        let columns = (try? columns()) ?? []
+        var table = TextTable(headers: columns.map { $0.rawValue.uppercased() })
+        table.rightAligned = Set(columns.indices.filter { columns[$0] == .bandwidth })
+        if let flagsIndex = columns.firstIndex(of: .flags) {
+            table.styles[flagsIndex] = { text in text.contains("BadExit") ? color.red(text) : text }
+        }
+        for row in listing.rows {
+            table.add(columns.map { column in
+                switch column {
+                case .nickname: row.nickname ?? "-"
+                case .fingerprint: row.fingerprint?.hex ?? "-"
+                case .address: row.address.map { address in row.orPort.map { "\(address.isIPv6 ? "[\(address)]" : "\(address)"):\($0)" } ?? "\(address)" } ?? "-"
+                case .ports: Formatting.truncated(row.portsSummary ?? "-", to: 40)
+                case .bandwidth: row.bandwidthText
+                case .flags: row.flags.map { $0.joined(separator: ",") } ?? "-"
+                case .version: row.version ?? "-"
+                case .microdescriptor: row.microdescriptorDigest ?? "-"
+                }
+            })
+        }
+        var output = BufferedOutput()
+        for line in table.render(color: color) { output.write(line) }
+        output.write("")
+        output.write(color.dim(listing.summaryLine))
+        output.flush()
+    }
+}
+
+extension RelaySources {
+    mutating func loadConsensus(bytes: [UInt8], label: String) throws {
+        do {
+            consensus = try NetworkStatusConsensus(parsing: bytes)
+            consensusPath = label
+        } catch {
+            throw reportError("\(label):\(error.line): the consensus does not parse: \(error)", code: 1)
+        }
+    }
+}
