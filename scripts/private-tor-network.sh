@@ -29,7 +29,8 @@ stop_all() {
     [[ -f "$dir/pids" ]] || return 0
     local name pid remaining
     while read -r name pid; do
-        if is_running "$pid"; then kill -TERM "$pid" 2>/dev/null || true; fi
+        # CONT too: a test may have stopped it (SIGSTOP), and a stopped process ignores TERM.
+        if is_running "$pid"; then kill -TERM "$pid" 2>/dev/null || true; kill -CONT "$pid" 2>/dev/null || true; fi
     done < "$dir/pids"
     for _ in $(seq 1 100); do
         remaining=0
