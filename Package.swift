@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "TorDescriptors", targets: ["TorDescriptors"]),
         .library(name: "Decompression", targets: ["Decompression"]),
         .library(name: "TorArchives", targets: ["TorArchives"]),
+        .library(name: "TorDirectory", targets: ["TorDirectory"]),
         .executable(name: "tordesc", targets: ["tordesc"]),
     ],
     dependencies: [
@@ -37,11 +38,19 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/TorDescriptors"
         ),
+        .target(
+            name: "TorDirectory",
+            // CLZMA only until Decompression reads tor's legacy .lzma container (x-tor-lzma).
+            dependencies: ["TorDescriptors", "Decompression", "CLZMA"],
+            path: "Sources/TorDirectory"
+        ),
         .executableTarget(
             name: "tordesc",
             dependencies: [
                 "TorDescriptors",
                 "TorArchives",
+                "TorDirectory",
+                "Decompression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/tordesc"
@@ -65,6 +74,11 @@ let package = Package(
             name: "TorArchivesTests",
             dependencies: ["TorArchives", "TorDescriptors", "Decompression"],
             path: "Tests/TorArchivesTests"
+        ),
+        .testTarget(
+            name: "TorDirectoryTests",
+            dependencies: ["TorDirectory", "TorDescriptors", "Decompression"],
+            path: "Tests/TorDirectoryTests"
         ),
     ]
 )

@@ -1,0 +1,21 @@
+import Decompression
+
+/// Undoes the `Content-Encoding` a DirPort answered with (which need not be the one asked for:
+/// tor answers `x-tor-lzma` requests for descriptors with `identity`, and `gzip` with `deflate`).
+enum ContentDecoding {
+    /// Content codings to ask for by default, most preferred first: tor's own order of
+    /// preference (zstd, then lzma, then zlib), identity last.
+    static let supported: [CompressionFormat] = [.zstd, .xz, .deflate, .gzip, .identity]
+
+    static func decode(_ body: ArraySlice<UInt8>, contentEncoding: String?, maxBytes: Int) throws(DirectoryAttempt.Failure) -> [UInt8] {
+        let coding = (contentEncoding ?? "identity").trimmingSpaces.lowercased()
+        guard let format = CompressionFormat(contentEncoding: coding) else { throw .unsupportedEncoding(coding) }
+        if format == .xz, LZMAAloneDecoding.isLZMAAlone(body) { return try LZMAAloneDecoding.decode(body, maxBytes: maxBytes) }
+        do {
+            return try Decompression.decompress(body, format: format, limits: DecompressionLimits(maxOutputBytes: maxBytes))
+        } catch {
+            if case .limitExceeded = error.kind { throw .decodedTooLarge(limit: maxBytes) }
+            throw .decodingFailed("\(error)")
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Decompression
+import TorDescriptors
+import TorDirectory
+
+/// `tordesc fetch KIND`: download directory documents from DirPorts.
+struct Fetch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Download directory documents from directory authorities' DirPorts.",
+        discussion: """
+            Documents are parsed (and the consensus verified against the authorities) before
+            they are written, byte-exact as served after content decoding. Progress goes to
+            standard error. Without --authority/--authorities the public Tor network's
+            authorities are asked.
+
+            Examples:
+              tordesc fetch consensus -o consensus
+              tordesc fetch microdescriptors --authorities net/authorities --compression x-zstd,deflate
+              tordesc fetch server-descriptors --fingerprint 9695DFC35FFEB861329B9F1AB04C46397020CE31
+            """
+    )
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case consensus, microdescConsensus = "microdesc-consensus", serverDescriptors = "server-descriptors"
+        case extraInfos = "extra-infos", microdescriptors, keyCertificates = "key-certificates", vote
+        case detachedSignatures = "detached-signatures", bandwidthFile = "bandwidth-file"
+    }
+
+    @Argument(help: "What to fetch: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: Kind
+    @Option(name: .customLong("authority"), help: "A DirPort HOST:PORT to ask (repeatable; [IPv6]:PORT).") var endpoints: [String] = []
+    @Option(name: .customLong("authorities"), help: "A file of torrc DirAuthority lines (e.g. a private network's).") var authoritiesFile: String?
+    @Option(help: "Content codings to ask for, comma-separated (default: all this build decodes).") var compression: String?
+    @Option(name: .customLong("fingerprint"), help: "Relay or authority fingerprint (server-descriptors, extra-infos, key-certificates; repeatable).")
+    var fingerprints: [String] = []
+    @Flag(help: "Do not verify the consensus signatures (explicit opt-out).") var noVerify = false
+    @Option(help: "Whole-request deadline in seconds.") var timeout: Double = 60
+    @Option(help: "Connect timeout in seconds.") var connectTimeout: Double = 3
+    @Option(help: "Endpoints to try per request before giving up (bounds the time without network).") var attempts: Int = 4
+    @Option(name: .shortAndLong, help: "Where to write the documents (default: standard output).") var output: String?
+    @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
+
+    func run() throws {
+        let configuration = try makeConfiguration()
+        let semaphore = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        let kind = kind, fingerprints = fingerprints
+        Task {
+            do { box.result = .success(try await Self.download(kind, fingerprints: fingerprints, configuration: configuration)) }
+            catch { box.result = .failure(error) }
+            semaphore.signal()
+        }
+        semaphore.wait()
+        switch box.result! {
+        case .success(let bytes):
+            if let output { try Data(bytes).write(to: URL(fileURLWithPath: output)) } else { FileHandle.standardOutput.write(Data(bytes)) }
+        case .failure(let error):
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    private func makeConfiguration() throws -> DirectoryClient.Configuration {
+        var list = DirectoryList.tor
+        if let authoritiesFile {
+            guard let data = FileManager.default.contents(atPath: authoritiesFile) else { throw ValidationError("cannot read \(authoritiesFile)") }
+            do { list = try DirectoryList(parsing: String(decoding: data, as: UTF8.self)) } catch { throw ValidationError("\(authoritiesFile): \(error)") }
+        }
+        var configuration = DirectoryClient.Configuration(list: list)
+        if !endpoints.isEmpty {
+            configuration.endpoints = try endpoints.map { text in
+                guard let endpoint = DirectoryEndpoint(text) else { throw ValidationError("--authority \(text): expected HOST:PORT") }
+                return endpoint
+            }
+        }
+        configuration.maxAttempts = max(1, attempts)
+        if let compression {
+            configuration.acceptEncodings = try compression.split(separator: ",").map { token in
+                guard let format = CompressionFormat(contentEncoding: String(token)), format != .bzip2 else {
+                    throw ValidationError("--compression \(token): expected identity, deflate, gzip, x-tor-lzma or x-zstd")
+                }
+                return format
+            }
+        }
+        if noVerify { configuration.verification = .none }
+        configuration.requestTimeout = .milliseconds(Int(timeout * 1000))
+        configuration.connectTimeout = .milliseconds(Int(connectTimeout * 1000))
+        if !quiet {
+            configuration.progress = { event in
+                let line: String
+                switch event {
+                case .finished(let r):
+                    let ms = r.downloadTime.components.seconds * 1000 + r.downloadTime.components.attoseconds / 1_000_000_000_000_000
+                    line = "\(r.endpoint) \(r.path.count > 80 ? String(r.path.prefix(77)) + "..." : r.path): "
+                        + "\(r.encodedSize) bytes \(r.contentEncoding) -> \(r.body.count) bytes in \(ms) ms"
+                case .failed(let attempt):
+                    line = "\(attempt)"
+                }
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+        }
+        return configuration
+    }
+
+    private static func download(_ kind: Kind, fingerprints: [String], configuration: DirectoryClient.Configuration) async throws -> [UInt8] {
+        let client = DirectoryClient(configuration: configuration)
+        let ids = try fingerprints.map { text in
+            guard let fingerprint = Fingerprint(hex: text) else { throw ValidationError("bad fingerprint \(text)") }
+            return fingerprint
+        }
+        func join<D>(_ documents: [D], _ bytes: (D) -> ArraySlice<UInt8>) -> [UInt8] { documents.flatMap(bytes) }
+        switch kind {
+        case .consensus: return Array(try await client.consensus(flavor: .ns).rawBytes)
+        case .microdescConsensus: return Array(try await client.consensus(flavor: .microdesc).rawBytes)
+        case .serverDescriptors:
+            return join(ids.isEmpty ? try await client.serverDescriptors() : try await client.serverDescriptors(fingerprints: ids), \.rawBytes)
+        case .extraInfos:
+            return join(ids.isEmpty ? try await client.extraInfo() : try await client.extraInfo(fingerprints: ids), \.rawBytes)
+        case .microdescriptors:
+            let consensus = try await client.consensus(flavor: .microdesc)
+            return join(try await client.microdescriptors(for: consensus), \.rawBytes)
+        case .keyCertificates:
+            return join(ids.isEmpty ? try await client.keyCertificates() : try await client.keyCertificates(identities: ids), \.rawBytes)
+        case .vote:
+            var failures: [DirectoryAttempt] = []
+            for endpoint in configuration.endpoints {
+                do { return Array(try await client.vote(from: endpoint).rawBytes) } catch { failures += error.attempts }
+            }
+            throw DirectoryClientError.allEndpointsFailed(path: "/tor/status-vote/current/authority", attempts: failures)
+        case .detachedSignatures: return Array(try await client.detachedSignatures().rawBytes)
+        case .bandwidthFile: return try await client.bandwidthFile()
+        }
+    }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    var result: Result<[UInt8], any Error>?
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+@testable import TorDirectory
+
+/// The DirPort client against scripted loopback servers (no tor needed): deadlines, caps,
+/// busy answers, framing. All servers and documents here are synthetic.
+@Suite struct HTTPClientTests {
+    func client(_ endpoints: [DirectoryEndpoint], _ tweak: (inout DirectoryClient.Configuration) -> Void = { _ in }) -> DirectoryClient {
+        var configuration = DirectoryClient.Configuration(endpoints: endpoints)
+        configuration.randomizeStart = false
+        configuration.verification = .none
+        tweak(&configuration)
+        return DirectoryClient(configuration: configuration)
+    }
+
+    @Test func syntheticBodyEndsAtCloseOverIPv4AndIPv6() async throws {
+        for ipv6 in [false, true] {
+            let server = try LoopbackServer(ipv6: ipv6) { _, send in
+                _ = send(LoopbackServer.response(body: Array("hello\nworld\n".utf8))[...])
+            }
+            defer { server.stop() }
+            let response = try await client([server.endpoint]).query(path: "/tor/keys/all")
+            #expect(response.body == Array("hello\nworld\n".utf8))
+            #expect(response.contentEncoding == "identity")
+            #expect(server.requests.first?.hasPrefix("GET /tor/keys/all HTTP/1.0\r\n") == true)
+        }
+    }
+
+    @Test func syntheticContentLengthStopsReadingWithoutClose() async throws {
+        // The server keeps the connection open after the body; Content-Length must end it.
+        let server = try LoopbackServer { _, send in
+            _ = send(LoopbackServer.response(body: Array("0123456789".utf8), contentLength: true)[...])
+            Thread.sleep(forTimeInterval: 5)
+        }
+        defer { server.stop() }
+        let started = ContinuousClock.now
+        let response = try await client([server.endpoint]) { $0.requestTimeout = .seconds(3) }.query(path: "/x")
+        #expect(response.body == Array("0123456789".utf8))
+        #expect(ContinuousClock.now - started < .seconds(2))
+    }
+
+    @Test func syntheticTricklingBodyHitsTheWholeRequestDeadline() async throws {
+        // One byte every 100 ms forever: no single read times out, the request deadline must.
+        let server = try LoopbackServer { _, send in
+            guard send(Array("HTTP/1.0 200 OK\r\nContent-Encoding: identity\r\n\r\n".utf8)[...]) else { return }
+            while send([0x61][...]) { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        defer { server.stop() }
+        let started = ContinuousClock.now
+        await #expect {
+            _ = try await client([server.endpoint]) { $0.requestTimeout = .milliseconds(800) }.query(path: "/x")
+        } throws: { error in
+            (error as? DirectoryClientError)?.attempts.map(\.failure) == [.deadlineExceeded]
+        }
+        let elapsed = ContinuousClock.now - started
+        // Slack for a busy 2-core machine running other suites; the trickle itself never ends.
+        #expect(elapsed >= .milliseconds(800) && elapsed < .seconds(5))
+    }
+
+    @Test func syntheticBusyServerMovesOnAndErrorListsEveryEndpoint() async throws {
+        let busy = try LoopbackServer { _, send in _ = send(LoopbackServer.response(status: "503 Directory busy, try again later", body: [])[...]) }
+        let good = try LoopbackServer { _, send in _ = send(LoopbackServer.response(body: Array("ok\n".utf8))[...]) }
+        defer { busy.stop(); good.stop() }
+        let response = try await client([busy.endpoint, good.endpoint]).query(path: "/y")
+        #expect(response.endpoint.port == good.port)
+        #expect(busy.requestCount == 1)
+
+        // Now every endpoint fails, each for its own reason, and the error says so in order.
+        let closedPort = DirectoryEndpoint(host: "127.0.0.1", port: 1)
+        do {
+            _ = try await client([busy.endpoint, closedPort]).query(path: "/z")
+            Issue.record("expected a failure")
+        } catch {
+            #expect(error.attempts.count == 2)
+            #expect(error.attempts[0].failure == .httpStatus(503, "Directory busy, try again later"))
+            if case .connectFailed = error.attempts[1].failure {} else { Issue.record("got \(error.attempts[1].failure)") }
+            #expect(error.description.contains("127.0.0.1:\(busy.port) /z: HTTP 503"))
+        }
+    }
+
+    @Test func syntheticResponseOverTheEncodedCapIsRejected() async throws {
+        let server = try LoopbackServer { _, send in
+            _ = send(LoopbackServer.response(body: [UInt8](repeating: 0x41, count: 200_000))[...])
+        }
+        defer { server.stop() }
+        await #expect {
+            _ = try await client([server.endpoint]) { $0.maxEncodedBytes = 100_000 }.query(path: "/x")
+        } throws: { error in
+            (error as? DirectoryClientError)?.attempts.map(\.failure) == [.responseTooLarge(limit: 100_000)]
+        }
+    }
+
+    @Test func syntheticUnsupportedEncodingAndNonHTTPAreAttemptFailures() async throws {
+        let odd = try LoopbackServer { _, send in _ = send(LoopbackServer.response(encoding: "x-brotli", body: [1, 2, 3])[...]) }
+        let garbage = try LoopbackServer { _, send in _ = send(Array("SSH-2.0-OpenSSH\r\n\r\n".utf8)[...]) }
+        defer { odd.stop(); garbage.stop() }
+        do {
+            _ = try await client([odd.endpoint, garbage.endpoint]).query(path: "/x")
+            Issue.record("expected a failure")
+        } catch {
+            #expect(error.attempts.first?.failure == .unsupportedEncoding("x-brotli"))
+            if case .malformedResponse = error.attempts.last?.failure {} else { Issue.record("got \(error.attempts)") }
+        }
+    }
+
+    @Test func syntheticConnectTimeoutOnAnUnroutableAddress() async throws {
+        // 192.0.2.0/24 is TEST-NET-1: connects hang (or fail at once without a route).
+        let started = ContinuousClock.now
+        do {
+            _ = try await client([DirectoryEndpoint(host: "192.0.2.1", port: 80)]) { $0.connectTimeout = .milliseconds(300) }.query(path: "/x")
+            Issue.record("expected a failure")
+        } catch {
+            let failure = error.attempts.first?.failure
+            #expect(failure == .connectTimeout || { if case .connectFailed = failure { true } else { false } }())
+        }
+        #expect(ContinuousClock.now - started < .seconds(2))
+    }
+
+    @Test func syntheticCancellationStopsAHungRequest() async throws {
+        let server = try LoopbackServer { _, _ in Thread.sleep(forTimeInterval: 20) }
+        defer { server.stop() }
+        let client = client([server.endpoint]) { $0.requestTimeout = .seconds(30) }
+        let task = Task { try await client.query(path: "/x") }
+        try await Task.sleep(for: .milliseconds(200))
+        let started = ContinuousClock.now
+        task.cancel()
+        let result = await task.result
+        #expect(ContinuousClock.now - started < .seconds(5))
+        if case .success = result { Issue.record("expected cancellation") }
+    }
+
+    @Test func syntheticCompressedBodyInflatingPastTheCapIsRejected() async throws {
+        // 4,000,000 zero bytes compressed with `zstd -19` (157 bytes): a small decompression bomb.
+        let bomb = Array(Data(base64Encoded: "KLUv/QRoTAAACAABAPz/ORACAgAQAAIAEAACABAAAgAQAAIAEAACABAAAgAQAAIAEAACABAAAgAQAAIAEAACABAAAgAQAAIAEAACABAAAgAQAAIAEAACABAAAgAQAAIAEAACABAAAgAQAAIAEAACABAAAgAQAAIAEAACABAAAgAQAAIAEAADSAgAWZloAw==")!)
+        let server = try LoopbackServer { _, send in _ = send(LoopbackServer.response(encoding: "x-zstd", body: bomb)[...]) }
+        defer { server.stop() }
+        await #expect {
+            _ = try await client([server.endpoint]) { $0.maxDecodedBytes = 1_000_000 }.query(path: "/tor/micro/d/x")
+        } throws: { error in
+            (error as? DirectoryClientError)?.attempts.map(\.failure) == [.decodedTooLarge(limit: 1_000_000)]
+        }
+        // Under a larger cap the same body decodes to its 4,000,000 zero bytes.
+        let response = try await client([server.endpoint]) { $0.maxDecodedBytes = 8_000_000 }.query(path: "/x")
+        #expect(response.body.count == 4_000_000 && response.body.allSatisfy { $0 == 0 })
+        #expect(response.encodedSize == bomb.count && response.contentEncoding == "x-zstd")
+    }
+
+    @Test func syntheticAcceptEncodingIsSent() async throws {
+        let server = try LoopbackServer { _, send in _ = send(LoopbackServer.response(body: [])[...]) }
+        defer { server.stop() }
+        _ = try await client([server.endpoint]).query(path: "/x")
+        #expect(server.requests.first?.contains("Accept-Encoding: x-zstd, x-tor-lzma, deflate, gzip, identity\r\n") == true)
+    }
+}

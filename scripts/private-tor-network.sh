@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# A private Tor network on loopback for integration tests: 3 v3 directory authorities and
+# 3 relays (one with an extra IPv6 ORPort on [::1]), built with Debian's `tor` and `tor-gencert`.
+#
+# Usage: scripts/private-tor-network.sh start|stop|status DIR
+#   start   creates DIR (must not hold a running network), generates keys, starts every tor,
+#           waits (at most TORNET_TIMEOUT seconds, default 90) until the consensus lists every
+#           router, and writes DIR/authorities (torrc DirAuthority lines for the client) and
+#           DIR/pids ("NAME PID" per process). On any failure it stops what it started.
+#   stop    stops every process named in DIR/pids by its PID (TERM, then KILL after 10 s).
+#   status  prints each process and whether it runs, and the consensus router count.
+# Ports: TORNET_BASE_PORT (default 17000): authority i ORPort BASE+i, DirPort BASE+100+i;
+# relay j ORPort BASE+10+j, DirPort BASE+110+j, relay 0 also ORPort [::1]:BASE+20.
+set -Eeuo pipefail
+
+command=${1:?usage: $0 start|stop|status DIR}
+dir=${2:?usage: $0 start|stop|status DIR}
+base=${TORNET_BASE_PORT:-17000}
+timeout=${TORNET_TIMEOUT:-90}
+authorities=3
+relays=3
+
+log() { echo "private-tor-network: $*" >&2; }
+
+# Running and not a zombie (a daemonized tor's zombie lingers where nothing reaps it).
+is_running() { kill -0 "$1" 2>/dev/null && [[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != "Z" ]]; }
+
+stop_all() {
+    [[ -f "$dir/pids" ]] || return 0
+    local name pid remaining
+    while read -r name pid; do
+        # CONT too: a test may have stopped it (SIGSTOP), and a stopped process ignores TERM.
+        if is_running "$pid"; then kill -TERM "$pid" 2>/dev/null || true; kill -CONT "$pid" 2>/dev/null || true; fi
+    done < "$dir/pids"
+    for _ in $(seq 1 100); do
+        remaining=0
+        while read -r name pid; do is_running "$pid" && remaining=1; done < "$dir/pids"
+        [[ $remaining == 0 ]] && break
+        sleep 0.1
+    done
+    while read -r name pid; do
+        if is_running "$pid"; then log "$name ($pid) ignored TERM, killing"; kill -KILL "$pid" 2>/dev/null || true; fi
+    done < "$dir/pids"
+    rm -f "$dir/pids"
+}
+
+# The router count of the current consensus at authority 0, or 0.
+consensus_routers() {
+    curl -s --max-time 3 "http://127.0.0.1:$((base + 100))/tor/status-vote/current/consensus" 2>/dev/null | grep -c '^r ' || true
+}
+
+common_torrc() { # $1 = node dir, $2 = nickname
+    cat <<EOF
+TestingTorNetwork 1
+DataDirectory $1
+PidFile $1/pid
+Log notice file $1/notice.log
+RunAsDaemon 1
+SocksPort 0
+ControlPort 0
+Nickname $2
+Address 127.0.0.1
+OutboundBindAddress 127.0.0.1
+AssumeReachable 1
+PathsNeededToBuildCircuits 0.67
+TestingDirAuthVoteGuard *
+TestingDirAuthVoteHSDir *
+TestingMinExitFlagThreshold 0
+V3AuthNIntervalsValid 2
+ServerDNSResolvConfFile /dev/null
+ServerDNSDetectHijacking 0
+ServerDNSTestAddresses
+ContactInfo tordescriptors-test <test@localhost>
+EOF
+    cat "$dir/dirauthority-lines"
+}
+
+start() {
+    command -v tor >/dev/null && command -v tor-gencert >/dev/null || { log "needs tor and tor-gencert (apt-get install tor)"; exit 1; }
+    if [[ -f "$dir/pids" ]]; then log "$dir/pids exists: stop that network first"; exit 1; fi
+    mkdir -p "$dir"
+    dir=$(cd "$dir" && pwd)
+    trap 'log "start failed; stopping what was started"; stop_all; exit 1' ERR INT TERM
+    : > "$dir/dirauthority-lines"
+
+    # Keys: an authority identity + signing certificate (tor-gencert) and a relay identity.
+    for i in $(seq 0 $((authorities - 1))); do
+        local node="$dir/auth$i"
+        rm -rf "$node"; mkdir -p "$node/keys"; chmod 700 "$node"
+        (cd "$node/keys" && printf '\n' | tor-gencert --create-identity-key --passphrase-fd 0 -m 12 \
+            -a "127.0.0.1:$((base + 100 + i))" >/dev/null 2>&1)
+        : > "$node/empty-torrc"
+        tor --list-fingerprint --DataDirectory "$node" --ORPort "$((base + i))" -f "$node/empty-torrc" --hush >"$node/keygen.log" 2>&1 \
+            || { log "auth$i: tor --list-fingerprint failed:"; tail -n 3 "$node/keygen.log" >&2; false; }
+        local fpr v3
+        fpr=$(cut -d' ' -f2 "$node/fingerprint")
+        v3=$(grep '^fingerprint ' "$node/keys/authority_certificate" | cut -d' ' -f2)
+        echo "DirAuthority auth$i orport=$((base + i)) no-v2 v3ident=$v3 127.0.0.1:$((base + 100 + i)) $fpr" >> "$dir/dirauthority-lines"
+    done
+    cp "$dir/dirauthority-lines" "$dir/authorities"
+
+    # A shared family key for the relays (family-cert / family-ids in their documents).
+    rm -rf "$dir/family"; mkdir -p "$dir/family"
+    (cd "$dir/family" && tor --keygen-family tordescfamily --hush >/dev/null 2>&1) || true
+
+    cat > "$dir/bandwidth-file" <<EOF
+$(date +%s)
+version=1.4.0
+software=tordescriptors-test
+=====
+EOF
+
+    for i in $(seq 0 $((authorities - 1))); do
+        local node="$dir/auth$i"
+        { common_torrc "$node" "auth$i"
+          cat <<EOF
+ORPort 127.0.0.1:$((base + i))
+DirPort 127.0.0.1:$((base + 100 + i))
+AuthoritativeDirectory 1
+V3AuthoritativeDirectory 1
+VersioningAuthoritativeDirectory 1
+RecommendedClientVersions 0.4.8.1,0.4.9.11
+RecommendedServerVersions 0.4.8.1,0.4.9.11
+V3AuthVotingInterval 10
+V3AuthVoteDelay 2
+V3AuthDistDelay 2
+TestingV3AuthInitialVotingInterval 10
+TestingV3AuthInitialVoteDelay 2
+TestingV3AuthInitialDistDelay 2
+V3BandwidthsFile $dir/bandwidth-file
+ExitRelay 0
+EOF
+        } > "$node/torrc"
+    done
+    for j in $(seq 0 $((relays - 1))); do
+        local node="$dir/relay$j"
+        rm -rf "$node"; mkdir -p "$node/keys"; chmod 700 "$node"
+        if [[ -f "$dir/family/tordescfamily.secret_family_key" ]]; then
+            cp "$dir/family/tordescfamily.secret_family_key" "$node/keys/"
+        fi
+        { common_torrc "$node" "relay$j"
+          echo "ORPort 127.0.0.1:$((base + 10 + j))"
+          [[ $j == 0 ]] && echo "ORPort [::1]:$((base + 20))"
+          echo "DirPort 127.0.0.1:$((base + 110 + j))"
+          if [[ $j == 0 ]]; then printf 'ExitRelay 1\nIPv6Exit 1\nExitPolicy accept *:80,accept6 [::1]:*,reject *:*\n'
+          else echo "ExitRelay 0"; fi
+          [[ -f "$dir/family/tordescfamily.public_family_id" ]] && echo "FamilyId $(cat "$dir/family/tordescfamily.public_family_id")"
+        } > "$node/torrc"
+    done
+
+    : > "$dir/pids"
+    for node in $(seq -f 'auth%g' 0 $((authorities - 1))) $(seq -f 'relay%g' 0 $((relays - 1))); do
+        tor -f "$dir/$node/torrc" --hush >"$dir/$node/stdout.log" 2>&1 || { log "$node failed to start:"; tail -n 5 "$dir/$node/stdout.log" >&2; false; }
+        for _ in $(seq 1 50); do [[ -s "$dir/$node/pid" ]] && break; sleep 0.1; done
+        echo "$node $(cat "$dir/$node/pid")" >> "$dir/pids"
+    done
+
+    local routers=0 waited=0 want=$((authorities + relays))
+    while (( waited < timeout )); do
+        routers=$(consensus_routers)
+        (( routers >= want )) && break
+        sleep 2; waited=$((waited + 2))
+    done
+    if (( routers < want )); then
+        log "consensus lists $routers of $want routers after ${timeout}s"; false
+    fi
+    trap - ERR INT TERM
+    log "up in ${waited}s: $routers routers; authorities in $dir/authorities"
+}
+
+case "$command" in
+    start) start ;;
+    stop) stop_all; log "stopped" ;;
+    status)
+        [[ -f "$dir/pids" ]] || { echo "not running"; exit 1; }
+        while read -r name pid; do
+            if is_running "$pid"; then echo "$name $pid running"; else echo "$name $pid stopped"; fi
+        done < "$dir/pids"
+        echo "consensus routers: $(consensus_routers)" ;;
+    *) echo "usage: $0 start|stop|status DIR" >&2; exit 2 ;;
+esac
