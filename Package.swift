@@ -40,8 +40,7 @@ let package = Package(
         ),
         .target(
             name: "TorDirectory",
-            // CLZMA only until Decompression reads tor's legacy .lzma container (x-tor-lzma).
-            dependencies: ["TorDescriptors", "Decompression", "CLZMA"],
+            dependencies: ["TorDescriptors", "Decompression"],
             path: "Sources/TorDirectory"
         ),
         .executableTarget(

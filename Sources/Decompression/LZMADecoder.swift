@@ -24,10 +24,12 @@ final class LZMADecoder: DecoderBackend {
     }
 
     private func start() throws(DecompressionError) {
-        // LZMA_CONCATENATED (0x08): decode streams that follow each other, like `xz -d`.
-        let rc = lzma_stream_decoder(stream, UInt64.max, 0x08)
+        // The auto decoder reads both the .xz container and the legacy .lzma ("alone") one,
+        // which is what tor sends as x-tor-lzma (its encoder is lzma_alone_encoder).
+        // LZMA_CONCATENATED (0x08): decode .xz streams that follow each other, like `xz -d`.
+        let rc = lzma_auto_decoder(stream, UInt64.max, 0x08)
         if rc == LZMA_MEM_ERROR { throw failure(.outOfMemory) }
-        if rc != LZMA_OK { throw failure(.misuse("lzma_stream_decoder failed (\(rc.rawValue))")) }
+        if rc != LZMA_OK { throw failure(.misuse("lzma_auto_decoder failed (\(rc.rawValue))")) }
         initialized = true
     }
 

@@ -10,7 +10,6 @@ enum ContentDecoding {
     static func decode(_ body: ArraySlice<UInt8>, contentEncoding: String?, maxBytes: Int) throws(DirectoryAttempt.Failure) -> [UInt8] {
         let coding = (contentEncoding ?? "identity").trimmingSpaces.lowercased()
         guard let format = CompressionFormat(contentEncoding: coding) else { throw .unsupportedEncoding(coding) }
-        if format == .xz, LZMAAloneDecoding.isLZMAAlone(body) { return try LZMAAloneDecoding.decode(body, maxBytes: maxBytes) }
         do {
             return try Decompression.decompress(body, format: format, limits: DecompressionLimits(maxOutputBytes: maxBytes))
         } catch {

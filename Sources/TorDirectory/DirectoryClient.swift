@@ -141,7 +141,10 @@ public struct DirectoryClient: Sendable {
         let deadline = started.advanced(by: configuration.requestTimeout)
         let result: Result<[UInt8], SocketFailure> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
+                // A thread of its own: the exchange blocks in poll(), and Dispatch's global queue
+                // is only as wide as the cores, so blocked work elsewhere would delay the start
+                // (and eat the deadline) of every request.
+                Thread.detachNewThread {
                     continuation.resume(returning: Result { () throws(SocketFailure) -> [UInt8] in
                         try SocketExchange.run(host: endpoint.host, port: endpoint.port, request: bytes,
                                                connectTimeout: configuration.connectTimeout, deadline: deadline,

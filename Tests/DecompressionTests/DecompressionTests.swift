@@ -193,6 +193,24 @@ enum DecompressionFixtures {
         #expect(throws: DecompressionError.self) { try decompressor.finish() }
     }
 
+    /// tor's x-tor-lzma is the legacy .lzma container (tor encodes with lzma_alone_encoder), not
+    /// .xz; the .xz format's decoder must read it too.
+    @Test func legacyLZMAContainerAsTorSendsIt() throws {
+        guard let xz = DecompressionFixtures.tool("xz") else { return print("SKIPPED: no xz tool") }
+        let plain = try DecompressionFixtures.corpus(DecompressionFixtures.documents[0])
+        let packed = try DecompressionFixtures.run([xz, "--format=lzma", "-c"], input: plain)
+        #expect(packed.first == 0x5D)
+        #expect(try Decompression.decompress(packed, format: CompressionFormat(contentEncoding: "x-tor-lzma")!) == plain)
+        var decoder = StreamingDecompressor(format: .xz, limits: .default)
+        var output: [UInt8] = []
+        for start in stride(from: 0, to: packed.count, by: 1000) {
+            try decoder.feed(packed[start..<min(start + 1000, packed.count)]) { output.append(contentsOf: $0) }
+        }
+        try decoder.finish { output.append(contentsOf: $0) }
+        #expect(output == plain)
+        #expect(throws: DecompressionError.self) { try Decompression.decompress(packed.dropLast(100), format: .xz) }
+    }
+
     @Test func namesMapToFormats() {
         #expect(CompressionFormat(contentEncoding: "deflate") == .deflate)
         #expect(CompressionFormat(contentEncoding: " X-Tor-LZMA ") == .xz)
