@@ -179,5 +179,6 @@ func reportExitPolicies() {
     print("exit policy canExit: \(policies.count) policies × \(probes.count) probes, best \(format(best / calls, 1)) ns/call (\(allowed) allowed)")
 }
 reportExitPolicies()
+reportConsensusVerification(rounds: options.rounds)
 print("peak resident memory: \(format(peakResidentMiB(), 1)) MiB")
 writeJSON()

@@ -74,6 +74,20 @@ struct VerifyAuthoritySweepTests {
         #expect(missingSignatures == 112)
     }
 
+    /// tor26 signed the 2021-08-29 19:00 consensus with a certificate whose `dir-key-published`
+    /// is 2021-09-01: a published time in the future does not make a certificate unusable.
+    @Test func certificatePublishedAfterTheConsensusStillCounts() throws {
+        let consensus = try NetworkStatusConsensus(parsing: try ProjectFiles.shared("consensus/2021-08-29-19-00-00-cached-consensus"))
+        let certificates = KeyCertificate.parseAll(try ProjectFiles.shared("key-certs/2021-08-cached-certs")[...]).compactMap { try? $0.get() }
+        let tor26 = try #require(certificates.first { $0.signingKeyDigest?.hex == "449F5E47D56BE38E931B90B2B8FB7E92B848D8E1" })
+        #expect(tor26.published?.description == "2021-09-01 00:00:00")
+        #expect(tor26.published! > consensus.validAfter!)
+        let report = consensus.verificationReport(certificates: certificates, authorities: .unpinnedDirSources(of: consensus.header),
+                                                  at: consensus.validAfter!)
+        #expect(report["directory-signature tor26 14C131DFC5C6F93646BE72FA1401C02A8DF2E8B4"] == .passed)
+        #expect(report.isValid)
+    }
+
     @Test func votesAndVoteDigests() throws {
         var verified = 0, failed = 0
         for path in Self.files(under: "votes") + ["testnet/arti-shadow-chutney-000a/v3-status-votes"] {
