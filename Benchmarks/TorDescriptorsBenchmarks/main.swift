@@ -151,4 +151,5 @@ func reportExitPolicies() {
     print("exit policy canExit: \(policies.count) policies × \(probes.count) probes, best \(format(best / calls, 1)) ns/call (\(allowed) allowed)")
 }
 reportExitPolicies()
+reportRelayVerification()
 print("peak resident memory: \(format(peakResidentMiB(), 1)) MiB")
