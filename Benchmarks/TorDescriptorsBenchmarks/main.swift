@@ -180,5 +180,6 @@ func reportExitPolicies() {
 }
 reportExitPolicies()
 reportConsensusVerification(rounds: options.rounds)
+reportRelayVerification()
 print("peak resident memory: \(format(peakResidentMiB(), 1)) MiB")
 writeJSON()
