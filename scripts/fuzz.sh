@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in Fuzz/ and runs them.
 #
-#   scripts/fuzz.sh [TARGET|all] [SECONDS]   run one target (or every target) for SECONDS each (default 60)
+#   scripts/fuzz.sh [TARGET[,TARGET...]|all] [SECONDS]   run targets for SECONDS each (default 60)
 #   scripts/fuzz.sh --smoke                  CI: build, then every target for FUZZ_SMOKE_SECONDS (default 10)
 #   scripts/fuzz.sh --list                   target names
 #
@@ -23,13 +23,14 @@ SECONDS_EACH="${2:-60}"
 [ "$SMOKE" = 1 ] && SECONDS_EACH="${FUZZ_SMOKE_SECONDS:-10}"
 MAX_LEN="${FUZZ_MAX_LEN:-65536}"
 ALL=$("$0" --list)
-if [ "$TARGET" = all ]; then TARGETS=$ALL; else TARGETS=$TARGET; fi
+if [ "$TARGET" = all ]; then TARGETS=$ALL; else TARGETS=$(echo "$TARGET" | tr ',' ' '); fi
 
 build_start=$(date +%s)
 ( cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld ) || exit 2
 echo "build: $(( $(date +%s) - build_start )) s"
 BIN=$(cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --show-bin-path)
-FUZZ_MAX_LEN=$MAX_LEN scripts/fuzz-seeds.sh > /dev/null
+# FUZZ_SKIP_SEEDS=1 when several runs share the seeds (scripts/fuzz-seeds.sh rebuilds them).
+[ "${FUZZ_SKIP_SEEDS:-0}" = 1 ] || FUZZ_MAX_LEN=$MAX_LEN scripts/fuzz-seeds.sh > /dev/null
 
 found=0
 printf '%-24s %12s %8s %8s %s\n' target executions cov ft result
