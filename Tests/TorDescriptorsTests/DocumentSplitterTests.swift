@@ -36,12 +36,19 @@ import Testing
         #expect(slices.count == 1 && Array(slices[0].bytes) == bytes)
     }
 
-    @Test func objectsThatContainStartKeywordsNeverSplit() {
+    /// Object lines are base64, so a start line inside an object means the object was never
+    /// closed (a truncated or hostile document): it ends there, and the documents after it survive.
+    /// A base64 line that happens to spell a start keyword does not split.
+    @Test func objectsLeftOpenEndAtTheNextStartLine() {
         let text = "router a\nsig\n-----BEGIN SIGNATURE-----\nrouter b\n@last-listed x\nonion-key\n-----END SIGNATURE-----\nrouter c\n"
         #expect(Self.split(text, ["router", "onion-key"]) == [
-            "router a\nsig\n-----BEGIN SIGNATURE-----\nrouter b\n@last-listed x\nonion-key\n-----END SIGNATURE-----\n",
+            "router a\nsig\n-----BEGIN SIGNATURE-----\n",
+            "router b\n",
+            "@last-listed x\nonion-key\n-----END SIGNATURE-----\n",
             "router c\n",
         ])
+        let base64 = "router a\nsig\n-----BEGIN SIGNATURE-----\nrouter\n-----END SIGNATURE-----\nrouter c\n"
+        #expect(Self.split(base64, ["router"]) == ["router a\nsig\n-----BEGIN SIGNATURE-----\nrouter\n-----END SIGNATURE-----\n", "router c\n"])
     }
 
     @Test func annotationsGoWithTheFollowingDocument() {

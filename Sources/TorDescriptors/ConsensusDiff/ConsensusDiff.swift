@@ -27,6 +27,7 @@ public struct ConsensusDiff: ParsableDocument, Sendable {
     public let warnings: [DescriptorParseError]
 
     public init(parsing slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
+        try mode.limits.checkDocumentSize(slice.bytes.count, kind: .consensusDiff, line: slice.firstLine)
         var parser = ConsensusDiffParser(bytes: slice.bytes, firstLine: slice.firstLine, strict: mode == .strict)
         try parser.parse()
         rawBytes = slice.bytes

@@ -19,11 +19,16 @@ struct RouterStatusEntryScanner: Sendable {
     private(set) var line: Int
     /// Entries whose `r` line could not be read (lenient mode leaves them out).
     private(set) var skipped: [DescriptorParseError] = []
+    let limits: ParseLimits
+    /// Entries (read or skipped) still allowed by ``ParseLimits/maxEntriesPerConsensus``.
+    private var entryBudget: Int
 
     init(bytes: ArraySlice<UInt8>, flavor: ConsensusFlavor, mode: ValidationMode, position: Int, line: Int) {
         self.bytes = bytes
         self.flavor = flavor
         self.strict = mode == .strict
+        self.limits = mode.limits
+        self.entryBudget = mode.limits.maxEntriesPerConsensus
         self.position = position
         self.line = line
     }
@@ -77,9 +82,12 @@ struct RouterStatusEntryScanner: Sendable {
         var position = self.position
         var line = self.line
         var skippedNow: [DescriptorParseError] = []
+        try limits.checkDocumentSize(bytes.count, kind: ConsensusKind.document, line: line)
+        var budget = entryBudget
         let failure: DescriptorParseError? = EntryBytes.with(bytes) { raw in
-            scan(raw, &position, &line, &skippedNow, into: &entries, limit: limit)
+            scan(raw, &position, &line, &skippedNow, into: &entries, limit: limit, budget: &budget)
         }
+        entryBudget = budget
         self.position = position
         self.line = line
         if !skippedNow.isEmpty { skipped += skippedNow }
@@ -88,12 +96,15 @@ struct RouterStatusEntryScanner: Sendable {
 
     /// Appends up to `limit` entries; returns the strict-mode error that stopped it, if any.
     private func scan(_ raw: EntryBytes, _ position: inout Int, _ line: inout Int, _ skipped: inout [DescriptorParseError],
-                      into entries: inout [RouterStatusEntry], limit: Int) -> DescriptorParseError? {
+                      into entries: inout [RouterStatusEntry], limit: Int, budget: inout Int) -> DescriptorParseError? {
         var added = 0
         while position < raw.end, added < limit {
             let (lineEnd, next) = raw.lineBounds(position)
             let keywordEnd = raw.keywordEnd(position, lineEnd)
             if keywordEnd > position, raw.isFooterKeyword(position..<keywordEnd) { return nil }
+            // Skipped entries count too: each costs an error value, more memory than its bytes.
+            if budget <= 0 { return limits.exceeded(.entriesPerConsensus, kind: ConsensusKind.document, line: line) }
+            budget -= 1
             let entryStart = position
             let entryLine = line
             let isR = keywordEnd - position == 1 && raw[position] == UInt8(ascii: "r")

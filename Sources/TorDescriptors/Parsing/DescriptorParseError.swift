@@ -33,6 +33,8 @@ public enum ParseFailure: Sendable, Hashable {
     case empty
     /// A line that is not `keyword [args]`, e.g. leading whitespace or an empty line.
     case malformedLine(String)
+    /// The input went over one of the ``ParseLimits`` (`limit` is its configured value).
+    case limitExceeded(ParseLimits.Limit, limit: Int)
 }
 
 /// A typed parse error naming the document, the line number and the keyword at fault.
@@ -71,16 +73,44 @@ public struct DescriptorParseError: Error, Sendable, Hashable, CustomStringConve
         case .nonASCII(let line): text += "non-ASCII content not allowed here: \(line)"
         case .empty: text += "empty document"
         case .malformedLine(let why): text += "malformed line: \(why)"
+        case .limitExceeded(let which, let limit): text += "input exceeds \(which.rawValue) = \(limit)"
         }
         return text
     }
 }
 
-/// How strictly documents are checked while parsing.
-public enum ValidationMode: Sendable, Hashable {
+/// How strictly documents are checked while parsing, and the ``ParseLimits`` that bound it.
+///
+/// `.lenient` and `.strict` use the default limits; `.lenient(limits:)` and `.strict(limits:)`
+/// set others. Two modes compare equal when they are equally strict, whatever their limits, so
+/// `mode == .strict` keeps meaning "is strict".
+///
+/// ```swift
+/// let tight = ParseLimits(maxDocumentBytes: 1 << 20)
+/// let results = ServerDescriptor.parseAll(bytes[...], mode: .strict(limits: tight))
+/// ```
+public struct ValidationMode: Sendable, Hashable {
+    /// Whether the spec's rules are enforced (``strict``) or problems are recorded and skipped (``lenient``).
+    public var isStrict: Bool
+    /// Resource limits applied in either mode.
+    public var limits: ParseLimits
+
+    public init(isStrict: Bool, limits: ParseLimits = .default) {
+        self.isStrict = isStrict
+        self.limits = limits
+    }
+
     /// Keep everything that can be understood; unknown, extra or misplaced items never throw.
-    case lenient
+    public static var lenient: ValidationMode { ValidationMode(isStrict: false) }
     /// Enforce the spec's required / at-most-once / first / last keywords, argument syntax and
     /// the ASCII-only rule; violations throw ``DescriptorParseError``.
-    case strict
+    public static var strict: ValidationMode { ValidationMode(isStrict: true) }
+    /// Lenient parsing with other limits.
+    public static func lenient(limits: ParseLimits) -> ValidationMode { ValidationMode(isStrict: false, limits: limits) }
+    /// Strict parsing with other limits.
+    public static func strict(limits: ParseLimits) -> ValidationMode { ValidationMode(isStrict: true, limits: limits) }
+
+    /// Equal strictness; limits are not compared (see the type's documentation).
+    public static func == (lhs: ValidationMode, rhs: ValidationMode) -> Bool { lhs.isStrict == rhs.isStrict }
+    public func hash(into hasher: inout Hasher) { hasher.combine(isStrict) }
 }

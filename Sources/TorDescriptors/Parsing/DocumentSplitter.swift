@@ -139,14 +139,18 @@ public struct DocumentSplitter: Sequence, Sendable {
                 }
                 let length = lineEnd - cursor
                 let first: UInt8 = length > 0 ? pointer[cursor] : 0
-                if inObject {
-                    if first == UInt8(ascii: "-"), hasPrefix(pointer + cursor, length, "-----END ") { inObject = false }
+                if inObject, first == UInt8(ascii: "-"), hasPrefix(pointer + cursor, length, "-----END ") {
+                    inObject = false
+                } else if inObject, !opensDocument(pointer, cursor..<lineEnd, first: first, startKeywords: startKeywords) {
+                    // Still inside the object.
                 } else if first == UInt8(ascii: "-"), hasPrefix(pointer + cursor, length, "-----BEGIN ") {
                     inObject = true
                     pendingAnnotation = nil
                 } else if first == UInt8(ascii: "@") {
+                    inObject = false
                     if pendingAnnotation == nil { pendingAnnotation = (cursor, line) }
                 } else {
+                    inObject = false
                     let keyword = keyword(pointer, cursor..<lineEnd)
                     let isStart = startKeywords.contains { same(pointer, keyword, $0) }
                     let isRepeat = repeatStartKeyword.map { same(pointer, keyword, $0) } ?? false
@@ -163,6 +167,20 @@ public struct DocumentSplitter: Sequence, Sendable {
                 line += 1
             }
             return nil
+        }
+
+        /// Whether a line met inside an object is a document's start line: an object that never
+        /// got its END line (a truncated or hostile document) must not swallow the documents after
+        /// it. Object lines are base64, so a start line (it has a space, a dash, ...) cannot be one.
+        @inline(__always)
+        private static func opensDocument(_ pointer: UnsafePointer<UInt8>, _ range: Range<Int>, first: UInt8,
+                                          startKeywords: [[UInt8]]) -> Bool {
+            // The first byte rules out almost every base64 line before any scanning.
+            guard startKeywords.contains(where: { $0.first == first }) || first == UInt8(ascii: "o") else { return false }
+            let keyword = keyword(pointer, range)
+            guard startKeywords.contains(where: { same(pointer, keyword, $0) }) else { return false }
+            for index in range where Base64.value(pointer[index]) == 0xFF && pointer[index] != UInt8(ascii: "=") { return true }
+            return false
         }
 
         @inline(__always)

@@ -41,9 +41,30 @@ extension ParsableDocument {
 
     /// Parses every document of a buffer; a bad document becomes a `.failure` and never hides
     /// the documents around it.
+    ///
+    /// After ``ParseLimits/maxDocumentsPerBuffer`` documents, the rest of the buffer becomes one
+    /// `.failure` naming that limit.
     public static func parseAll(_ bytes: ArraySlice<UInt8>, mode: ValidationMode = .lenient) -> [Result<Self, DescriptorParseError>] {
-        slices(in: bytes).map { slice in
-            do throws(DescriptorParseError) { return .success(try Self(parsing: slice, mode: mode)) } catch { return .failure(error) }
+        var results: [Result<Self, DescriptorParseError>] = []
+        let maxDocuments = mode.limits.maxDocumentsPerBuffer
+        for slice in slices(in: bytes) {
+            if results.count >= maxDocuments {
+                results.append(.failure(mode.limits.exceeded(.documentsPerBuffer, kind: kindForErrors, line: slice.firstLine)))
+                break
+            }
+            do throws(DescriptorParseError) { results.append(.success(try Self(parsing: slice, mode: mode))) } catch {
+                results.append(.failure(error))
+            }
         }
+        return results
+    }
+
+    /// This type's document kind, for errors raised outside its parser: every parser names its
+    /// kind when it rejects an empty document.
+    static var kindForErrors: DocumentKind {
+        do throws(DescriptorParseError) { _ = try Self(parsing: DocumentSlice(bytes: [], firstLine: 1), mode: .lenient) } catch {
+            return error.document
+        }
+        return .serverDescriptor
     }
 }

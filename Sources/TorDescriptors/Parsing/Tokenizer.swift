@@ -74,6 +74,7 @@ public enum Tokenizer {
         nonASCIIAllowed: Set<String> = []
     ) throws(DescriptorParseError) -> TokenizedDocument {
         if bytes.isEmpty { throw DescriptorParseError(document: kind, line: firstLine, keyword: nil, failure: .empty) }
+        try mode.limits.checkDocumentSize(bytes.count, kind: kind, line: firstLine)
         // Every line is scanned byte by byte, so the scan reads raw memory instead of going through
         // bounds-checked slice subscripts; errors still report through the slice helpers.
         let result = bytes.withUnsafeBufferPointer { buffer in
@@ -97,7 +98,10 @@ public enum Tokenizer {
         var annotations: [Annotation] = []
         var items: [DocumentItem] = []
         items.reserveCapacity(32)
-        let strict = mode == .strict
+        let strict = mode.isStrict
+        let limits = mode.limits
+        let maxLine = limits.maxLineBytes
+        let maxItems = limits.maxItemsPerDocument
         var contentStart: Int? = nil
         var lineNumber = firstLine
         var position = bytes.startIndex
@@ -111,6 +115,7 @@ public enum Tokenizer {
             let (lineEnd, next) = lineBounds(base, from: position, end: end)
             let thisLine = lineNumber
             lineNumber += 1
+            if lineEnd - position > maxLine { throw limits.exceeded(.lineBytes, kind: kind, line: thisLine) }
             if lineEnd == position {
                 // An empty line: tor never writes one inside a document.
                 if strict { throw fail(.malformedLine("empty line"), line: thisLine, keyword: nil) }
@@ -175,10 +180,13 @@ public enum Tokenizer {
             if next < end, base[next] == UInt8(ascii: "-"), hasPrefix(base, next, end, "-----BEGIN ") {
                 // The keyword string is only built when an error needs it.
                 let parsed = try readObject(bytes, base: base, at: next, line: lineNumber, kind: kind,
-                                            keyword: keywordStart..<keywordEnd)
+                                            keyword: keywordStart..<keywordEnd, limits: limits)
                 object = parsed.object
                 itemEnd = parsed.next
                 lineNumber += parsed.lines
+            }
+            if items.count >= maxItems {
+                throw limits.exceeded(.itemsPerDocument, kind: kind, line: thisLine, keyword: ByteText.string(bytes, keywordStart..<keywordEnd))
             }
             items.append(DocumentItem(
                 line: thisLine, range: position..<itemEnd, keyword: keywordStart..<keywordEnd,
@@ -231,7 +239,7 @@ public enum Tokenizer {
     /// Reads `-----BEGIN NAME-----` ... `-----END NAME-----` starting at `start`.
     private static func readObject(
         _ bytes: ArraySlice<UInt8>, base: UnsafePointer<UInt8>, at start: Int, line: Int, kind: DocumentKind,
-        keyword keywordRange: Range<Int>
+        keyword keywordRange: Range<Int>, limits: ParseLimits
     ) throws(DescriptorParseError) -> (object: DocumentObject, next: Int, lines: Int) {
         let end = bytes.endIndex
         let keyword = { ByteText.string(bytes, keywordRange) }
@@ -247,6 +255,11 @@ public enum Tokenizer {
         while position < end {
             let (lineEnd, next) = lineBounds(base, from: position, end: end)
             lines += 1
+            // Checked per line so an unterminated object stops at the limit, not at the end of the input.
+            if next - start > limits.maxObjectBytes || lineEnd - position > limits.maxLineBytes {
+                let which: ParseLimits.Limit = lineEnd - position > limits.maxLineBytes ? .lineBytes : .objectBytes
+                throw limits.exceeded(which, kind: kind, line: line + lines - 1, keyword: keyword())
+            }
             // Base64 lines never start with '-', so one byte rules out almost every line.
             if base[position] == UInt8(ascii: "-"), hasPrefix(base, position, lineEnd, "-----END ") {
                 // The length check comes first: a short END line must not form an invalid range.

@@ -1,0 +1,28 @@
+// swift-tools-version: 6.1
+// Fuzz targets for TorDescriptors, kept out of the main package so `swift build` at the root
+// never needs libFuzzer. Build and run through `scripts/fuzz.sh` (see its header), which passes
+// `-Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld`.
+import PackageDescription
+
+/// One executable per entry point of `FuzzEntryPoints` (Tests/TorDescriptorsTests/FuzzEntryPoints.swift).
+let targetNames = [
+    "tokenizer", "server-descriptor", "extra-info", "microdescriptor", "consensus",
+    "microdesc-consensus", "vote", "key-certificate", "detached-signatures",
+    "bridge-network-status", "consensus-diff", "exit-policy", "ed25519-certificate",
+    "rsa-public-key", "any-descriptor",
+]
+
+let package = Package(
+    name: "TorDescriptorsFuzz",
+    platforms: [.macOS(.v13)],
+    dependencies: [.package(name: "TorDescriptors", path: "..")],
+    targets: [
+        .target(
+            name: "FuzzTargets",
+            dependencies: [.product(name: "TorDescriptors", package: "TorDescriptors")],
+            path: "Sources/FuzzTargets"
+        ),
+    ] + targetNames.map { name in
+        .executableTarget(name: "fuzz-\(name)", dependencies: ["FuzzTargets"], path: "Sources/fuzz-\(name)")
+    }
+)

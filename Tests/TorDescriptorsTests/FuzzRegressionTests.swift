@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+import TorDescriptors
+
+/// Replays every input the fuzzers ever crashed on (kept by `scripts/fuzz.sh` in
+/// `FuzzRegressions/<target>/`) through the same entry point, invariants included.
+@Suite struct FuzzRegressionTests {
+    static let folder = ProjectFiles.root.appendingPathComponent("Tests/TorDescriptorsTests/FuzzRegressions")
+
+    static func inputs() -> [(target: String, file: URL)] {
+        let manager = FileManager.default
+        guard let targets = try? manager.contentsOfDirectory(atPath: folder.path) else { return [] }
+        return targets.sorted().flatMap { target -> [(String, URL)] in
+            let directory = folder.appendingPathComponent(target)
+            let files = (try? manager.contentsOfDirectory(atPath: directory.path)) ?? []
+            return files.sorted().filter { !$0.hasPrefix(".") }.map { (target, directory.appendingPathComponent($0)) }
+        }
+    }
+
+    @Test("every saved crashing input now passes its fuzz entry point")
+    func replay() throws {
+        for (target, file) in Self.inputs() {
+            let entry = try #require(FuzzEntryPoints.targets[target], "no fuzz target named \(target)")
+            entry([UInt8](try Data(contentsOf: file)))
+        }
+    }
+
+    @Test("regression folders are named after fuzz targets")
+    func folderNames() throws {
+        let names = Set(Self.inputs().map(\.target))
+        #expect(names.isSubset(of: Set(FuzzEntryPoints.names)))
+    }
+
+    @Test("each entry point runs on a real document of its type without tripping an invariant")
+    func entryPointsOnRealDocuments() throws {
+        let samples: [String: String] = [
+            "tokenizer": "server-descriptors/stem--example_descriptor",
+            "server-descriptor": "server-descriptors/metrics-lib--2017-07-17-17-20-00-server-descriptors",
+            "extra-info": "extra-info/metrics-lib--2017-07-17-17-20-00-extra-infos",
+            "microdescriptor": "microdescs/metrics-lib--2017-07-17-17-20-00-micro",
+            "consensus": "consensus/cropped--2026-07-27-10-00-00-consensus-arti-live",
+            "microdesc-consensus": "microdesc-consensus/cropped--2026-07-27-10-00-00-consensus-microdesc-arti-live",
+            "vote": "votes/cropped--stem--metrics_vote",
+            "key-certificate": "key-certs/stem--cached-certs",
+            "detached-signatures": "detached-signatures/stem--detached_signatures",
+            "bridge-network-status": "bridge/stem--bridge_network_status",
+            "consensus-diff": "consensus-diffs/diff-cache-1009--ns-2021-08-29T17-to-2021-08-29T19",
+            "any-descriptor": "microdescs/stem--cached-microdescs",
+        ]
+        for (target, file) in samples {
+            FuzzEntryPoints.targets[target]!(try ProjectFiles.corpus(file))
+        }
+        FuzzEntryPoints.targets["exit-policy"]!(Array("accept *:80, reject 10.0.0.0/8:*, reject *:*".utf8))
+        #expect(!FuzzEntryPoints.diffBase.isEmpty)
+    }
+}
