@@ -134,6 +134,6 @@ struct Fetch: ParsableCommand {
     }
 }
 
-private final class ResultBox: @unchecked Sendable {
+final class ResultBox: @unchecked Sendable {
     var result: Result<[UInt8], any Error>?
 }

@@ -1,18 +1,34 @@
 import Foundation
+import TorDirectory
 
-/// The hook through which `exits`, `relay` and `summary` will read the live network when no file
-/// is named. `tordesc fetch` (issue #7, built separately) replaces the body of
-/// ``fetchVerifiedConsensus()`` with a download from the directory authorities and a signature
-/// check; until then it returns `nil` and the commands ask for a file instead.
+/// How `exits`, `relay` and `summary` read the live network when no file is named: the current
+/// ns consensus from the directory authorities, verified against the pinned authorities (the
+/// client's default), as `tordesc fetch consensus` gets it.
 enum LiveFetchHook {
-    /// The bytes of the current, verified ns-flavor consensus, or `nil` when live fetching is
-    /// not available in this build.
-    static func fetchVerifiedConsensus() throws -> [UInt8]? { nil }
+    /// The bytes of the current, verified ns-flavor consensus. Throws the client's error (which
+    /// lists every endpoint tried) when no authority answered with a consensus that verifies.
+    static func fetchVerifiedConsensus() throws -> [UInt8]? {
+        var configuration = DirectoryClient.Configuration(list: .tor)
+        configuration.maxAttempts = 4
+        let client = DirectoryClient(configuration: configuration)
+        let semaphore = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        Task {
+            do { box.result = .success(Array(try await client.consensus(flavor: .ns).rawBytes)) }
+            catch { box.result = .failure(error) }
+            semaphore.signal()
+        }
+        semaphore.wait()
+        switch box.result! {
+        case .success(let bytes): return bytes
+        case .failure(let error):
+            FileHandle.standardError.write(Data("error: could not fetch a verified consensus: \(error)\n".utf8))
+            return nil
+        }
+    }
 
-    /// The sentence the commands print when no input was named and ``fetchVerifiedConsensus()``
-    /// has nothing to offer.
+    /// The sentence the commands print when the live consensus could not be had.
     static func unavailableMessage(command: String) -> String {
-        "no input: reading the live network needs `tordesc fetch`, which this build does not have yet; "
-            + "name a file instead, for example: tordesc \(command) --consensus Resources/corpus/consensus/2012-06-18-21-00-00-cached-consensus"
+        "no input and no verified live consensus (see above); name a file instead, for example: tordesc \(command) --consensus Resources/corpus/consensus/2012-06-18-21-00-00-cached-consensus"
     }
 }
