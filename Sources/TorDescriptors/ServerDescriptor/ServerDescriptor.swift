@@ -211,10 +211,15 @@ extension ServerDescriptor {
         return Hex.encode(Digest.sha1(signedContent))
     }
 
-    /// The bytes the RSA `router-signature` covers.
-    public var signedContent: ArraySlice<UInt8>? { signedEnd.map { rawBytes[routerStart..<$0] } }
+    /// The bytes the RSA `router-signature` covers; `nil` when the signature line comes before
+    /// the `router` line (only lenient mode gets that far).
+    public var signedContent: ArraySlice<UInt8>? {
+        signedEnd.flatMap { $0 >= routerStart ? rawBytes[routerStart..<$0] : nil }
+    }
     /// The bytes `router-sig-ed25519` covers (after the prefix `Tor router descriptor signature v1`).
-    public var ed25519SignedContent: ArraySlice<UInt8>? { ed25519SignedEnd.map { rawBytes[routerStart..<$0] } }
+    public var ed25519SignedContent: ArraySlice<UInt8>? {
+        ed25519SignedEnd.flatMap { $0 >= routerStart ? rawBytes[routerStart..<$0] : nil }
+    }
 
     // RSA keys and signatures are decoded on access: decoding them is most of the parse time,
     // and strict mode has already checked that they decode.
