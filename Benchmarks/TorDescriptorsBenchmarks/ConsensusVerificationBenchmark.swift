@@ -29,7 +29,11 @@ func reportConsensusVerification(rounds: Int) {
               let signed = consensus.signedRange else { continue }
         let authorities = TrustedAuthorities.unpinnedDirSources(of: consensus.header)
         let parse = best(rounds) { _ = try? NetworkStatusConsensus(parsing: bytes) }
+        // The first check verifies the certificates (3072-bit RSA); their outcome is then cached
+        // per process, so the repeated rounds measure what every later consensus costs.
+        let coldStart = DispatchTime.now().uptimeNanoseconds
         var report = consensus.verificationReport(certificates: certificates, authorities: authorities, at: time)
+        let cold = Double(DispatchTime.now().uptimeNanoseconds - coldStart) / 1e3
         let full = best(rounds) { report = consensus.verificationReport(certificates: certificates, authorities: authorities, at: time) }
         let signatures = consensus.footer.signatures
         let hash = best(rounds) {
@@ -50,8 +54,9 @@ func reportConsensusVerification(rounds: Int) {
         let certs = best(rounds) { for certificate in used { _ = certificate.verificationReport(at: time) } }
         let name = (consensusPath as NSString).lastPathComponent
         print("consensus verify \(name): \(signatures.count) signatures, \(report.isValid ? "valid" : "NOT valid"), "
-              + "\(bytes.count / 1000) kB; parse \(format(parse / 1e3, 2)) ms; signature check \(format(full / 1e3, 2)) ms "
-              + "= hash \(format(hash / 1e3, 2)) ms + \(keys.count) RSA \(format(rsa / 1e3, 2)) ms + \(used.count) certificates "
+              + "\(bytes.count / 1000) kB; parse \(format(parse / 1e3, 2)) ms; first signature check (certificates uncached) "
+              + "\(format(cold / 1e3, 2)) ms; repeated signature check \(format(full / 1e3, 2)) ms "
+              + "= hash \(format(hash / 1e3, 2)) ms + \(keys.count) RSA \(format(rsa / 1e3, 2)) ms + \(used.count) cached certificate checks "
               + "\(format(certs / 1e3, 2)) ms (best of \(max(rounds, 3)))")
     }
 }

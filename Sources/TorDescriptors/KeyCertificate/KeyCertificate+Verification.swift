@@ -15,11 +15,34 @@ extension KeyCertificate {
     /// published after the consensus (tor26's 2021-09-01 certificate signed the 2021-08-29 19:00
     /// consensus). Only expiry makes a certificate unusable.
     ///
+    /// The signature checks depend only on the certificate's bytes, so their outcome is
+    /// remembered (per process, keyed by SHA-256 of the bytes): a client verifying every hourly
+    /// consensus, or a reader going through an archive of them, pays the 3072-bit RSA checks
+    /// once per certificate. Expiry is checked against `time` on every call.
+    ///
     /// ```swift
     /// let report = certificate.verificationReport(at: TorTimestamp(Date()))
     /// if !report.isValid { print(report.failures) }
     /// ```
     public func verificationReport(at time: TorTimestamp) -> VerificationReport {
+        var report = VerificationReport(document: .keyCertificate, firstLine: firstLine)
+        let key = Digest.sha256(rawBytes)
+        if let cached = KeyCertificateCheckCache.shared.checks(for: key) {
+            report.checks = cached
+        } else {
+            report.checks = timeIndependentChecks()
+            KeyCertificateCheckCache.shared.store(report.checks, for: key)
+        }
+        if let expires {
+            report.require("dir-key-expires", time <= expires, else: "expired \(expires) (checked at \(time))")
+        } else {
+            report.record("dir-key-expires", .failed("missing"))
+        }
+        return report
+    }
+
+    /// Keys, fingerprint, certification and cross-certificate: everything but expiry.
+    private func timeIndependentChecks() -> [VerificationCheck] {
         var report = VerificationReport(document: .keyCertificate, firstLine: firstLine)
         let identity = Self.key(identityKey, "dir-identity-key", &report)
         if let identity {
@@ -60,13 +83,7 @@ extension KeyCertificate {
             // identity-signed certificate could bind someone else's signing key.
             report.record("dir-key-crosscert", .failed("missing"))
         }
-
-        if let expires {
-            report.require("dir-key-expires", time <= expires, else: "expired \(expires) (checked at \(time))")
-        } else {
-            report.record("dir-key-expires", .failed("missing"))
-        }
-        return report
+        return report.checks
     }
 
     /// ``verificationReport(at:)``, throwing when any check failed.
@@ -104,5 +121,25 @@ extension KeyCertificate {
         } catch {
             return .failed(error.description)
         }
+    }
+}
+
+/// Outcomes of key certificates' signature checks by SHA-256 of their bytes. Bounded: when full
+/// it starts over (a network has about nine current certificates; an archive a few hundred).
+final class KeyCertificateCheckCache: @unchecked Sendable {
+    static let shared = KeyCertificateCheckCache()
+    private let lock = NSLock()
+    private var entries: [[UInt8]: [VerificationCheck]] = [:]
+    private let capacity = 1024
+
+    func checks(for key: [UInt8]) -> [VerificationCheck]? {
+        lock.lock(); defer { lock.unlock() }
+        return entries[key]
+    }
+
+    func store(_ checks: [VerificationCheck], for key: [UInt8]) {
+        lock.lock(); defer { lock.unlock() }
+        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+        entries[key] = checks
     }
 }
