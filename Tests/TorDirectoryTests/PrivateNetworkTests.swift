@@ -75,9 +75,14 @@ struct PrivateNetworkTests {
     func descriptorsMatchTheConsensus(encoding: CompressionFormat) async throws {
         let client = try PrivateNet.client(encodings: [encoding])
         let consensus = try await client.consensus()
-        // Descriptors are republished now and then; retry once if one changed in between.
+        // A young network's relays republish their descriptors often, so the authority can hold
+        // a newer descriptor than the consensus lists; wait for the next consensus (every 10 s),
+        // bounded to about 40 s.
         var all = try await client.serverDescriptors(matching: consensus)
-        if all.count < 6 { all = try await client.serverDescriptors(matching: try await client.consensus()) }
+        for _ in 0..<8 where all.count < 6 {
+            try await Task.sleep(for: .seconds(5))
+            all = try await client.serverDescriptors(matching: try await client.consensus())
+        }
         #expect(all.count == 6)
         let relay0 = try #require(all.first { $0.nickname == "relay0" })
         #expect(relay0.orAddresses.contains { $0.address.isIPv6 })
