@@ -77,3 +77,12 @@ enum DirectoryFixtures {
         #expect(DirectoryEndpoint("127.0.0.1:0") == nil)
     }
 }
+
+/// The two bundled lists must name the same authorities: `DirectoryList.tor` (addresses, for
+/// fetching) and `TrustedAuthorities.tor` (v3 identities, the verification trust anchor).
+@Test func bundledDirectoryListAndPinnedAuthoritiesAgree() {
+    let listed = Set(DirectoryList.tor.v3Identities)
+    let pinned = Set(TrustedAuthorities.tor.authorities.map(\.identity))
+    #expect(listed == pinned)
+    #expect(pinned.count == 9)
+}
