@@ -87,7 +87,7 @@ struct Exits: ParsableCommand {
     func run() throws {
         var loaded: RelaySources
         if sources.isEmpty {
-            guard let live = try LiveFetchHook.fetchVerifiedConsensus() else {
+            guard let live = try LiveFetchHook.fetchVerifiedConsensus(authoritiesFile: sources.authorities) else {
                 throw reportError(LiveFetchHook.unavailableMessage(command: "exits"))
             }
             loaded = RelaySources()

@@ -7,8 +7,17 @@ import TorDirectory
 enum LiveFetchHook {
     /// The bytes of the current, verified ns-flavor consensus. Throws the client's error (which
     /// lists every endpoint tried) when no authority answered with a consensus that verifies.
-    static func fetchVerifiedConsensus() throws -> [UInt8]? {
-        var configuration = DirectoryClient.Configuration(list: .tor)
+    static func fetchVerifiedConsensus(authoritiesFile: String? = nil) throws -> [UInt8]? {
+        var list = DirectoryList.tor
+        if let authoritiesFile {
+            guard let data = FileManager.default.contents(atPath: authoritiesFile) else {
+                throw reportError("no such file: \(authoritiesFile) (--authorities wants torrc DirAuthority lines)")
+            }
+            do { list = try DirectoryList(parsing: String(decoding: data, as: UTF8.self)) } catch {
+                throw reportError("\(authoritiesFile): \(error)")
+            }
+        }
+        var configuration = DirectoryClient.Configuration(list: list)
         configuration.maxAttempts = 4
         let client = DirectoryClient(configuration: configuration)
         let semaphore = DispatchSemaphore(value: 0)

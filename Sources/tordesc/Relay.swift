@@ -47,7 +47,7 @@ struct Relay: ParsableCommand {
     func run() throws {
         var loaded: RelaySources
         if sources.isEmpty && extraInfo.isEmpty {
-            guard let live = try LiveFetchHook.fetchVerifiedConsensus() else {
+            guard let live = try LiveFetchHook.fetchVerifiedConsensus(authoritiesFile: sources.authorities) else {
                 throw reportError(LiveFetchHook.unavailableMessage(command: "relay \(relay)"))
             }
             loaded = RelaySources()

@@ -153,6 +153,9 @@ struct SourceOptions: ParsableArguments {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Microdescriptor files (their p and p6 policy summaries).", valueName: "file"))
     var microdescriptors: [String] = []
 
+    @Option(help: ArgumentHelp("With no file: torrc DirAuthority lines of the authorities to fetch the live consensus from and verify it with (default: the public network's).", valueName: "file"))
+    var authorities: String?
+
     func load(extraInfo: [String] = []) throws -> RelaySources {
         var sources = RelaySources()
         if let consensus { try sources.loadConsensus(consensus) }

@@ -30,12 +30,15 @@ struct Summary: ParsableCommand {
     @Flag(help: "Never colour the output (also: the NO_COLOR environment variable).")
     var noColor = false
 
+    @Option(help: ArgumentHelp("With no file: torrc DirAuthority lines of the authorities to fetch the live consensus from and verify it with (default: the public network's).", valueName: "file"))
+    var authorities: String?
+
     func run() throws {
         var sources = RelaySources()
         if let file {
             try sources.loadConsensus(file, option: "summary")
         } else {
-            guard let live = try LiveFetchHook.fetchVerifiedConsensus() else {
+            guard let live = try LiveFetchHook.fetchVerifiedConsensus(authoritiesFile: authorities) else {
                 throw reportError(LiveFetchHook.unavailableMessage(command: "summary").replacingOccurrences(of: "summary --consensus", with: "summary"))
             }
             try sources.loadConsensus(bytes: live, label: "live consensus")

@@ -110,9 +110,16 @@ import Testing
 
     @Test("exits errors: no input, wrong file type, missing file, microdesc consensus without microdescriptors, bad port")
     func exitsErrors() throws {
-        let none = try Self.run(["exits"])
+        // No file: the live consensus is fetched, here from a dead loopback port (tests never
+        // reach the public authorities), and the failure says what to do instead.
+        let authorities = FileManager.default.temporaryDirectory.appendingPathComponent("dead-authority-\(UUID().uuidString)")
+        // SYNTHETIC: one torrc DirAuthority line pointing at a port nothing listens on.
+        try Data("DirAuthority dead orport=1 no-v2 v3ident=0123456789ABCDEF0123456789ABCDEF01234567 127.0.0.1:1 0123 4567 89AB CDEF 0123 4567 89AB CDEF 0123 4567\n".utf8).write(to: authorities)
+        defer { try? FileManager.default.removeItem(at: authorities) }
+        let none = try Self.run(["exits", "--authorities", authorities.path])
         #expect(none.status == 2)
-        #expect(none.stderr.contains("tordesc fetch"))
+        #expect(none.stderr.contains("127.0.0.1:1"), "\(none.stderr)")
+        #expect(none.stderr.contains("name a file instead"), "\(none.stderr)")
         let wrongType = try Self.run(["exits", "--consensus", "Resources/corpus/server-descriptors/stem--example_descriptor"])
         #expect(wrongType.status == 2)
         #expect(wrongType.stderr.contains("stem--example_descriptor is a server descriptor file; --consensus wants a consensus"))
