@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TorArchives
 import TorDescriptors
+import TorDirectory
 
 /// `tordesc verify`: check signatures, certificates, digests and quorum of every document.
 struct Verify: ParsableCommand {
@@ -131,19 +132,13 @@ struct Verify: ParsableCommand {
         guard let path = authorities else { return .tor }
         let text = try String(contentsOfFile: path, encoding: .utf8)
         if let listed = TrustedAuthorities(listing: text) { return listed }
-        // torrc form: DirAuthority NAME [flags] v3ident=HEX ADDRESS:PORT FINGERPRINT
-        var found: [DirectoryAuthorityIdentity] = []
-        for line in text.split(whereSeparator: \.isNewline) {
-            let words = line.split(whereSeparator: \.isWhitespace)
-            guard words.first?.lowercased() == "dirauthority", words.count > 1,
-                  let ident = words.first(where: { $0.hasPrefix("v3ident=") }),
-                  let identity = Fingerprint(hex: ident.dropFirst("v3ident=".count)) else { continue }
-            found.append(DirectoryAuthorityIdentity(nickname: String(words[1]), identity: identity))
-        }
-        guard !found.isEmpty else {
+        // torrc form (a private network's DirAuthority lines): the fetcher's parser reads it.
+        guard let list = try? DirectoryList(parsing: text), !list.v3Identities.isEmpty else {
             throw ValidationError("\(path) lists no authorities: write `nickname v3ident` lines or torrc `DirAuthority ... v3ident=HEX ...` lines")
         }
-        return TrustedAuthorities(found)
+        return TrustedAuthorities(list.authorities.compactMap { authority in
+            authority.v3Identity.map { DirectoryAuthorityIdentity(nickname: authority.nickname, identity: $0) }
+        })
     }
 
     private func time(for document: AnyDescriptor) -> TorTimestamp {

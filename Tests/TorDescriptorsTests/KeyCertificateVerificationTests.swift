@@ -9,35 +9,16 @@ enum VerifyAuthorityFixtures {
         KeyCertificate.parseAll(try ProjectFiles.corpus("key-certs/" + file)[...]).compactMap { try? $0.get() }
     }
 
-    static func set(_ pairs: [(String, String)]) -> TrustedAuthorities {
-        TrustedAuthorities(pairs.map { DirectoryAuthorityIdentity(nickname: $0.0, identity: Fingerprint(hex: $0.1)!) })
+    /// The authority sets tor's source pinned at the time of the bundled consensuses, as shipped
+    /// in Resources/directory/historic/ (read from torproject/tor tags: tor-0.2.2.37 2012-06-07,
+    /// tor-0.2.6.10 2015-07-12, tor-0.3.4.9 2018-11-02).
+    static func historic(_ version: String) -> TrustedAuthorities {
+        let url = ProjectFiles.root.appendingPathComponent("Resources/directory/historic/tor-\(version).txt")
+        return TrustedAuthorities(listing: (try? String(contentsOf: url, encoding: .utf8)) ?? "")!
     }
-
-    /// tor-0.2.2.37 (2012-06-07) `src/or/config.c`: the eight v3 authorities of June 2012.
-    static let tor_0_2_2_37 = set([
-        ("moria1", "D586D18309DED4CD6D57C18FDB97EFA96D330566"), ("tor26", "14C131DFC5C6F93646BE72FA1401C02A8DF2E8B4"),
-        ("dizum", "E8A9C45EDE6D711294FADF8E7951F4DE6CA56B58"), ("turtles", "27B6B5996C426270A5C95488AA5BCEB6BCC86956"),
-        ("gabelmoo", "ED03BB616EB2F60BEC80151114BB25CEF515B226"), ("dannenberg", "585769C78764D58426B8B52B6651A5A71137189A"),
-        ("urras", "80550987E1D626E3EBA5E5E75A458DE0626D088C"), ("maatuska", "49015F787433103580E3B66A1707A00E60F2D15B"),
-    ])
-
-    /// tor-0.2.6.10 (2015-07-12) `src/or/config.c`: the nine v3 authorities of late 2015.
-    static let tor_0_2_6_10 = set([
-        ("moria1", "D586D18309DED4CD6D57C18FDB97EFA96D330566"), ("tor26", "14C131DFC5C6F93646BE72FA1401C02A8DF2E8B4"),
-        ("dizum", "E8A9C45EDE6D711294FADF8E7951F4DE6CA56B58"), ("gabelmoo", "ED03BB616EB2F60BEC80151114BB25CEF515B226"),
-        ("dannenberg", "585769C78764D58426B8B52B6651A5A71137189A"), ("urras", "80550987E1D626E3EBA5E5E75A458DE0626D088C"),
-        ("maatuska", "49015F787433103580E3B66A1707A00E60F2D15B"), ("Faravahar", "EFCBE720AB3A82B99F9E953CD5BF50F7EEFC7B97"),
-        ("longclaw", "23D15D965BC35114467363C165C4F724B64B4F66"),
-    ])
-
-    /// tor-0.3.4.9 (2018-11-02) `src/or/auth_dirs.inc`: the nine v3 authorities of late 2018.
-    static let tor_0_3_4_9 = set([
-        ("moria1", "D586D18309DED4CD6D57C18FDB97EFA96D330566"), ("tor26", "14C131DFC5C6F93646BE72FA1401C02A8DF2E8B4"),
-        ("dizum", "E8A9C45EDE6D711294FADF8E7951F4DE6CA56B58"), ("gabelmoo", "ED03BB616EB2F60BEC80151114BB25CEF515B226"),
-        ("dannenberg", "0232AF901C31A04EE9848595AF9BB7620D4C5B2E"), ("maatuska", "49015F787433103580E3B66A1707A00E60F2D15B"),
-        ("Faravahar", "EFCBE720AB3A82B99F9E953CD5BF50F7EEFC7B97"), ("longclaw", "23D15D965BC35114467363C165C4F724B64B4F66"),
-        ("bastet", "27102BC123E7AF1D4741AE047E160C91ADC76B21"),
-    ])
+    static let tor_0_2_2_37 = historic("0.2.2.37")
+    static let tor_0_2_6_10 = historic("0.2.6.10")
+    static let tor_0_3_4_9 = historic("0.3.4.9")
 
     /// Replaces one byte of `bytes` at the first occurrence of `marker` plus `offset`, swapping
     /// between two base64 letters so objects stay decodable.
