@@ -40,6 +40,51 @@ import Testing
         }
     }
 
+    /// The decoder's rules written the slow, obvious way: skip CR/LF/space/tab, count `=`,
+    /// refuse any alphabet byte after padding, a dangling single character, or > 2 `=`.
+    static func referenceDecode(_ input: [UInt8]) -> [UInt8]? {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var sextets: [UInt8] = []
+        var padding = 0
+        for byte in input {
+            if [0x0A, 0x0D, 0x20, 0x09].contains(byte) { continue }
+            if byte == UInt8(ascii: "=") { padding += 1; continue }
+            guard padding == 0, let value = alphabet.firstIndex(of: byte) else { return nil }
+            sextets.append(UInt8(value))
+        }
+        guard sextets.count % 4 != 1, padding <= 2 else { return nil }
+        var bits = 0, accumulator = 0
+        var output: [UInt8] = []
+        for sextet in sextets {
+            accumulator = (accumulator << 6 | Int(sextet)) & 0xFFFFFF
+            bits += 6
+            if bits >= 8 { bits -= 8; output.append(UInt8(truncatingIfNeeded: accumulator >> bits)) }
+        }
+        return output
+    }
+
+    /// The four-at-a-time fast path must agree with the reference on every mix of alphabet
+    /// bytes, line breaks, padding and invalid bytes (synthetic inputs from a fixed seed).
+    @Test func fastDecoderAgreesWithReference() {
+        let pieces: [UInt8] = Array("AZaz09+/".utf8) + [0x0A, 0x0D, 0x20, 0x09, UInt8(ascii: "="), UInt8(ascii: "!"), 0x80]
+        var seed: UInt64 = 0x2545_F491_4F6C_DD1D
+        func random(_ bound: Int) -> Int {
+            seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17
+            return Int(seed % UInt64(bound))
+        }
+        var agreed = 0
+        for _ in 0..<20_000 {
+            let length = random(24)
+            // Mostly alphabet bytes, so the fast path runs; now and then a special byte.
+            let input = (0..<length).map { _ in random(10) < 8 ? pieces[random(8)] : pieces[8 + random(pieces.count - 8)] }
+            let expected = Self.referenceDecode(input)
+            #expect(Base64.decode(input) == expected, "\(input)")
+            #expect(Base64.decode(input[...]) == expected)
+            if expected != nil { agreed += 1 }
+        }
+        #expect(agreed > 1_000)   // the sample must include plenty of valid inputs
+    }
+
     @Test func hex() {
         #expect(Hex.decode(Array("00ff7Fa0".utf8)) == [0x00, 0xFF, 0x7F, 0xA0])
         #expect(Hex.decode(Array("".utf8)) == [])

@@ -53,11 +53,13 @@ public struct Ed25519Certificate: Sendable, Hashable {
     public let expirationHours: UInt32
     /// Type of ``certifiedKey``: 1 = Ed25519 key, 2/3 = SHA-256 of an RSA key / X.509 certificate.
     public let certifiedKeyType: UInt8
-    /// The 32-byte certified key (or digest).
-    public let certifiedKey: [UInt8]
+    /// The 32-byte certified key (or digest). Copied out of ``rawBytes`` on access, like
+    /// ``signature``: every relay descriptor holds two certificates, and storing both copies
+    /// cost four allocations per descriptor parsed.
+    public var certifiedKey: [UInt8] { Array(rawBytes[7..<39]) }
     public let extensions: [Extension]
     /// The 64-byte Ed25519 signature.
-    public let signature: [UInt8]
+    public var signature: [UInt8] { Array(rawBytes[(rawBytes.count - 64)...]) }
     /// The whole certificate as decoded.
     public let rawBytes: [UInt8]
 
@@ -81,7 +83,6 @@ public struct Ed25519Certificate: Sendable, Hashable {
         certType = bytes[1]
         expirationHours = UInt32(bytes[2]) << 24 | UInt32(bytes[3]) << 16 | UInt32(bytes[4]) << 8 | UInt32(bytes[5])
         certifiedKeyType = bytes[6]
-        certifiedKey = Array(bytes[7..<39])
         let count = Int(bytes[39])
         let end = bytes.count - 64
         var position = 40
@@ -100,7 +101,6 @@ public struct Ed25519Certificate: Sendable, Hashable {
         }
         guard position == end else { throw .unusedBytes(end - position) }
         self.extensions = extensions
-        signature = Array(bytes[end...])
         rawBytes = bytes
     }
 

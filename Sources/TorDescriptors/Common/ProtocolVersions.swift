@@ -18,7 +18,9 @@ public struct ProtocolVersions: Sendable, Hashable, CustomStringConvertible {
 
         public init(name: String, ranges: [ClosedRange<Int>]) {
             self.name = name
-            self.ranges = ranges.sorted { $0.lowerBound < $1.lowerBound }
+            // tor writes ranges in order, so the common case keeps the array without a copy.
+            let ordered = zip(ranges, ranges.dropFirst()).allSatisfy { $0.lowerBound <= $1.lowerBound }
+            self.ranges = ordered ? ranges : ranges.sorted { $0.lowerBound < $1.lowerBound }
         }
     }
 
@@ -73,24 +75,43 @@ public struct ProtocolVersions: Sendable, Hashable, CustomStringConvertible {
     /// Parses `Name=Values` words separated by whitespace. Values are `N` or `N-M` joined by commas.
     /// Returns `nil` on a word without `=`, a non-numeric value, or a range whose end is below its start.
     static func parse(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> ProtocolVersions? {
-        var cursor = ArgumentCursor(bytes: bytes, range: range)
         var entries: [Entry] = []
-        while let word = cursor.next() {
-            guard let equals = bytes[word].firstIndex(of: UInt8(ascii: "=")), equals > word.lowerBound else { return nil }
+        entries.reserveCapacity(16)
+        let valid = walk(bytes, range) { name, values in
             var ranges: [ClosedRange<Int>] = []
+            ranges.reserveCapacity(values.count)
+            for value in values { if let parsed = parseRange(bytes, value) { ranges.append(parsed) } }
+            entries.append(Entry(name: ByteText.string(bytes, name), ranges: ranges))
+        }
+        return valid ? ProtocolVersions(entries: entries) : nil
+    }
+
+    /// Whether `parse` would succeed, checked without building anything.
+    static func isValid(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Bool {
+        walk(bytes, range, nil)
+    }
+
+    /// Checks every word and, when `entry` is given, hands it each entry's name and value ranges.
+    private static func walk(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>,
+                             _ entry: ((Range<Int>, [Range<Int>]) -> Void)?) -> Bool {
+        var cursor = ArgumentCursor(bytes: bytes, range: range)
+        var values: [Range<Int>] = []
+        while let word = cursor.next() {
+            guard let equals = bytes[word].firstIndex(of: UInt8(ascii: "=")), equals > word.lowerBound else { return false }
+            values.removeAll(keepingCapacity: true)
             var start = equals + 1
             while start < word.upperBound {
                 var stop = start
                 while stop < word.upperBound, bytes[stop] != UInt8(ascii: ",") { stop += 1 }
-                guard let value = parseRange(bytes, start..<stop) else { return nil }
-                ranges.append(value)
+                guard parseRange(bytes, start..<stop) != nil else { return false }
+                if entry != nil { values.append(start..<stop) }
                 start = stop + 1
                 // A trailing comma leaves an empty value, which is malformed.
-                if stop < word.upperBound, start == word.upperBound { return nil }
+                if stop < word.upperBound, start == word.upperBound { return false }
             }
-            entries.append(Entry(name: ByteText.string(bytes, word.lowerBound..<equals), ranges: ranges))
+            entry?(word.lowerBound..<equals, values)
         }
-        return ProtocolVersions(entries: entries)
+        return true
     }
 
     private static func parseRange(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> ClosedRange<Int>? {

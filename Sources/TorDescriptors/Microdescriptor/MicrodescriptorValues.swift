@@ -118,13 +118,7 @@ struct InlineBytes32: Sendable, Hashable {
 /// (a `static let` read inside the loop costs a `swift_once` call per byte, and a `switch` on
 /// random base64 characters mispredicts).
 enum MicroBase64 {
-    static let table: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (value, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
-            table[Int(byte)] = UInt8(value)
-        }
-        return table
-    }()
+    static let table: [UInt8] = Base64.table
 
     /// `table` with CR and LF marked 0x40 (not 0xFF) so `decodedLength` can skip line breaks
     /// without a branch per byte: bit 7 still flags invalid bytes, bit 6 flags a line break.
@@ -149,11 +143,26 @@ enum MicroBase64 {
             bytes.withUnsafeBufferPointer { source -> R? in
                 let offset = range.lowerBound - bytes.startIndex
                 return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 66) { buffer -> R? in
-                    var accumulator: UInt32 = 0
-                    var bits: UInt32 = 0
                     var written = 0
                     var invalid: UInt8 = 0
-                    for index in offset..<(offset + count) {
+                    var index = offset
+                    let stop = offset + count
+                    // Whole groups of four characters first: one shift-and-or per group.
+                    while index + 4 <= stop {
+                        let a = table[Int(source[index])], b = table[Int(source[index + 1])]
+                        let c = table[Int(source[index + 2])], d = table[Int(source[index + 3])]
+                        invalid |= a | b | c | d
+                        let group = UInt32(a & 63) << 18 | UInt32(b & 63) << 12 | UInt32(c & 63) << 6 | UInt32(d & 63)
+                        buffer[written] = UInt8(truncatingIfNeeded: group >> 16)
+                        buffer[written + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                        buffer[written + 2] = UInt8(truncatingIfNeeded: group)
+                        written += 3
+                        index += 4
+                    }
+                    // Two or three characters left give one or two bytes (count % 4 != 1).
+                    var accumulator: UInt32 = 0
+                    var bits: UInt32 = 0
+                    while index < stop {
                         let value = table[Int(source[index])]
                         invalid |= value
                         accumulator = accumulator << 6 | UInt32(value & 63)
@@ -163,6 +172,7 @@ enum MicroBase64 {
                             buffer[written] = UInt8(truncatingIfNeeded: accumulator >> bits)
                             written += 1
                         }
+                        index += 1
                     }
                     // Valid values are < 64, so any 0xFF entry sets the top bits.
                     guard invalid & 0xC0 == 0 else { return nil }

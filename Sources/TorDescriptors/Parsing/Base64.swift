@@ -17,58 +17,110 @@ public enum Base64 {
         }
     }
 
+    /// 6-bit values by byte, 0xFF for bytes outside the alphabet. Hot loops fetch it once per
+    /// call (a `static let` access costs a lazy-initialisation check) and then index raw memory.
+    static let table: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (value, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(value) }
+        return table
+    }()
+
     /// The decoded length of a single-token base64 value (no whitespace; padding optional), or
     /// `nil` when it is not valid base64. Checks without allocating.
     public static func decodedCount(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Int? {
+        guard range.lowerBound >= bytes.startIndex, range.upperBound <= bytes.endIndex else { return nil }
         var end = range.upperBound
         while end > range.lowerBound, bytes[end - 1] == UInt8(ascii: "=") { end -= 1 }
         let characters = end - range.lowerBound
         let padding = range.upperBound - end
         guard characters % 4 != 1, padding <= 2, padding == 0 || (characters + padding) % 4 == 0 else { return nil }
-        for index in range.lowerBound..<end where value(bytes[index]) == 0xFF { return nil }
-        return characters / 4 * 3 + max(0, characters % 4 - 1)
-    }
-
-    /// Decodes base64, skipping CR/LF/space, accepting missing `=` padding.
-    /// Returns `nil` on any other byte, misplaced padding or a dangling single character.
-    public static func decode<Bytes: Collection<UInt8>>(_ input: Bytes) -> [UInt8]? {
-        var output: [UInt8] = []
-        output.reserveCapacity(input.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var count = 0
-        var padding = 0
-        for byte in input {
-            switch byte {
-            case 0x0A, 0x0D, 0x20, 0x09:
-                continue
-            case UInt8(ascii: "="):
-                padding += 1
-                continue
-            default:
-                guard padding == 0 else { return nil }
-                let sextet = value(byte)
-                guard sextet != 0xFF else { return nil }
-                accumulator = (accumulator << 6) | UInt32(sextet)
-                count += 1
-                if count == 4 {
-                    output.append(UInt8(truncatingIfNeeded: accumulator >> 16))
-                    output.append(UInt8(truncatingIfNeeded: accumulator >> 8))
-                    output.append(UInt8(truncatingIfNeeded: accumulator))
-                    accumulator = 0
-                    count = 0
-                }
+        let valid = table.withUnsafeBufferPointer { table in
+            bytes.withUnsafeBufferPointer { source in
+                var invalid: UInt8 = 0
+                let base = source.baseAddress! - bytes.startIndex
+                for index in range.lowerBound..<end { invalid |= table[Int(base[index])] }
+                return invalid & 0xC0 == 0
             }
         }
-        switch count {
-        case 0: break
-        case 2: output.append(UInt8(truncatingIfNeeded: accumulator >> 4))
-        case 3:
-            output.append(UInt8(truncatingIfNeeded: accumulator >> 10))
-            output.append(UInt8(truncatingIfNeeded: accumulator >> 2))
-        default: return nil
+        return valid ? characters / 4 * 3 + max(0, characters % 4 - 1) : nil
+    }
+
+    /// Decodes base64, skipping CR/LF/space/tab, accepting missing `=` padding.
+    /// Returns `nil` on any other byte, misplaced padding or a dangling single character.
+    public static func decode<Bytes: Collection<UInt8>>(_ input: Bytes) -> [UInt8]? {
+        if let fast = input.withContiguousStorageIfAvailable({ decode(buffer: $0) }) { return fast }
+        return Array(input).withUnsafeBufferPointer { decode(buffer: $0) }
+    }
+
+    /// Decodes from raw memory. Whole groups of four alphabet bytes (the bulk of every object
+    /// body line) take one table lookup each and no branch per byte; anything else (line
+    /// breaks, padding, invalid bytes) falls back to a byte-at-a-time path with the same rules.
+    static func decode(buffer input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        let count = input.count
+        guard count > 0, let source = input.baseAddress else { return [] }
+        var failed = false
+        let output = table.withUnsafeBufferPointer { tablePointer -> [UInt8] in
+            let table = tablePointer.baseAddress!
+            return [UInt8](unsafeUninitializedCapacity: count / 4 * 3 + 3) { out, initialized in
+                var written = 0
+                var accumulator: UInt32 = 0
+                var pending = 0
+                var padding = 0
+                var index = 0
+                while index < count {
+                    if pending == 0, padding == 0, index + 4 <= count {
+                        let a = table[Int(source[index])], b = table[Int(source[index + 1])]
+                        let c = table[Int(source[index + 2])], d = table[Int(source[index + 3])]
+                        if (a | b | c | d) & 0xC0 == 0 {
+                            let group = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                            out[written] = UInt8(truncatingIfNeeded: group >> 16)
+                            out[written + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                            out[written + 2] = UInt8(truncatingIfNeeded: group)
+                            written += 3
+                            index += 4
+                            continue
+                        }
+                    }
+                    let byte = source[index]
+                    index += 1
+                    switch byte {
+                    case 0x0A, 0x0D, 0x20, 0x09:
+                        continue
+                    case UInt8(ascii: "="):
+                        padding += 1
+                        continue
+                    default:
+                        let sextet = table[Int(byte)]
+                        guard padding == 0, sextet & 0xC0 == 0 else { failed = true; initialized = 0; return }
+                        accumulator = accumulator << 6 | UInt32(sextet)
+                        pending += 1
+                        if pending == 4 {
+                            out[written] = UInt8(truncatingIfNeeded: accumulator >> 16)
+                            out[written + 1] = UInt8(truncatingIfNeeded: accumulator >> 8)
+                            out[written + 2] = UInt8(truncatingIfNeeded: accumulator)
+                            written += 3
+                            accumulator = 0
+                            pending = 0
+                        }
+                    }
+                }
+                switch pending {
+                case 0: break
+                case 2:
+                    out[written] = UInt8(truncatingIfNeeded: accumulator >> 4)
+                    written += 1
+                case 3:
+                    out[written] = UInt8(truncatingIfNeeded: accumulator >> 10)
+                    out[written + 1] = UInt8(truncatingIfNeeded: accumulator >> 2)
+                    written += 2
+                default:
+                    failed = true
+                }
+                if padding > 2 { failed = true }
+                initialized = failed ? 0 : written
+            }
         }
-        guard padding <= 2 else { return nil }
-        return output
+        return failed ? nil : output
     }
 
     /// Encodes bytes; `padded: false` gives tor's unpadded form used in microdescriptor digests.

@@ -93,17 +93,28 @@ public struct ArgumentCursor: Sendable {
 
     /// The next argument's byte range, or `nil` at the end of the line.
     public mutating func next() -> Range<Int>? {
-        var start = remaining.lowerBound
         let end = remaining.upperBound
-        while start < end, ByteText.isSpace(bytes[start]) { start += 1 }
-        guard start < end else {
+        let start0 = remaining.lowerBound
+        guard start0 < end, start0 >= bytes.startIndex, end <= bytes.endIndex else {
             remaining = end..<end
             return nil
         }
-        var stop = start
-        while stop < end, !ByteText.isSpace(bytes[stop]) { stop += 1 }
-        remaining = stop..<end
-        return start..<stop
+        // Raw memory instead of slice subscripts: this runs for every argument of every line.
+        let word: Range<Int>? = bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress! - bytes.startIndex
+            var start = start0
+            while start < end, ByteText.isSpace(base[start]) { start += 1 }
+            guard start < end else { return nil }
+            var stop = start
+            while stop < end, !ByteText.isSpace(base[stop]) { stop += 1 }
+            return start..<stop
+        }
+        guard let word else {
+            remaining = end..<end
+            return nil
+        }
+        remaining = word.upperBound..<end
+        return word
     }
 
     /// The rest of the line with leading whitespace skipped.

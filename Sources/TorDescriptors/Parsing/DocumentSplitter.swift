@@ -43,13 +43,16 @@ public struct DocumentSplitter: Sequence, Sendable {
     }
 
     public func makeIterator() -> Iterator {
-        Iterator(splitter: self, position: bytes.startIndex, line: 1)
+        Iterator(splitter: self, position: bytes.startIndex, line: 1, mayBeSingle: true)
     }
 
     public struct Iterator: IteratorProtocol, Sendable {
         let splitter: DocumentSplitter
         var position: Int
         var line: Int
+        /// Only the first call asks whether the buffer holds a single document: asking again
+        /// before every document would scan each one twice.
+        var mayBeSingle: Bool
 
         public mutating func next() -> DocumentSlice? {
             let bytes = splitter.bytes
@@ -59,11 +62,13 @@ public struct DocumentSplitter: Sequence, Sendable {
             let startLine = line
             // One pass over raw bytes: the splitter only looks at line starts, so bounds-checked
             // slice subscripts and generic keyword comparisons dominated its cost.
+            let checkSingle = mayBeSingle
+            mayBeSingle = false
             let found: (cut: Int, line: Int, position: Int)? = bytes.withUnsafeBufferPointer { buffer in
                 // Most consensuses, votes and single-descriptor files hold one document: when at
                 // most one start line remains, skip the line-by-line scan (a whole pass over
                 // 90,000 lines of a consensus) and take the rest as one document.
-                if splitter.repeatStartKeyword == nil,
+                if checkSingle, splitter.repeatStartKeyword == nil,
                    Self.startLineCount(buffer, from: position - bytes.startIndex, keywords: splitter.startKeywords, atMost: 1) <= 1 {
                     return nil
                 }
@@ -128,6 +133,16 @@ public struct DocumentSplitter: Sequence, Sendable {
             var pendingAnnotation: (offset: Int, line: Int)? = nil
             var cursor = offset
             var line = firstLine
+            // Bytes that can begin a line needing a closer look (start and repeat keywords,
+            // `opt `, annotations, object delimiters), as a 128-bit set: every other keyword
+            // line is passed over without extracting its keyword.
+            var interesting: (low: UInt64, high: UInt64) = (0, 0)
+            func mark(_ byte: UInt8) {
+                if byte < 64 { interesting.low |= 1 << UInt64(byte) } else if byte < 128 { interesting.high |= 1 << UInt64(byte - 64) }
+            }
+            for keyword in startKeywords { if let first = keyword.first { mark(first) } }
+            if let first = repeatStartKeyword?.first { mark(first) }
+            for byte in [UInt8(ascii: "o"), UInt8(ascii: "@"), UInt8(ascii: "-")] { mark(byte) }
             while cursor < count {
                 // Line bounds as in Tokenizer.lineBounds: LF or CR LF ends a line.
                 var lineEnd = count
@@ -139,6 +154,15 @@ public struct DocumentSplitter: Sequence, Sendable {
                 }
                 let length = lineEnd - cursor
                 let first: UInt8 = length > 0 ? pointer[cursor] : 0
+                let isInteresting = first < 64 ? interesting.low >> UInt64(first) & 1 == 1
+                    : first < 128 && interesting.high >> UInt64(first - 64) & 1 == 1
+                if !inObject, length > 0, !isInteresting {
+                    // An ordinary keyword line: neither a start nor an annotation.
+                    pendingAnnotation = nil
+                    cursor = next
+                    line += 1
+                    continue
+                }
                 if inObject, first == UInt8(ascii: "-"), hasPrefix(pointer + cursor, length, "-----END ") {
                     inObject = false
                 } else if inObject, !opensDocument(pointer, cursor..<lineEnd, first: first, startKeywords: startKeywords) {

@@ -171,10 +171,10 @@ extension ServerDescriptor {
             guard let word = cursor.next() else { throw malformed("missing method") }
             bridgeDistributionRequest = ByteText.string(bytes, word)
         case .proto:
-            guard let value = ProtocolVersions.parse(bytes, item.arguments) else {
+            guard ProtocolVersions.isValid(bytes, item.arguments) else {
                 throw malformed("expected Name=N[-M][,...] entries")
             }
-            protocols = value
+            protocolsRange = item.arguments
         case .protocols:
             try parseLegacyProtocols(item, document)
         case .orAddress:

@@ -72,8 +72,9 @@ public struct ServerDescriptor: ParsableDocument, StemJSONRepresentable, Sendabl
     // MARK: Policies, family, addresses, capabilities
 
     public internal(set) var orAddresses: [ORAddress] = []
-    /// The `proto` line; `nil` when absent.
-    public internal(set) var protocols: ProtocolVersions?
+    /// The `proto` line; `nil` when absent. Built on access: parsing only checks its syntax,
+    /// since building the entries costs a dozen allocations per descriptor.
+    public var protocols: ProtocolVersions? { protocolsRange.flatMap { ProtocolVersions.parse(rawBytes, $0) } }
     /// Link versions of the obsolete `protocols Link ... Circuit ...` line.
     public internal(set) var linkProtocols: [String]?
     /// Circuit versions of the obsolete `protocols` line.
@@ -97,6 +98,7 @@ public struct ServerDescriptor: ParsableDocument, StemJSONRepresentable, Sendabl
 
     var routerStart: Int = 0
     var platformRange: Range<Int>?
+    var protocolsRange: Range<Int>?
     var contactRange: Range<Int>?
     var familyRange: Range<Int>?
     var ntorOnionKeyRange: Range<Int>?
