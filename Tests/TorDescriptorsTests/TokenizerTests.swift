@@ -244,3 +244,22 @@ import Testing
         #expect(error.description == "microdescriptor, line 7, keyword 'p': keyword appears more than once")
     }
 }
+
+@Suite struct KeywordTableTests {
+    /// Every server-descriptor keyword maps to itself; prefixes, extensions, case changes and
+    /// other documents' keywords map to nothing.
+    @Test func findsExactlyTheTableKeywords() {
+        let words = ["router", "bandwidth", "platform", "published", "fingerprint", "onion-key", "ntor-onion-key",
+                     "accept", "reject", "accept6", "reject6", "family", "contact", "proto", "or-address",
+                     "identity-ed25519", "router-sig-ed25519", "router-signature", "read-history", "a", "r", "m"]
+        let table = KeywordTable<Int>(words.enumerated().map { ($1, $0) })
+        let text = Array((words + ["route", "routers", "Router", "accept7", "onion", "", "ntor-onion-keys", "x", "dir-key-certificate-version"])
+            .joined(separator: " ").utf8)[...]
+        var cursor = ArgumentCursor(bytes: text, range: text.indices)
+        var found: [Int?] = []
+        while let word = cursor.next() { found.append(table.lookup(text, word)) }
+        #expect(Array(found.prefix(words.count)) == words.indices.map { Optional($0) })
+        #expect(found.dropFirst(words.count).allSatisfy { $0 == nil })
+        #expect(table.lookup(text, 0..<0) == nil)
+    }
+}
