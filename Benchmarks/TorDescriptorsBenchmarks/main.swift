@@ -18,7 +18,7 @@
 //   --rounds N          warm-table rounds (15; 1 in debug builds)
 //   --strict            strict parsing in the warm table
 //   --json FILE         every row of every table as JSON (Benchmarks/compare_stem.py reads it)
-//   --mode M            parse | access | verify | all (default all): forms-table workloads
+//   --mode M            parse | access | verify | all (default all; parse in debug builds): forms-table workloads
 //   --cores LIST        forms-table core counts, e.g. 1,2 (default 1 and activeProcessorCount)
 //   --form-rounds N     reads per forms-table child (3; 1 in debug builds)
 //   --bundled-only      only Resources/corpus (the default in debug builds, to stay fast)
@@ -45,7 +45,7 @@ struct Options {
     var mode = ValidationMode.lenient
     var roots: [String] = []
     var jsonPath: String?
-    var workloads = Workload.allCases
+    var workloads = isDebugBuild ? [Workload.parse] : Workload.allCases
     var coreCounts: [Int] = Array(Set([1, ProcessInfo.processInfo.activeProcessorCount])).sorted()
     var formRounds = isDebugBuild ? 1 : 3
     var bundledOnly = isDebugBuild
@@ -154,7 +154,7 @@ func format(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digi
 if MemoryBenchmark.requested { MemoryBenchmark.run(); exit(0) }  // --memory: MemoryBenchmark.swift
 let options = parseOptions()
 #if DEBUG
-print("debug build: timings mean little; defaults --rounds 1 --form-rounds 1 --bundled-only (pass --with-shared to override)")
+print("debug build: timings mean little; defaults --rounds 1 --form-rounds 1 --bundled-only --mode parse (pass --with-shared, --mode all to override)")
 #endif
 print("TorDescriptors parse benchmark (\(options.mode == .strict ? "strict" : "lenient"), \(options.rounds) rounds, roots: \(options.roots.joined(separator: " ")))")
 print("type                                    files  documents  failed       MB   best µs/doc  median µs/doc   MB/s")

@@ -32,7 +32,7 @@ struct ParallelReaderTests {
     @Test func corpusDirectoryParallelEqualsSerial() {
         let path = ArchiveFixtures.root.appendingPathComponent("Resources/corpus").path
         let serial = Self.summary(ArchiveFixtures.read([path]))
-        #expect(serial.count > 3000)
+        #expect(serial.count > 2000)   // 2,643 items in the bundled corpus when written
         for n in [2, 4] {
             #expect(Self.summary(ArchiveFixtures.read([path], options: Self.withParallelism(n))) == serial)
         }
