@@ -108,9 +108,14 @@ enum ArchiveBenchmark {
         var decompressTimes: [Double] = [], readTimes: [Double] = []
         var output = 0, documents = 0, failures = 0
         var cpu = (decompress: 0.0, tar: 0.0, read: 0.0)
+        var user = (decompress: 0.0, read: 0.0)
         var mark = cpuSeconds()
+        var userMark = FormBenchmark.processCPU().user
         defer {
             print("  CPU per round: decompress \(format(cpu.decompress / Double(rounds) * 1000, 1)) ms, decompress+tar+parse separately \(format(cpu.tar / Double(rounds) * 1000, 1)) ms, reader \(format(cpu.read / Double(rounds) * 1000, 1)) ms (two threads)")
+            // User CPU is what a loaded machine cannot inflate: on an idle 2-core machine the
+            // reader's wall time approaches its decoding thread's, on a busy one the sum.
+            print("  user CPU per round: decompress only \(format(user.decompress / Double(rounds) * 1000, 1)) ms, read+parse \(format(user.read / Double(rounds) * 1000, 1)) ms, ratio \(format(user.read / max(user.decompress, 1e-9), 2))")
         }
         for _ in 0..<rounds {
             let d = decompressOnly(path)
@@ -119,6 +124,7 @@ enum ArchiveBenchmark {
         }
         let rssAfterDecompress = peakResidentMiB()
         cpu.decompress = cpuSeconds() - mark
+        user.decompress = FormBenchmark.processCPU().user - userMark
         mark = cpuSeconds()
         var tarTimes: [Double] = [], parseTimes: [Double] = []
         for _ in 0..<rounds {
@@ -130,6 +136,7 @@ enum ArchiveBenchmark {
         parseTimes.sort()
         cpu.tar = cpuSeconds() - mark
         mark = cpuSeconds()
+        userMark = FormBenchmark.processCPU().user
         for _ in 0..<rounds {
             let r = readAll(path)
             readTimes.append(r.seconds)
@@ -137,6 +144,7 @@ enum ArchiveBenchmark {
             failures = r.failures
         }
         cpu.read = cpuSeconds() - mark
+        user.read = FormBenchmark.processCPU().user - userMark
         decompressTimes.sort()
         readTimes.sort()
         let (d, r) = (decompressTimes[0], readTimes[0])

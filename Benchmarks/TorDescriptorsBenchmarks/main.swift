@@ -1,23 +1,57 @@
-// Parsing benchmark, comparable with metrics-lib's MeasurePerformance: for each document type,
-// the files of that type are read into memory once, then split and parsed in repeated rounds;
-// the figure reported is the best round's time per document (the "warm" figure metrics-lib
-// quotes), with the median round beside it. Run in release mode:
+// Parsing benchmark, comparable with metrics-lib's MeasurePerformance. Run in release mode:
 //
-//   swift run -c release TorDescriptorsBenchmarks [--rounds N] [--strict] [--json FILE] [ROOT...]
+//   swift build -c release --product TorDescriptorsBenchmarks
+//   nice -n 10 .build/release/TorDescriptorsBenchmarks [options] [ROOT...]
 //
-// --json writes one object per workload (type, files, documents, bytes, best/median seconds,
-// per-document microseconds) so Benchmarks/compare_stem.py can time Stem on the same files.
-// ROOT defaults to Resources/corpus; pass ../shared/corpus for the whole corpus.
+// With no ROOT: the warm in-memory table over ../shared/corpus (Resources/corpus with
+// --bundled-only or when ../shared/corpus is absent), then CollecTor-shaped inputs built from
+// Resources/corpus and ../shared/corpus (FormBenchmark.swift, CollectorForms.swift): every
+// type as an extracted directory, a .tar and a .tar.xz, read through DescriptorReader per
+// workload and core count. With ROOT arguments: the warm table and the verification figures
+// over those roots only (add --forms to build the CollecTor forms from them too).
+//
+// The warm table: for each document type, the files of that type are read into memory once,
+// then split and parsed in repeated rounds; the figure reported is the best round's time per
+// document (the "warm" figure metrics-lib quotes), with the median round beside it.
+//
+// Options:
+//   --rounds N          warm-table rounds (15; 1 in debug builds)
+//   --strict            strict parsing in the warm table
+//   --json FILE         every row of every table as JSON (Benchmarks/compare_stem.py reads it)
+//   --mode M            parse | access | verify | all (default all; parse in debug builds): forms-table workloads
+//   --cores LIST        forms-table core counts, e.g. 1,2 (default 1 and activeProcessorCount)
+//   --form-rounds N     reads per forms-table child (3; 1 in debug builds)
+//   --bundled-only      only Resources/corpus (the default in debug builds, to stay fast)
+//   --forms             build and measure the CollecTor forms from the ROOT arguments
+//   --no-forms          skip the forms table
+//   --keep-inputs DIR   keep the built inputs in DIR (for compare_stem.py) instead of deleting them
+// Separate modes (each exits after its report): --archive PATH|build (ArchiveBenchmark.swift),
+// --archive-size N (ArchiveSizeBenchmark.swift), --memory (MemoryBenchmark.swift).
 import Foundation
 import TorDescriptors
 
+FormBenchmark.runChildIfRequested()   // --form-child: one forms-table measurement
+ArchiveSizeBenchmark.runIfRequested()  // --archive-size N
 ArchiveBenchmark.runIfRequested()   // --archive PATH|build: see ArchiveBenchmark.swift
 
+#if DEBUG
+let isDebugBuild = true
+#else
+let isDebugBuild = false
+#endif
+
 struct Options {
-    var rounds = 15
+    var rounds = isDebugBuild ? 1 : 15
     var mode = ValidationMode.lenient
     var roots: [String] = []
     var jsonPath: String?
+    var workloads = isDebugBuild ? [Workload.parse] : Workload.allCases
+    var coreCounts: [Int] = Array(Set([1, ProcessInfo.processInfo.activeProcessorCount])).sorted()
+    var formRounds = isDebugBuild ? 1 : 3
+    var bundledOnly = isDebugBuild
+    var forms: Bool?
+    /// The roots the CollecTor forms are built from.
+    var formRoots: [String] = []
 }
 
 func parseOptions() -> Options {
@@ -28,10 +62,28 @@ func parseOptions() -> Options {
         case "--rounds": options.rounds = Int(arguments.popFirst() ?? "") ?? options.rounds
         case "--strict": options.mode = .strict
         case "--json": options.jsonPath = arguments.popFirst()
+        case "--mode":
+            let value = arguments.popFirst() ?? "all"
+            options.workloads = value == "all" ? Workload.allCases : value.split(separator: ",").compactMap { Workload(rawValue: String($0)) }
+        case "--cores": options.coreCounts = (arguments.popFirst() ?? "1").split(separator: ",").compactMap { Int($0) }
+        case "--form-rounds": options.formRounds = Int(arguments.popFirst() ?? "") ?? options.formRounds
+        case "--bundled-only": options.bundledOnly = true
+        case "--with-shared": options.bundledOnly = false
+        case "--forms": options.forms = true
+        case "--no-forms": options.forms = false
+        case "--keep-inputs": FormBenchmark.keepDirectory = arguments.popFirst()
         default: options.roots.append(argument)
         }
     }
-    if options.roots.isEmpty { options.roots = ["Resources/corpus"] }
+    let shared = "../shared/corpus"
+    let useShared = !options.bundledOnly && FileManager.default.fileExists(atPath: shared)
+    if options.roots.isEmpty {
+        options.roots = [useShared ? shared : "Resources/corpus"]
+        options.formRoots = useShared ? ["Resources/corpus", shared] : ["Resources/corpus"]
+        if options.forms == nil { options.forms = true }
+    } else {
+        options.formRoots = options.roots
+    }
     return options
 }
 
@@ -101,6 +153,9 @@ func format(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digi
 
 if MemoryBenchmark.requested { MemoryBenchmark.run(); exit(0) }  // --memory: MemoryBenchmark.swift
 let options = parseOptions()
+#if DEBUG
+print("debug build: timings mean little; defaults --rounds 1 --form-rounds 1 --bundled-only --mode parse (pass --with-shared, --mode all to override)")
+#endif
 print("TorDescriptors parse benchmark (\(options.mode == .strict ? "strict" : "lenient"), \(options.rounds) rounds, roots: \(options.roots.joined(separator: " ")))")
 print("type                                    files  documents  failed       MB   best µs/doc  median µs/doc   MB/s")
 func report<Document: ParsableDocument>(_ type: DescriptorType, _ documentType: Document.Type) {
@@ -119,7 +174,7 @@ func report<Document: ParsableDocument>(_ type: DescriptorType, _ documentType: 
     ]
     print(columns.joined(separator: " "))
     jsonRows.append([
-        "workload": "parse", "type": type.rawValue, "files": inputs.map(\.path), "documents": result.documents,
+        "section": "warm", "workload": "parse", "type": type.rawValue, "files": inputs.map(\.path), "documents": result.documents,
         "failures": result.failures, "bytes": result.bytes, "best_seconds": best, "median_seconds": median,
         "best_us_per_document": perDocument(best), "median_us_per_document": perDocument(median),
     ])
@@ -182,4 +237,8 @@ reportExitPolicies()
 reportConsensusVerification(rounds: options.rounds)
 reportRelayVerification()
 print("peak resident memory: \(format(peakResidentMiB(), 1)) MiB")
+if options.forms == true {
+    jsonRows += FormBenchmark.run(roots: options.formRoots, workloads: options.workloads, coreCounts: options.coreCounts,
+                                  rounds: options.formRounds)
+}
 writeJSON()

@@ -80,6 +80,8 @@ final class Pipeline: @unchecked Sendable {
     private var history: ReadHistory
     private var ready: [DescriptorReadItem] = []
     private var units: [PendingUnit] = []
+    /// With ``DescriptorReaderOptions/parallelism`` > 1: each unit's items, parsed ahead.
+    private var preParsed: [[DescriptorReadItem]]?
     private var unitIndex = 0
     private var readyIndex = 0
     private var documents = 0
@@ -127,6 +129,7 @@ final class Pipeline: @unchecked Sendable {
                 }
                 units = batch
                 unitIndex = 0
+                if options.parallelism > 1 { preParsed = Self.parseConcurrently(batch, options: options) }
             }
             let unit = units[unitIndex]
             units[unitIndex].bytes = []   // the parsed documents keep their own slices
@@ -137,11 +140,13 @@ final class Pipeline: @unchecked Sendable {
                 ready.append(DescriptorReadItem(source: unit.source, type: nil, result: .failure(.archive(failure))))
                 continue
             }
-            parse(unit)
+            if let preParsed { ready += preParsed[unitIndex - 1] } else { parse(unit) }
         }
     }
 
-    private func detect(_ unit: PendingUnit) -> DescriptorType? {
+    private func detect(_ unit: PendingUnit) -> DescriptorType? { Self.detect(unit, options: options) }
+
+    static func detect(_ unit: PendingUnit, options: DescriptorReaderOptions) -> DescriptorType? {
         let bytes = unit.bytes[...]
         if let annotation = DescriptorType.collectorAnnotation(in: bytes) {
             return DescriptorType(collectorType: annotation.name)

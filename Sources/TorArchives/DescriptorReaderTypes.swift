@@ -158,6 +158,11 @@ public struct DescriptorReaderOptions: Sendable {
     public var maxMemberSize = 1 << 30
     /// Limits for compressed files (local archives are trusted by default).
     public var decompressionLimits = DecompressionLimits.unlimited
+    /// Threads that parse: 1 (the default) parses on the iterating thread; more parses each
+    /// batch of members concurrently, and large consensuses in concurrent chunks
+    /// (``NetworkStatusConsensus/init(parsing:mode:parallelism:)``). Documents still come in
+    /// order. `ProcessInfo.processInfo.activeProcessorCount` uses every core.
+    public var parallelism = 1
     /// Seconds between progress callbacks.
     public var progressInterval = 1.0
     /// Called on the reading thread with the progress, at most every ``progressInterval``

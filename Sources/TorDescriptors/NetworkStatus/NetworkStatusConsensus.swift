@@ -39,7 +39,7 @@ public struct NetworkStatusConsensus: ParsableDocument, Sendable {
     public let signedRange: Range<Int>?
     /// From `network-status-version` to the end (annotations excluded).
     public let contentRange: Range<Int>
-    private let entriesAreSorted: Bool
+    let entriesAreSorted: Bool
 
     public subscript<Value>(dynamicMember keyPath: KeyPath<ConsensusHeader, Value>) -> Value { header[keyPath: keyPath] }
 
