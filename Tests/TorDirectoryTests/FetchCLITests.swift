@@ -8,9 +8,16 @@ import Testing
 
     struct Run { let status: Int32; let stdout: String; let stderr: String }
 
+    /// The `tordesc` built next to the test bundle first, so that `swift test --sanitize=...`
+    /// (its own scratch directory) runs the sanitized executable, not a plain `.build` one.
+    static let executable: URL? = [
+        Bundle.main.bundleURL.appendingPathComponent("tordesc"),
+        Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("tordesc"),
+        root.appendingPathComponent(".build/debug/tordesc"),
+    ].first { FileManager.default.isExecutableFile(atPath: $0.path) }
+
     static func run(_ arguments: [String]) throws -> Run {
-        let binary = root.appendingPathComponent(".build/debug/tordesc")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+        guard let binary = executable else {
             Issue.record("tordesc is not built: run swift build first")
             return Run(status: -1, stdout: "", stderr: "")
         }
