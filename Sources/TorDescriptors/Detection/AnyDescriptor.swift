@@ -5,7 +5,11 @@
 ///     if case .success(let document) = result { print(document.stemJSON.serialized()) }
 /// }
 /// ```
-public enum AnyDescriptor: Sendable, StemJSONRepresentable {
+///
+/// `indirect`: a parsed document is hundreds of bytes of fields, and readers pass each one
+/// through several values (result, read item, batch) on its way to the caller; boxed once,
+/// every later copy is a single retain instead of a field-by-field copy.
+public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
     case serverDescriptor(ServerDescriptor)
     case extraInfo(ExtraInfoDescriptor)
     case microdescriptor(Microdescriptor)
