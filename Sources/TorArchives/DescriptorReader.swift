@@ -83,6 +83,8 @@ final class Pipeline: @unchecked Sendable {
     private var unitIndex = 0
     private var readyIndex = 0
     private var documents = 0
+    /// Documents parsed (successes and parse failures), for ``DescriptorReaderOptions/maxDocuments``.
+    private var parsed = 0
     private var done = false
     private let started = Date()
     private var lastProgress = Date()
@@ -157,6 +159,13 @@ final class Pipeline: @unchecked Sendable {
             return
         }
         for result in AnyDescriptor.parseAll(unit.bytes[...], as: type, mode: options.mode) {
+            if let limit = options.maxDocuments, parsed >= limit {
+                let error = ArchiveError(kind: .documentLimit(limit), path: unit.source.path, member: unit.source.member)
+                ready.append(DescriptorReadItem(source: unit.source, type: type, result: .failure(.archive(error))))
+                finish()   // the items already queued are still delivered, then the read ends
+                return
+            }
+            parsed += 1
             ready.append(DescriptorReadItem(source: unit.source, type: type, result: result.mapError { .parse($0) }))
         }
     }
