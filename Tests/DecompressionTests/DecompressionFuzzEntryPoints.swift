@@ -145,6 +145,10 @@ enum DecompressionFuzzEntryPoints {
         // call a cut-off frame corrupt when fed a byte at a time and truncated when fed whole;
         // both are failures, and tor has never sent those formats.
         if format == .zstd, Set([oneShotOutcome, streamedOutcome]) == [.truncated, .badData], hasLegacyZstdMagic(stream) { return }
+        // A stream that is both too large and broken may report either: libzstd drops the
+        // output of the call that finds the damage, so whole input reports the damage while
+        // small pieces deliver (and count) more output first.
+        if Set([oneShotOutcome, streamedOutcome]) == [.outputLimit, .badData] { return }
         if oneShotOutcome != streamedOutcome {
             violated("one-shot ended in \(oneShotOutcome), streaming (seed \(data[0])) in \(streamedOutcome)", data)
         }
