@@ -4,12 +4,16 @@
 // `-Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld`.
 import PackageDescription
 
-/// One executable per entry point of `FuzzEntryPoints` (Tests/TorDescriptorsTests/FuzzEntryPoints.swift).
+/// One executable per entry point of `FuzzEntryPoints` (Tests/TorDescriptorsTests/FuzzEntryPoints.swift) and of
+/// the I/O layers' entry points.
 let targetNames = [
     "tokenizer", "server-descriptor", "extra-info", "microdescriptor", "consensus",
     "microdesc-consensus", "vote", "key-certificate", "detached-signatures",
     "bridge-network-status", "consensus-diff", "exit-policy", "ed25519-certificate",
     "rsa-public-key", "any-descriptor",
+    // I/O layers (entry points in Tests/{Decompression,TorArchives,TorDirectory}Tests/*FuzzEntryPoints.swift).
+    "decompress-gzip", "decompress-deflate", "decompress-xz", "decompress-lzma", "decompress-zstd",
+    "decompress-bzip2", "tar", "archive-reader", "http-response",
 ]
 
 let package = Package(
@@ -19,7 +23,12 @@ let package = Package(
     targets: [
         .target(
             name: "FuzzTargets",
-            dependencies: [.product(name: "TorDescriptors", package: "TorDescriptors")],
+            dependencies: [
+                .product(name: "TorDescriptors", package: "TorDescriptors"),
+                .product(name: "Decompression", package: "TorDescriptors"),
+                .product(name: "TorArchives", package: "TorDescriptors"),
+                .product(name: "TorDirectory", package: "TorDescriptors"),
+            ],
             path: "Sources/FuzzTargets"
         ),
     ] + targetNames.map { name in

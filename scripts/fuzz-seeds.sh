@@ -2,7 +2,9 @@
 # Builds one seed directory per fuzz target under Fuzz/.seeds/<target>/ from the real documents
 # in Resources/corpus (cut to FUZZ_MAX_LEN bytes so libFuzzer's mutations stay fast), plus every
 # saved regression input. Binary targets (certificates, RSA keys) get values extracted from the
-# descriptors. Usage: scripts/fuzz-seeds.sh
+# descriptors. The I/O targets (decompressors, tar, reader, HTTP) get files compressed here with
+# the gzip/xz/zstd/bzip2 tools, tar archives from ../shared/corpus/archives and made with tar,
+# and synthetic HTTP responses. Usage: scripts/fuzz-seeds.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MAX_LEN="${FUZZ_MAX_LEN:-65536}"
@@ -67,8 +69,104 @@ for data in texts[:60]:
     if lines:
         write("exit-policy", b"\n".join(lines[:50]))
         write("exit-policy", b", ".join(l.split(b" ", 1)[1] if l.startswith(b"p") else l for l in lines[:20]))
+
+# I/O targets. Their inputs start with two control bytes (chunk-size seed, limits/options; see
+# the *FuzzEntryPoints.swift files); each payload gets a few control-byte pairs.
+import subprocess, tempfile, zlib
+controls = [(0, 7), (1, 6), (2, 5), (5, 0x0F), (7, 0x84)]
+def write_io(target, payload, pairs=controls):
+    for a, b in pairs:
+        write(target, bytes([a, b]) + payload)
+
+def tool(args, data):
+    return subprocess.run(args, input=data, stdout=subprocess.PIPE, check=True).stdout
+
+# Small real documents to compress: the first 24 KiB of a few files of each folder.
+docs = []
+for d in every:
+    for path in files(d)[:3]:
+        docs.append(open(path, "rb").read()[:24 << 10])
+shared = os.path.join("..", "shared", "corpus", "archives")
+shared_files = sorted(os.listdir(shared)) if os.path.isdir(shared) else []
+def shared_bytes(name):
+    return open(os.path.join(shared, name), "rb").read()
+
+for doc in docs[:12]:
+    write_io("decompress-gzip", tool(["gzip", "-c", "-n"], doc))
+    write_io("decompress-deflate", zlib.compress(doc, 6))
+    write_io("decompress-xz", tool(["xz", "-c"], doc))
+    write_io("decompress-lzma", tool(["xz", "-c", "--format=lzma"], doc))
+    write_io("decompress-zstd", tool(["zstd", "-c", "-q"], doc))
+    write_io("decompress-bzip2", tool(["bzip2", "-c"], doc))
+# Multi-member / concatenated streams and stream padding, as the decoders accept them.
+two = docs[0][:2000], docs[1][:2000]
+write_io("decompress-gzip", tool(["gzip", "-c", "-n"], two[0]) + tool(["gzip", "-c", "-n"], two[1]) + bytes(8))
+write_io("decompress-xz", tool(["xz", "-c"], two[0]) + tool(["xz", "-c"], two[1]) + bytes(4))
+write_io("decompress-zstd", tool(["zstd", "-c", "-q"], two[0]) + tool(["zstd", "-c", "-q"], two[1]))
+write_io("decompress-bzip2", tool(["bzip2", "-c"], two[0]) + tool(["bzip2", "-c"], two[1]))
+# A highly compressible stream, so the output and ratio limits are reached from the start.
+zeros = bytes(4 << 20)
+write_io("decompress-gzip", tool(["gzip", "-c", "-n"], zeros))
+write_io("decompress-xz", tool(["xz", "-c"], zeros))
+write_io("decompress-zstd", tool(["zstd", "-c", "-q"], zeros))
+write_io("decompress-bzip2", tool(["bzip2", "-c"], zeros))
+# tor's own compressed directory answers, as Stem's tests keep them.
+for name, target in [("stem--compressed_gzip", "decompress-gzip"), ("stem--compressed_lzma", "decompress-xz"),
+                     ("stem--compressed_zstd", "decompress-zstd"), ("stem--compressed_bz2", "decompress-bzip2")]:
+    if name in shared_files:
+        write_io(target, shared_bytes(name))
+
+# tar: real CollecTor/Stem archives from the shared corpus (cut to max_len), and archives made
+# here from corpus files in each tar format (ustar, GNU with long names, pax).
+tars = [shared_bytes(n) for n in shared_files if n.endswith(".tar")]
+with tempfile.TemporaryDirectory() as tmp:
+    tree = os.path.join(tmp, "t" * 60, "u" * 60)   # a path longer than ustar's 100-byte name field
+    os.makedirs(tree)
+    for i, doc in enumerate(docs[:4]):
+        open(os.path.join(tree, "doc-%d" % i), "wb").write(doc[:6000])
+    for fmt in ["ustar", "gnu", "pax"]:
+        out = os.path.join(tmp, fmt + ".tar")
+        subprocess.run(["tar", "--format=" + fmt, "-cf", out, "-C", tmp, "t" * 60], check=True,
+                       stderr=subprocess.DEVNULL)
+        tars.append(open(out, "rb").read())
+for data in tars:
+    write_io("tar", data[:max_len - 2], [(0, 3), (1, 3), (3, 1), (4, 2)])
+
+# archive-reader: byte 0 names the file (index into ArchiveFuzzEntryPoints.fileNames).
+for data in tars[-3:] + [t[:30000] for t in tars[:3]]:
+    write_io("archive-reader", data[:max_len - 2], [(0, 0), (0, 4), (16, 2)])
+    write_io("archive-reader", tool(["gzip", "-c", "-n"], data[:max_len]), [(1, 0)])
+    write_io("archive-reader", tool(["xz", "-c"], data[:max_len]), [(2, 0)])
+    write_io("archive-reader", tool(["bzip2", "-c"], data[:max_len]), [(3, 0)])
+    write_io("archive-reader", tool(["zstd", "-c", "-q"], data[:max_len]), [(4, 0)])
+for name in ["stem--descriptor_archive.tar.gz", "stem--descriptor_archive.tar.bz2"]:
+    if name in shared_files:
+        write_io("archive-reader", shared_bytes(name), [(1 if name.endswith("gz") else 3, 0)])
+for doc in docs[:10]:
+    write_io("archive-reader", doc, [(5, 0), (5, 5), (8, 0), (9, 8), (10, 0)])
+    write_io("archive-reader", tool(["gzip", "-c", "-n"], doc), [(6, 0)])
+    write_io("archive-reader", tool(["xz", "-c"], doc), [(7, 0)])
+
+# http-response: SYNTHETIC responses in the layout tor's DirPort writes (status line, Date,
+# Content-Type, X-Your-Address-Is, Content-Encoding, optional Content-Length, Expires), with
+# real corpus documents as bodies in each content coding tor uses.
+def http(status, coding, body, length=True, lf=b"\r\n"):
+    head = [b"HTTP/1.0 " + status, b"Date: Fri, 27 Nov 2026 01:00:00 GMT", b"Content-Type: text/plain",
+            b"X-Your-Address-Is: 127.0.0.1", b"Content-Encoding: " + coding]
+    if length: head.append(b"Content-Length: %d" % len(body))
+    head.append(b"Expires: Fri, 27 Nov 2026 02:00:00 GMT")
+    return lf.join(head) + lf + lf + body
+for doc in docs[:6]:
+    body = doc[:8000]
+    write_io("http-response", http(b"200 OK", b"identity", body), [(0, 0xE3), (1, 0x63)])
+    write_io("http-response", http(b"200 OK", b"deflate", zlib.compress(body)), [(0, 0xE3), (1, 0x4B)])
+    write_io("http-response", http(b"200 OK", b"gzip", tool(["gzip", "-c", "-n"], body), False), [(2, 0xE3)])
+    write_io("http-response", http(b"200 OK", b"x-tor-lzma", tool(["xz", "-c", "--format=lzma"], body)), [(3, 0xE3)])
+    write_io("http-response", http(b"200 OK", b"x-zstd", tool(["zstd", "-c", "-q"], body), lf=b"\n"), [(4, 0xE3)])
+write_io("http-response", http(b"503 Directory busy, try again later", b"identity", b""), [(0, 0xE3)])
+write_io("http-response", http(b"404 Not found", b"identity", b"", False), [(1, 0x03)])
 PY
-for dir in Tests/TorDescriptorsTests/FuzzRegressions/*/; do
+for dir in Tests/*/FuzzRegressions/*/; do
     [ -d "$dir" ] || continue
     target=$(basename "$dir")
     mkdir -p "Fuzz/.seeds/$target"

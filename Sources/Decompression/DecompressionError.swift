@@ -53,6 +53,7 @@ public struct DecompressionError: Error, Sendable, CustomStringConvertible {
         case .trailingData: text += "unexpected data after the end of the stream"
         case .limitExceeded(.outputBytes(let limit)): text += "output exceeds \(limit) bytes"
         case .limitExceeded(.ratio(let ratio)): text += "compression ratio exceeds \(ratio):1"
+        case .limitExceeded(.decoderMemory(let limit)): text += "decoder needs more than \(limit) bytes of memory"
         case .outOfMemory: text += "out of memory"
         case .consumerFailed(let message): text += "consumer failed: \(message)"
         case .misuse(let message): text += message

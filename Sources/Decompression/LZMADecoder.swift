@@ -7,8 +7,11 @@ final class LZMADecoder: DecoderBackend {
     private let output = UnsafeMutableRawBufferPointer.allocate(byteCount: decoderChunkSize, alignment: 1)
     private var initialized = false
     private(set) var consumed = 0
+    /// liblzma's memory limit: a stream header may ask for a dictionary of up to 4 GiB.
+    private let memoryLimit: Int
 
-    init() {
+    init(memoryLimit: Int) {
+        self.memoryLimit = memoryLimit
         stream.initialize(to: lzma_stream())
     }
 
@@ -27,7 +30,7 @@ final class LZMADecoder: DecoderBackend {
         // The auto decoder reads both the .xz container and the legacy .lzma ("alone") one,
         // which is what tor sends as x-tor-lzma (its encoder is lzma_alone_encoder).
         // LZMA_CONCATENATED (0x08): decode .xz streams that follow each other, like `xz -d`.
-        let rc = lzma_auto_decoder(stream, UInt64.max, 0x08)
+        let rc = lzma_auto_decoder(stream, UInt64(max(memoryLimit, 1)), 0x08)
         if rc == LZMA_MEM_ERROR { throw failure(.outOfMemory) }
         if rc != LZMA_OK { throw failure(.misuse("lzma_auto_decoder failed (\(rc.rawValue))")) }
         initialized = true
@@ -68,8 +71,10 @@ final class LZMADecoder: DecoderBackend {
             case LZMA_BUF_ERROR:
                 if action == LZMA_FINISH { throw failure(.truncated) }
                 return
-            case LZMA_MEM_ERROR, LZMA_MEMLIMIT_ERROR:
+            case LZMA_MEM_ERROR:
                 throw failure(.outOfMemory)
+            case LZMA_MEMLIMIT_ERROR:
+                throw failure(.limitExceeded(.decoderMemory(memoryLimit)))
             case LZMA_FORMAT_ERROR:
                 throw failure(consumed == 0 ? .corrupt("not an xz stream") : .trailingData)
             case LZMA_OPTIONS_ERROR:

@@ -42,7 +42,7 @@ public struct StreamingDecompressor {
         case .identity: backend = IdentityDecoder()
         case .deflate: backend = ZlibDecoder(gzip: false)
         case .gzip: backend = ZlibDecoder(gzip: true)
-        case .xz: backend = LZMADecoder()
+        case .xz: backend = LZMADecoder(memoryLimit: limits.maxDecoderMemoryBytes)
         case .zstd: backend = ZstdDecoder()
         case .bzip2: backend = BZip2Decoder()
         }

@@ -25,6 +25,9 @@ public struct ArchiveError: Error, Sendable, CustomStringConvertible {
         case decompression(DecompressionError.Kind)
         /// The file could not be opened or read; the system's message.
         case io(String)
+        /// The read delivered ``DescriptorReaderOptions/maxDocuments`` documents (the limit)
+        /// and stopped.
+        case documentLimit(Int)
     }
 
     /// The kind of failure.
@@ -58,6 +61,7 @@ public struct ArchiveError: Error, Sendable, CustomStringConvertible {
         case .memberTooLarge(let limit): text += "member larger than \(limit) bytes, skipped"
         case .decompression: text += decompression.map(\.description) ?? "decompression failed"
         case .io(let message): text += message
+        case .documentLimit(let limit): text += "read stopped after \(limit) documents"
         }
         if let offset { text += " (archive offset \(offset))" }
         return text

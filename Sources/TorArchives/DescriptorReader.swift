@@ -85,6 +85,8 @@ final class Pipeline: @unchecked Sendable {
     private var unitIndex = 0
     private var readyIndex = 0
     private var documents = 0
+    /// Documents parsed (successes and parse failures), for ``DescriptorReaderOptions/maxDocuments``.
+    private var parsed = 0
     private var done = false
     private let started = Date()
     private var lastProgress = Date()
@@ -140,7 +142,15 @@ final class Pipeline: @unchecked Sendable {
                 ready.append(DescriptorReadItem(source: unit.source, type: nil, result: .failure(.archive(failure))))
                 continue
             }
-            if let preParsed { ready += preParsed[unitIndex - 1] } else { parse(unit) }
+            if let preParsed {
+                for item in preParsed[unitIndex - 1] {
+                    // Unknown-type items are not documents; everything else counts toward the limit.
+                    if item.type == nil { ready.append(item); continue }
+                    guard deliver(item, from: unit) else { break }
+                }
+            } else {
+                parse(unit)
+            }
         }
     }
 
@@ -162,8 +172,24 @@ final class Pipeline: @unchecked Sendable {
             return
         }
         for result in AnyDescriptor.parseAll(unit.bytes[...], as: type, mode: options.mode) {
-            ready.append(DescriptorReadItem(source: unit.source, type: type, result: result.mapError { .parse($0) }))
+            guard deliver(DescriptorReadItem(source: unit.source, type: type, result: result.mapError { .parse($0) }),
+                          from: unit) else { return }
         }
+    }
+
+    /// Queues a parsed (or failed) document, unless ``DescriptorReaderOptions/maxDocuments`` is
+    /// reached: then it queues the limit failure instead, ends the read and returns false. Both
+    /// the serial and the parallel path go through here, so the limit holds for either.
+    private func deliver(_ item: DescriptorReadItem, from unit: PendingUnit) -> Bool {
+        if let limit = options.maxDocuments, parsed >= limit {
+            let error = ArchiveError(kind: .documentLimit(limit), path: unit.source.path, member: unit.source.member)
+            ready.append(DescriptorReadItem(source: unit.source, type: item.type, result: .failure(.archive(error))))
+            finish()   // the items already queued are still delivered, then the read ends
+            return false
+        }
+        parsed += 1
+        ready.append(item)
+        return true
     }
 
     private func finish() {

@@ -163,6 +163,11 @@ public struct DescriptorReaderOptions: Sendable {
     /// (``NetworkStatusConsensus/init(parsing:mode:parallelism:)``). Documents still come in
     /// order. `ProcessInfo.processInfo.activeProcessorCount` uses every core.
     public var parallelism = 1
+    /// The most documents (parsed or failed to parse) one read delivers; after them comes one
+    /// ``ArchiveError/Kind/documentLimit(_:)`` failure and the read ends. nil (the default): no
+    /// limit, since documents stream through in bounded memory (see ``bufferSize``,
+    /// ``maxMemberSize`` and `ParseLimits.maxDocumentsPerBuffer`).
+    public var maxDocuments: Int?
     /// Seconds between progress callbacks.
     public var progressInterval = 1.0
     /// Called on the reading thread with the progress, at most every ``progressInterval``

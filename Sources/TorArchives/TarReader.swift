@@ -141,9 +141,17 @@ public struct TarReader<Source: ArchiveByteSource> {
 
     /// Reads from the source; a failure underneath (a corrupt compressed stream) is tagged
     /// with the member being read.
+    /// A source may hand out fewer bytes than asked before its end (a decompressing one stops
+    /// at its chunk boundaries), so this reads until `count` bytes or the end.
     private mutating func pull(into buffer: inout [UInt8], count: Int, member: String?) throws(ArchiveError) -> Int {
         do {
-            return try source.read(into: &buffer, count: count)
+            var total = 0
+            while total < count {
+                let n = try source.read(into: &buffer, count: count - total)
+                if n == 0 { break }
+                total += n
+            }
+            return total
         } catch {
             finished = true
             throw tagged(error, member: member)

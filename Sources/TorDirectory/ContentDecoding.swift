@@ -13,7 +13,10 @@ enum ContentDecoding {
         do {
             return try Decompression.decompress(body, format: format, limits: DecompressionLimits(maxOutputBytes: maxBytes))
         } catch {
-            if case .limitExceeded = error.kind { throw .decodedTooLarge(limit: maxBytes) }
+            switch error.kind {
+            case .limitExceeded(.outputBytes), .limitExceeded(.ratio): throw .decodedTooLarge(limit: maxBytes)
+            default: break
+            }
             throw .decodingFailed("\(error)")
         }
     }

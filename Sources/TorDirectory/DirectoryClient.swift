@@ -61,6 +61,8 @@ public struct DirectoryClient: Sendable {
         public var maxEncodedBytes: Int = 64 << 20
         /// Cap on the decoded body.
         public var maxDecodedBytes: Int = 256 << 20
+        /// Caps on the status line and headers (64 KiB, 100 fields).
+        public var headerLimits: HTTPResponse.Limits = .default
         /// Batched requests (descriptors, microdescriptors) in flight at once.
         public var maxConcurrentRequests: Int = 4
         /// Try endpoints from a random start (spreads load); false keeps the given order.
@@ -149,7 +151,7 @@ public struct DirectoryClient: Sendable {
                         try SocketExchange.run(host: endpoint.host, port: endpoint.port, request: bytes,
                                                connectTimeout: configuration.connectTimeout, deadline: deadline,
                                                maxBytes: configuration.maxEncodedBytes, cancel: flag,
-                                               stopAfter: HTTPResponse.expectedLength(of:))
+                                               stopAfter: { HTTPResponse.expectedLength(of: $0, maxHeaderBytes: configuration.headerLimits.maxHeaderBytes) })
                     })
                 }
             }
@@ -162,11 +164,10 @@ public struct DirectoryClient: Sendable {
         case .failure(let failure): throw Self.attemptFailure(failure)
         }
         let downloaded = ContinuousClock.now
-        let response: HTTPResponse
-        do { response = try HTTPResponse(parsing: raw) } catch { throw .malformedResponse(error.message) }
+        let response = try HTTPResponse(parsing: raw, limits: configuration.headerLimits)
         guard response.status == 200 else { throw .httpStatus(response.status, response.reason) }
         let coding = response.header("Content-Encoding") ?? "identity"
-        let body = try ContentDecoding.decode(response.body, contentEncoding: coding, maxBytes: configuration.maxDecodedBytes)
+        let body = try response.decodedBody(maxBytes: configuration.maxDecodedBytes)
         return DirectoryResponse(endpoint: endpoint, path: path, contentEncoding: coding, encodedSize: response.body.count, body: body,
                                  headers: response.headers, downloadTime: downloaded - started, decodeTime: ContinuousClock.now - downloaded)
     }

@@ -20,6 +20,10 @@ public struct DirectoryAttempt: Sendable, CustomStringConvertible {
         case responseTooLarge(limit: Int)
         /// The decoded body exceeded the cap (a decompression bomb, or a too-small cap).
         case decodedTooLarge(limit: Int)
+        /// The status line and headers did not end within ``HTTPResponse/Limits/maxHeaderBytes``.
+        case headersTooLarge(limit: Int)
+        /// More header fields than ``HTTPResponse/Limits/maxHeaderCount``.
+        case tooManyHeaders(limit: Int)
         /// HTTP status other than 200; 503 (`Directory busy`) is the usual one to move on from.
         case httpStatus(Int, String)
         case malformedResponse(String)
@@ -40,6 +44,8 @@ public struct DirectoryAttempt: Sendable, CustomStringConvertible {
             case .ioFailed(let why): "I/O error: \(why)"
             case .responseTooLarge(let limit): "response larger than \(limit) bytes"
             case .decodedTooLarge(let limit): "decoded body larger than \(limit) bytes"
+            case .headersTooLarge(let limit): "HTTP headers longer than \(limit) bytes"
+            case .tooManyHeaders(let limit): "more than \(limit) HTTP header fields"
             case .httpStatus(let code, let reason): "HTTP \(code) \(reason)"
             case .malformedResponse(let why): "malformed HTTP response: \(why)"
             case .unsupportedEncoding(let coding): "unsupported Content-Encoding \(coding)"

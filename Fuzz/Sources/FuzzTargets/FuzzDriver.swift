@@ -21,9 +21,15 @@ private func LLVMFuzzerRunDriver(
 public enum FuzzDriver {
     nonisolated(unsafe) static var entry: ([UInt8]) -> Void = { _ in }
 
+    /// Every entry point: the parsers' and the I/O layers'.
+    static let targets: [String: @Sendable ([UInt8]) -> Void] = FuzzEntryPoints.targets
+        .merging(DecompressionFuzzEntryPoints.targets) { a, _ in a }
+        .merging(ArchiveFuzzEntryPoints.targets) { a, _ in a }
+        .merging(DirectoryFuzzEntryPoints.targets) { a, _ in a }
+
     public static func run(_ name: String) -> Never {
-        guard let target = FuzzEntryPoints.targets[name] else {
-            fatalError("unknown fuzz target \(name); known: \(FuzzEntryPoints.names.joined(separator: ", "))")
+        guard let target = targets[name] else {
+            fatalError("unknown fuzz target \(name); known: \(targets.keys.sorted().joined(separator: ", "))")
         }
         entry = target
         _ = FuzzEntryPoints.diffBase   // loaded once, outside the measured runs

@@ -65,11 +65,18 @@ extension ServerDescriptor {
     /// Parses every descriptor of a buffer as bridge (`true`) or relay (`false`) descriptors.
     public static func parseAll(_ bytes: ArraySlice<UInt8>, mode: ValidationMode = .lenient,
                                 isBridge: Bool) -> [Result<ServerDescriptor, DescriptorParseError>] {
-        slices(in: bytes).map { slice in
+        var results: [Result<ServerDescriptor, DescriptorParseError>] = []
+        for slice in slices(in: bytes) {
+            if results.count >= mode.limits.maxDocumentsPerBuffer {
+                let kind: DocumentKind = isBridge ? .bridgeServerDescriptor : .serverDescriptor
+                results.append(.failure(mode.limits.exceeded(.documentsPerBuffer, kind: kind, line: slice.firstLine)))
+                break
+            }
             do throws(DescriptorParseError) {
-                return .success(try ServerDescriptor(parsing: slice, mode: mode, isBridge: isBridge))
-            } catch { return .failure(error) }
+                results.append(.success(try ServerDescriptor(parsing: slice, mode: mode, isBridge: isBridge)))
+            } catch { results.append(.failure(error)) }
         }
+        return results
     }
 
     /// Whether the annotation lines before the first keyword include `@type bridge-server-descriptor`.

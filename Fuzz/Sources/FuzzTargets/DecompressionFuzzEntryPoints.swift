@@ -1,0 +1,1 @@
+../../../Tests/DecompressionTests/DecompressionFuzzEntryPoints.swift

@@ -1,0 +1,1 @@
+../../../Tests/TorDirectoryTests/DirectoryFuzzEntryPoints.swift
