@@ -141,10 +141,6 @@ enum DecompressionFuzzEntryPoints {
         // The ratio check looks at the input consumed when output appears, which depends on
         // the chunking; every other outcome must not.
         if oneShotOutcome == .ratioLimit || streamedOutcome == .ratioLimit { return }
-        // libzstd's decoders for the pre-1.0 formats (magic 0xFD2FB520...27, still compiled in)
-        // call a cut-off frame corrupt when fed a byte at a time and truncated when fed whole;
-        // both are failures, and tor has never sent those formats.
-        if format == .zstd, Set([oneShotOutcome, streamedOutcome]) == [.truncated, .badData], hasLegacyZstdMagic(stream) { return }
         // A stream that is both too large and broken may report either: libzstd drops the
         // output of the call that finds the damage, so whole input reports the damage while
         // small pieces deliver (and count) more output first.
@@ -154,13 +150,6 @@ enum DecompressionFuzzEntryPoints {
         }
         if let oneShot {
             if oneShot != streamed { violated("streaming output differs from one-shot output", data) }
-        }
-    }
-
-    static func hasLegacyZstdMagic(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count >= 4 else { return false }
-        return (0...(bytes.count - 4)).contains {
-            (0x20...0x27).contains(bytes[$0]) && bytes[$0 + 1] == 0xB5 && bytes[$0 + 2] == 0x2F && bytes[$0 + 3] == 0xFD
         }
     }
 

@@ -229,3 +229,45 @@ enum DecompressionFixtures {
         }
     }
 }
+
+@Suite struct ZstdLegacyFrameTests {
+    /// `printf 'tor\n' | zstd -c` (zstd 1.5): one modern frame.
+    static let modern: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD, 0x04, 0x58, 0x21, 0x00, 0x00, 0x74, 0x6F, 0x72,
+                                  0x0A, 0xE4, 0x8F, 0x44, 0xE6]
+    /// Synthetic: the v0.6 legacy magic (0xFD2FB526) and four bytes, as the fuzzer found it.
+    static let legacy: [UInt8] = [0x26, 0xB5, 0x2F, 0xFD, 0x04, 0xFF, 0xFF, 0x7C]
+
+    static func streamed(_ bytes: [UInt8], chunk: Int) throws(DecompressionError) -> [UInt8] {
+        var decompressor = StreamingDecompressor(format: .zstd, limits: .unlimited)
+        var output: [UInt8] = []
+        var position = 0
+        while position < bytes.count {
+            let end = min(bytes.count, position + chunk)
+            try decompressor.feed(bytes[position..<end]) { output.append(contentsOf: $0) }
+            position = end
+        }
+        try decompressor.finish { output.append(contentsOf: $0) }
+        return output
+    }
+
+    /// A pre-1.0 frame is refused the same way whole, byte by byte, and after a modern frame;
+    /// modern frames, also concatenated, still decode at every chunk size.
+    @Test func legacyFramesAreRefusedWhateverTheChunking() throws {
+        for chunk in [1, 2, 3, 5, 4096] {
+            #expect(try Self.streamed(Self.modern, chunk: chunk) == Array("tor\n".utf8))
+            #expect(try Self.streamed(Self.modern + Self.modern, chunk: chunk) == Array("tor\ntor\n".utf8))
+            for input in [Self.legacy, Self.modern + Self.legacy] {
+                do {
+                    _ = try Self.streamed(input, chunk: chunk)
+                    Issue.record("legacy frame accepted, chunk \(chunk)")
+                } catch {
+                    guard case .corrupt(let message) = error.kind else { Issue.record("\(error)"); continue }
+                    #expect(message.contains("legacy"))
+                }
+            }
+            // A frame cut inside its magic number is truncated, not refused.
+            #expect(throws: DecompressionError.self) { try Self.streamed(Array(Self.modern.prefix(2)), chunk: chunk) }
+        }
+        #expect(throws: DecompressionError.self) { try Decompression.decompress(Self.legacy, format: .zstd, limits: .unlimited) }
+    }
+}
