@@ -7,15 +7,7 @@ import TorDescriptors
 @Suite struct FuzzRegressionTests {
     static let folder = ProjectFiles.root.appendingPathComponent("Tests/TorDescriptorsTests/FuzzRegressions")
 
-    static func inputs() -> [(target: String, file: URL)] {
-        let manager = FileManager.default
-        guard let targets = try? manager.contentsOfDirectory(atPath: folder.path) else { return [] }
-        return targets.sorted().flatMap { target -> [(String, URL)] in
-            let directory = folder.appendingPathComponent(target)
-            let files = (try? manager.contentsOfDirectory(atPath: directory.path)) ?? []
-            return files.sorted().filter { !$0.hasPrefix(".") }.map { (target, directory.appendingPathComponent($0)) }
-        }
-    }
+    static func inputs() -> [(target: String, file: URL)] { FuzzRegressionInputs.inputs(in: folder) }
 
     @Test("every saved crashing input now passes its fuzz entry point")
     func replay() throws {

@@ -9,15 +9,7 @@ import Testing
         .deletingLastPathComponent().deletingLastPathComponent()
     static let folder = root.appendingPathComponent("Tests/TorDirectoryTests/FuzzRegressions")
 
-    static func inputs() -> [(target: String, file: URL)] {
-        let manager = FileManager.default
-        guard let targets = try? manager.contentsOfDirectory(atPath: folder.path) else { return [] }
-        return targets.sorted().flatMap { target -> [(String, URL)] in
-            let directory = folder.appendingPathComponent(target)
-            let files = (try? manager.contentsOfDirectory(atPath: directory.path)) ?? []
-            return files.sorted().filter { !$0.hasPrefix(".") }.map { (target, directory.appendingPathComponent($0)) }
-        }
-    }
+    static func inputs() -> [(target: String, file: URL)] { FuzzRegressionInputs.inputs(in: folder) }
 
     @Test("every saved fuzzer input now passes its entry point")
     func replay() throws {
