@@ -54,26 +54,31 @@ public struct DescriptorReader: Sequence, AsyncSequence, Sendable {
     }
 
     /// The asynchronous iterator: parsing runs off the caller's task, on a dispatch queue.
-    public struct AsyncIterator: AsyncIteratorProtocol {
+    ///
+    /// Successive calls may run on different worker threads, and copies of the iterator share
+    /// one pipeline, so each call takes the pipeline's lock: ThreadSanitizer found the handoff
+    /// through the continuation alone unordered in CI.
+    public struct AsyncIterator: AsyncIteratorProtocol, Sendable {
         let pipeline: Pipeline
         public mutating func next() async -> DescriptorReadItem? {
             let pipeline = pipeline
             return await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: pipeline.next()) }
+                DispatchQueue.global().async { continuation.resume(returning: pipeline.nextLocked()) }
             }
         }
 
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(Never) -> DescriptorReadItem? {
             let pipeline = pipeline
             return await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: pipeline.next()) }
+                DispatchQueue.global().async { continuation.resume(returning: pipeline.nextLocked()) }
             }
         }
     }
 }
 
 /// The consumer side: takes units from the producer, detects their type and parses them.
-/// Used from one thread at a time (the iterator's); the producer runs on its own thread.
+/// Used from one thread at a time (the sync iterator's, or under `lock` from the async one);
+/// the producer runs on its own thread.
 final class Pipeline: @unchecked Sendable {
     private let options: DescriptorReaderOptions
     private let producer: MemberProducer
@@ -90,6 +95,7 @@ final class Pipeline: @unchecked Sendable {
     private var done = false
     private let started = Date()
     private var lastProgress = Date()
+    private let lock = NSLock()
 
     init(paths: [String], options: DescriptorReaderOptions) {
         self.options = options
@@ -104,6 +110,13 @@ final class Pipeline: @unchecked Sendable {
         let counts = producer.counts
         return ReadProgress(fileBytes: counts.fileBytes, files: counts.files, documents: documents,
                             elapsed: Date().timeIntervalSince(started), isFinal: final)
+    }
+
+    /// ``next()`` for callers on more than one thread (the async iterator's worker threads).
+    func nextLocked() -> DescriptorReadItem? {
+        lock.lock()
+        defer { lock.unlock() }
+        return next()
     }
 
     func next() -> DescriptorReadItem? {

@@ -83,6 +83,29 @@ import TorDescriptors
         #expect(!asyncItems.isEmpty)
     }
 
+    /// Copies of one async iterator share its pipeline; tasks pulling from them at once must
+    /// each get whole documents, every document exactly once (under ThreadSanitizer in CI).
+    @Test func asyncIteratorCopiesShareOnePipelineSafely() async throws {
+        let path = ArchiveFixtures.corpusPath("microdescs/2017-03-cached-microdescs.new")
+        let expected = Array(DescriptorReader(paths: [path])).map(ArchiveFixtures.fingerprint)
+        let iterator = DescriptorReader(paths: [path]).makeAsyncIterator()
+        let pulled = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    var copy = iterator
+                    var mine: [String] = []
+                    while let item = await copy.next() { mine.append(ArchiveFixtures.fingerprint(item)) }
+                    return mine
+                }
+            }
+            var all: [String] = []
+            for await part in group { all += part }
+            return all
+        }
+        #expect(expected.count > 1000)
+        #expect(pulled.sorted() == expected.sorted())
+    }
+
     @Test func progressEndsWithAFinalReport() throws {
         let dir = try ArchiveFixtures.makeTree()
         defer { try? FileManager.default.removeItem(at: dir) }
