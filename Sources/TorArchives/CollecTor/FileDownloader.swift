@@ -135,8 +135,8 @@ struct FileDownloader: Sendable {
     }
 }
 
-/// The state of one transfer, touched only from the session's serial delegate queue and read
-/// after the transfer completed.
+/// The state of one transfer, touched only from the transport's callbacks (one at a time, under
+/// its delegate's lock) and read after the transfer completed.
 private final class AttemptState: @unchecked Sendable {
     var hasher = SHA256()
     var written = 0

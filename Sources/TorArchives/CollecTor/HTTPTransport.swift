@@ -6,7 +6,10 @@ import FoundationNetworking
 /// One URLSession whose delegate hands each task's response and body chunks to closures, so a
 /// download streams to disk (and through a hasher) instead of being held in memory.
 ///
-/// The closures of one task run on the session's serial delegate queue, one at a time.
+/// The closures of one task run on the session's serial delegate queue, one at a time, and under
+/// the delegate's lock, which ``perform(_:onResponse:onData:)`` takes again before it returns:
+/// the queue may run successive callbacks on different threads, and ThreadSanitizer saw no
+/// ordering between them (nor to the caller reading what they wrote) without the lock.
 final class HTTPTransport: @unchecked Sendable {
     private let delegate = TransferDelegate()
     private let session: URLSession
@@ -31,7 +34,7 @@ final class HTTPTransport: @unchecked Sendable {
     func perform(_ request: URLRequest, onResponse: @escaping (HTTPURLResponse) -> Bool,
                  onData: @escaping (Data) -> Bool) async -> (any Error)? {
         let task = session.dataTask(with: request)
-        return await withTaskCancellationHandler {
+        let error = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<(any Error)?, Never>) in
                 delegate.register(TransferDelegate.Transfer(onResponse: onResponse, onData: onData,
                                                             continuation: continuation), for: task)
@@ -40,6 +43,8 @@ final class HTTPTransport: @unchecked Sendable {
         } onCancel: {
             task.cancel()
         }
+        delegate.synchronize()
+        return error
     }
 
     /// GETs `url` into memory; throws for a transport failure or a status other than 200.
@@ -64,7 +69,7 @@ final class HTTPTransport: @unchecked Sendable {
         return box.bytes
     }
 
-    /// Only touched from the delegate queue, then read after the task completed.
+    /// Only touched from the delegate's callbacks, then read after the task completed.
     private final class FetchBox: @unchecked Sendable {
         var bytes: [UInt8] = []
         var failure: CollecTorError?
@@ -88,27 +93,35 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
         lock.unlock()
     }
 
-    private func transfer(for task: URLSessionTask, remove: Bool = false) -> Transfer? {
+    /// Runs `body` with the task's transfer under the lock, so that callbacks on the delegate
+    /// queue's threads, and the caller after them, see each other's writes.
+    private func withTransfer<Result>(for task: URLSessionTask, _ body: (Transfer) -> Result) -> Result? {
         lock.lock()
         defer { lock.unlock() }
-        return remove ? transfers.removeValue(forKey: task.taskIdentifier) : transfers[task.taskIdentifier]
+        return transfers[task.taskIdentifier].map(body)
+    }
+
+    /// Takes and releases the lock: after a transfer completed, its caller sees everything its
+    /// callbacks wrote.
+    func synchronize() {
+        lock.lock()
+        lock.unlock()
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
                     completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-        guard let transfer = transfer(for: dataTask), let http = response as? HTTPURLResponse else {
-            completionHandler(.cancel)
-            return
-        }
-        completionHandler(transfer.onResponse(http) ? .allow : .cancel)
+        let take = withTransfer(for: dataTask) { transfer in (response as? HTTPURLResponse).map(transfer.onResponse) ?? false }
+        completionHandler(take == true ? .allow : .cancel)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        guard let transfer = transfer(for: dataTask) else { return }
-        if !transfer.onData(data) { dataTask.cancel() }
+        if withTransfer(for: dataTask, { $0.onData(data) }) == false { dataTask.cancel() }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        transfer(for: task, remove: true)?.continuation.resume(returning: error)
+        lock.lock()
+        let transfer = transfers.removeValue(forKey: task.taskIdentifier)
+        lock.unlock()
+        transfer?.continuation.resume(returning: error)
     }
 }
