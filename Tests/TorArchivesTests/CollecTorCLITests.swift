@@ -6,33 +6,12 @@ import TorArchives
 /// server (``CollecTorTestServer``) and the tree of ``CollecTorFixtures``.
 @Suite(.serialized, .enabled(if: CollecTorTestServer.python != nil, "python3 not found: CollecTor CLI tests skipped"))
 struct CollecTorCLITests {
-    static let executable: URL? = {
-        [
-            Bundle.main.bundleURL.appendingPathComponent("tordesc"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("tordesc"),
-            CollecTorFixtures.root.appendingPathComponent(".build/debug/tordesc"),
-        ].first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
-
-    struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
+    typealias Run = TordescProcess.Run
+    static let executable = TordescProcess.executable(projectRoot: CollecTorFixtures.root)
 
     static func run(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = try #require(executable, "tordesc is not built: run swift build first")
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+        try TordescProcess.run(try #require(executable, "tordesc is not built: run swift build first"), arguments,
+                               in: CollecTorFixtures.root)
     }
 
     @Test("list: tab-separated lines and JSON lines, filtered by type, time and prefix")

@@ -4,35 +4,11 @@ import Testing
 /// Runs the built `tordesc` executable as a user would (it is built by `swift build`, which
 /// `swift test` and `.ci/run` do first) and checks output and exit codes.
 @Suite struct TordescCLITests {
-    static let executable: URL? = {
-        let candidates = [
-            Bundle.main.bundleURL.appendingPathComponent("tordesc"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("tordesc"),
-            ProjectFiles.root.appendingPathComponent(".build/debug/tordesc"),
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
-
-    struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
+    typealias Run = TordescProcess.Run
+    static let executable = TordescProcess.executable(projectRoot: ProjectFiles.root)
 
     static func run(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = try #require(executable, "tordesc is not built: run swift build first")
-        process.arguments = arguments
-        process.currentDirectoryURL = ProjectFiles.root
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+        try TordescProcess.run(try #require(executable, "tordesc is not built: run swift build first"), arguments, in: ProjectFiles.root)
     }
 
     @Test("parse --json prints Stem's attribute names and values (values checked against Stem 1.8.2)")

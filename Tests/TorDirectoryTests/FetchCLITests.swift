@@ -6,33 +6,15 @@ import Testing
 @Suite struct FetchCLITests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    struct Run { let status: Int32; let stdout: String; let stderr: String }
-
-    /// The `tordesc` built next to the test bundle first, so that `swift test --sanitize=...`
-    /// (its own scratch directory) runs the sanitized executable, not a plain `.build` one.
-    static let executable: URL? = [
-        Bundle.main.bundleURL.appendingPathComponent("tordesc"),
-        Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("tordesc"),
-        root.appendingPathComponent(".build/debug/tordesc"),
-    ].first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    typealias Run = TordescProcess.Run
+    static let executable = TordescProcess.executable(projectRoot: root)
 
     static func run(_ arguments: [String]) throws -> Run {
         guard let binary = executable else {
             Issue.record("tordesc is not built: run swift build first")
             return Run(status: -1, stdout: "", stderr: "")
         }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return try TordescProcess.run(binary, arguments, in: root)
     }
 
     @Test("an unreachable authority: exit 1 and a sentence listing the endpoint tried")

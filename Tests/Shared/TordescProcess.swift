@@ -1,0 +1,53 @@
+import Foundation
+
+/// Runs the built `tordesc` executable as a user would. One file, symlinked into each test
+/// target with CLI tests (test targets cannot share a module without a library product).
+enum TordescProcess {
+    /// What one run printed and how it ended.
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// The `tordesc` built next to the test bundle first, so that `swift test --sanitize=...`
+    /// (its own scratch directory) runs the sanitized executable, not a plain `.build` one.
+    static func executable(projectRoot: URL) -> URL? {
+        [
+            Bundle.main.bundleURL.appendingPathComponent("tordesc"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("tordesc"),
+            projectRoot.appendingPathComponent(".build/debug/tordesc"),
+        ].first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    /// Runs `binary` with `arguments` in `directory`. Standard error is drained on its own
+    /// thread: read one pipe after the other, a child filling the second pipe would block.
+    static func run(_ binary: URL, _ arguments: [String], in directory: URL) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stderrBox = StderrBox()
+        let drained = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            stderrBox.set(err.fileHandleForReading.readDataToEndOfFile())
+            drained.signal()
+        }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderrBox.get(), as: UTF8.self))
+    }
+
+    private final class StderrBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var data = Data()
+        func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
+        func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
+    }
+}
