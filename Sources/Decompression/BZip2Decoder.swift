@@ -1,13 +1,13 @@
 import CBZip2
 
 /// bzip2 streams (concatenated ones too, as `pbzip2` writes) through libbz2.
-final class BZip2Decoder: DecoderBackend {
+final class BZip2Decoder: ConcatenatedStreamDecoder {
     private let stream = UnsafeMutablePointer<bz_stream>.allocate(capacity: 1)
     private let output = UnsafeMutableRawBufferPointer.allocate(byteCount: decoderChunkSize, alignment: 1)
     private var initialized = false
-    private var started = false
-    private var boundary = StreamBoundary.inStream
-    private(set) var consumed = 0
+    private(set) var hasStarted = false
+    var boundary = StreamBoundary.inStream
+    var consumed = 0
 
     init() {
         stream.initialize(to: bz_stream())
@@ -20,48 +20,25 @@ final class BZip2Decoder: DecoderBackend {
         output.deallocate()
     }
 
-    private func failure(_ kind: DecompressionError.Kind) -> DecompressionError {
+    func failure(_ kind: DecompressionError.Kind) -> DecompressionError {
         DecompressionError(format: .bzip2, kind: kind, inputOffset: consumed)
     }
 
-    private func start() throws(DecompressionError) {
+    func startStream() throws(DecompressionError) {
         if initialized { BZ2_bzDecompressEnd(stream); initialized = false }
         stream.pointee = bz_stream()
         let rc = BZ2_bzDecompressInit(stream, 0, 0)
         if rc == BZ_MEM_ERROR { throw failure(.outOfMemory) }
         if rc != BZ_OK { throw failure(.misuse("BZ2_bzDecompressInit failed (\(rc))")) }
         initialized = true
-        started = true
+        hasStarted = true
         boundary = .inStream
     }
 
-    func decode(_ input: UnsafeRawBufferPointer,
-                emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) {
-        guard let base = input.baseAddress, !input.isEmpty else { return }
-        if !started { try start() }
-        var offset = 0
-        while offset < input.count {
-            switch boundary {
-            case .between:
-                if input[offset] == 0x42 {   // "B" of the next stream's "BZh"
-                    try start()
-                } else if input[offset] == 0 {
-                    boundary = .zeroPadding
-                } else {
-                    throw failure(.trailingData)
-                }
-            case .zeroPadding:
-                if input[offset...].contains(where: { $0 != 0 }) { throw failure(.trailingData) }
-                consumed += input.count - offset
-                return
-            case .inStream:
-                offset += try decompressSome(base + offset, count: input.count - offset, emit: emit)
-            }
-        }
-    }
+    func beginsStream(_ byte: UInt8) -> Bool { byte == 0x42 }   // "B" of "BZh"
 
-    private func decompressSome(_ bytes: UnsafeRawPointer, count: Int,
-                                emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) -> Int {
+    func decodeSome(_ bytes: UnsafeRawPointer, count: Int,
+                    emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) -> Int {
         stream.pointee.next_in = UnsafeMutablePointer(mutating: bytes.assumingMemoryBound(to: CChar.self))
         stream.pointee.avail_in = UInt32(count)
         let outBase = output.baseAddress!.assumingMemoryBound(to: CChar.self)
@@ -89,9 +66,5 @@ final class BZip2Decoder: DecoderBackend {
                 throw failure(.corrupt("libbz2 error \(rc)"))
             }
         }
-    }
-
-    func finish(emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) {
-        if !started || boundary == .inStream { throw failure(.truncated) }
     }
 }

@@ -150,11 +150,3 @@ final class IdentityDecoder: DecoderBackend {
     }
     func finish(emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) {}
 }
-
-/// What comes after a complete gzip member or bzip2 stream: another one, or zero padding
-/// (which gzip and bzip2 ignore), or garbage.
-enum StreamBoundary {
-    case inStream
-    case between
-    case zeroPadding
-}

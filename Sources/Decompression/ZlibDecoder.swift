@@ -1,13 +1,14 @@
 import CZlib
 
 /// zlib-wrapped deflate and (multi-member) gzip through zlib's `inflate`.
-final class ZlibDecoder: DecoderBackend {
+final class ZlibDecoder: ConcatenatedStreamDecoder {
     private let gzip: Bool
     private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
     private let output = UnsafeMutableRawBufferPointer.allocate(byteCount: decoderChunkSize, alignment: 1)
     private var initialized = false
-    private var boundary = StreamBoundary.inStream
-    private(set) var consumed = 0
+    var boundary = StreamBoundary.inStream
+    var consumed = 0
+    var hasStarted: Bool { initialized }
     private var format: CompressionFormat { gzip ? .gzip : .deflate }
 
     init(gzip: Bool) {
@@ -22,11 +23,11 @@ final class ZlibDecoder: DecoderBackend {
         output.deallocate()
     }
 
-    private func failure(_ kind: DecompressionError.Kind) -> DecompressionError {
+    func failure(_ kind: DecompressionError.Kind) -> DecompressionError {
         DecompressionError(format: format, kind: kind, inputOffset: consumed)
     }
 
-    private func start() throws(DecompressionError) {
+    func startStream() throws(DecompressionError) {
         let rc: Int32
         if initialized {
             rc = inflateReset(stream)
@@ -40,34 +41,12 @@ final class ZlibDecoder: DecoderBackend {
         boundary = .inStream
     }
 
-    func decode(_ input: UnsafeRawBufferPointer,
-                emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) {
-        guard let base = input.baseAddress, !input.isEmpty else { return }
-        if !initialized { try start() }
-        var offset = 0
-        while offset < input.count {
-            switch boundary {
-            case .between:
-                if gzip && input[offset] == 0x1F {
-                    try start()
-                } else if input[offset] == 0 {
-                    boundary = .zeroPadding
-                } else {
-                    throw failure(.trailingData)
-                }
-            case .zeroPadding:
-                if input[offset...].contains(where: { $0 != 0 }) { throw failure(.trailingData) }
-                consumed += input.count - offset
-                return
-            case .inStream:
-                offset += try inflateSome(base + offset, count: input.count - offset, emit: emit)
-            }
-        }
-    }
+    /// Only gzip has members; after a zlib stream nothing but zero padding may follow.
+    func beginsStream(_ byte: UInt8) -> Bool { gzip && byte == 0x1F }
 
     /// Inflates until the input is used up or a member ends; returns the bytes consumed.
-    private func inflateSome(_ bytes: UnsafeRawPointer, count: Int,
-                             emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) -> Int {
+    func decodeSome(_ bytes: UnsafeRawPointer, count: Int,
+                    emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) -> Int {
         stream.pointee.next_in = UnsafeMutablePointer(mutating: bytes.assumingMemoryBound(to: Bytef.self))
         stream.pointee.avail_in = uInt(count)
         let outBase = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
@@ -94,9 +73,5 @@ final class ZlibDecoder: DecoderBackend {
                 throw failure(.corrupt(message))
             }
         }
-    }
-
-    func finish(emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) {
-        if !initialized || boundary == .inStream { throw failure(.truncated) }
     }
 }
