@@ -93,29 +93,6 @@ extension NetworkStatusConsensus {
         return NetworkStatusConsensus(slice: slice, reader: reader, entries: entries, skipped: skipped, footer: footer)
     }
 
-    /// Same assembly as ``init(parsing:mode:)`` from parts read elsewhere.
-    private init(slice: DocumentSlice, reader: ConsensusReader, entries: [RouterStatusEntry], skipped: [DescriptorParseError],
-                 footer: (footer: ConsensusFooter, signedRange: Range<Int>?, warnings: [DescriptorParseError])) {
-        var sorted = true
-        var entryWarnings: [DescriptorParseError] = []
-        for index in entries.indices {
-            if sorted, index > 0, !(entries[index - 1].fingerprint < entries[index].fingerprint) { sorted = false }
-            if !entries[index].warnings.isEmpty { entryWarnings += entries[index].warnings }
-        }
-        self.rawBytes = slice.bytes
-        self.annotations = reader.annotations
-        self.firstLine = slice.firstLine
-        self.header = reader.header
-        self.entries = entries
-        self.entriesAreSorted = sorted
-        self.footer = footer.footer
-        self.signedRange = footer.signedRange
-        self.contentRange = reader.contentStart..<slice.bytes.endIndex
-        var warnings = reader.headerWarnings + skipped
-        if !entryWarnings.isEmpty { warnings += entryWarnings; warnings.sort { $0.line < $1.line } }
-        self.warnings = warnings + footer.warnings
-    }
-
     /// The footer from `start` (where the entries ended), as ``ConsensusReader/footer()`` reads it.
     private static func footer(_ bytes: ArraySlice<UInt8>, from start: Int, line: Int, flavor: ConsensusFlavor, mode: ValidationMode,
                                contentStart: Int) throws(DescriptorParseError) -> (footer: ConsensusFooter, signedRange: Range<Int>?, warnings: [DescriptorParseError]) {

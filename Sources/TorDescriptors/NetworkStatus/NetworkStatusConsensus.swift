@@ -49,13 +49,20 @@ public struct NetworkStatusConsensus: ParsableDocument, Sendable {
         // Entries average ~330 bytes in ns consensuses and ~300 in microdesc ones.
         entries.reserveCapacity(slice.bytes.count / 300 + 1)
         try reader.readAllEntries(into: &entries)
+        let footer = try reader.footer()
+        self.init(slice: slice, reader: reader, entries: entries, skipped: reader.skippedEntries, footer: footer)
+    }
+
+    /// The consensus from its parts: the serial parse and the parallel one (which reads the
+    /// entries and the footer in chunks) both end here.
+    init(slice: DocumentSlice, reader: ConsensusReader, entries: [RouterStatusEntry], skipped: [DescriptorParseError],
+         footer: (footer: ConsensusFooter, signedRange: Range<Int>?, warnings: [DescriptorParseError])) {
         var sorted = true
         var entryWarnings: [DescriptorParseError] = []
         for index in entries.indices {
             if sorted, index > 0, !(entries[index - 1].fingerprint < entries[index].fingerprint) { sorted = false }
             if !entries[index].warnings.isEmpty { entryWarnings += entries[index].warnings }
         }
-        let footer = try reader.footer()
         self.rawBytes = slice.bytes
         self.annotations = reader.annotations
         self.firstLine = slice.firstLine
@@ -65,7 +72,7 @@ public struct NetworkStatusConsensus: ParsableDocument, Sendable {
         self.footer = footer.footer
         self.signedRange = footer.signedRange
         self.contentRange = reader.contentStart..<slice.bytes.endIndex
-        var warnings = reader.headerWarnings + reader.skippedEntries
+        var warnings = reader.headerWarnings + skipped
         if !entryWarnings.isEmpty { warnings += entryWarnings; warnings.sort { $0.line < $1.line } }
         self.warnings = warnings + footer.warnings
     }
