@@ -170,11 +170,14 @@ enum VoteFixtures {
         #expect(vote.entries.count == 1)
         #expect(vote.entries.first?.microdescriptorLines == [VoteMicrodescriptorLine(methods: [29], digests: [.init(algorithm: "sha256", value: "def")])])
         #expect(vote.warnings.contains { $0.keyword == "m" && $0.line == 14 })
+        #expect(vote.warnings.allSatisfy { $0.document == .networkStatusVote })
         do {
             _ = try NetworkStatusVote(parsing: DocumentSlice(bytes: Array(text.utf8)[...], firstLine: 1), mode: .strict)
             Issue.record("strict mode accepted a vote without a key certificate")
         } catch {
             #expect(error.keyword == "dir-key-certificate-version")
+            #expect(error.document == .networkStatusVote)
+            #expect(error.description.hasPrefix("network-status-vote, line 1"), "\(error)")
         }
     }
 }
@@ -206,6 +209,7 @@ enum VoteFixtures {
             Issue.record("strict mode accepted two published lines")
         } catch {
             #expect(error.keyword == "published")
+            #expect(error.document == .networkStatusVote)
         }
     }
 }

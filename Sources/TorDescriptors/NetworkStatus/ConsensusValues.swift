@@ -1,6 +1,16 @@
-/// The `DocumentKind` this folder reports in errors (both flavors share it).
+/// The `DocumentKind` this folder reports in errors (both flavors share it). Votes are read by
+/// the same code and relabel its errors as ``DocumentKind/networkStatusVote`` (``vote(_:)``).
 enum ConsensusKind {
     static let document: DocumentKind = .networkStatusConsensus
+
+    /// `error` as a vote's: the consensus code that read the vote named a consensus; errors of
+    /// the embedded key certificate keep their own kind.
+    static func vote(_ error: DescriptorParseError) -> DescriptorParseError {
+        guard error.document == document else { return error }
+        var relabelled = error
+        relabelled.document = .networkStatusVote
+        return relabelled
+    }
 }
 
 /// The flavor named on a consensus's `network-status-version` line.

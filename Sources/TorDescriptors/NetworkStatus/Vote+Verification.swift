@@ -15,7 +15,7 @@ extension NetworkStatusVote {
     /// print(report.isValid, vote.voteDigest.map { Hex.encode($0) } ?? "-")
     /// ```
     public func verificationReport(authorities: TrustedAuthorities = .tor, at time: TorTimestamp) -> VerificationReport {
-        var report = VerificationReport(document: .networkStatusConsensus, firstLine: firstLine)
+        var report = VerificationReport(document: .networkStatusVote, firstLine: firstLine)
         guard let certificate = keyCertificate else {
             report.record("key certificate", .failed("the vote has no usable key certificate"))
             return report

@@ -39,6 +39,14 @@ public struct NetworkStatusVote: ParsableDocument, Sendable {
     public subscript<Value>(dynamicMember keyPath: KeyPath<ConsensusHeader, Value>) -> Value { header[keyPath: keyPath] }
 
     public init(parsing slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
+        do throws(DescriptorParseError) {
+            try self.init(reading: slice, mode: mode)
+        } catch {
+            throw ConsensusKind.vote(error)
+        }
+    }
+
+    private init(reading slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
         let bytes = slice.bytes
         let strict = mode == .strict
         let (position, line) = RouterStatusEntryScanner.headerEnd(bytes, firstLine: slice.firstLine)
@@ -109,6 +117,6 @@ public struct NetworkStatusVote: ParsableDocument, Sendable {
         self.entries = entries
         self.footer = footer
         self.signedRange = signedRange
-        self.warnings = warnings
+        self.warnings = warnings.map(ConsensusKind.vote)
     }
 }

@@ -6,6 +6,7 @@ public enum DocumentKind: String, Sendable, Hashable, CaseIterable, Codable {
     case bridgeExtraInfo = "bridge-extra-info"
     case microdescriptor = "microdescriptor"
     case networkStatusConsensus = "network-status-consensus"
+    case networkStatusVote = "network-status-vote"
     case keyCertificate = "dir-key-certificate"
     case detachedSignature = "detached-signature"
     case bridgeNetworkStatus = "bridge-network-status"
