@@ -17,14 +17,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
-        // System compression libraries (Debian: zlib1g-dev liblzma-dev libzstd-dev libbz2-dev).
+        // zlib is the one library linked at build time (Debian: zlib1g-dev).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        .systemLibrary(name: "CLZMA", path: "Sources/CLZMA", providers: [.apt(["liblzma-dev"]), .brew(["xz"])]),
-        .systemLibrary(name: "CZstd", path: "Sources/CZstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
-        .systemLibrary(name: "CBZip2", path: "Sources/CBZip2", providers: [.apt(["libbz2-dev"])]),
+        // liblzma, libzstd and libbz2 are opened at run time by soname, with their few
+        // prototypes declared in CCodecs' own header: building needs none of their -dev packages.
+        .target(
+            name: "CCodecs",
+            path: "Sources/CCodecs",
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
+        ),
         .target(
             name: "Decompression",
-            dependencies: ["CZlib", "CLZMA", "CZstd", "CBZip2"],
+            dependencies: ["CZlib", "CCodecs"],
             path: "Sources/Decompression"
         ),
         .target(

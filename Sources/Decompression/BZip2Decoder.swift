@@ -1,8 +1,8 @@
-import CBZip2
+import CCodecs
 
-/// bzip2 streams (concatenated ones too, as `pbzip2` writes) through libbz2.
+/// bzip2 streams (concatenated ones too, as `pbzip2` writes) through libbz2 (opened at run time).
 final class BZip2Decoder: ConcatenatedStreamDecoder {
-    private let stream = UnsafeMutablePointer<bz_stream>.allocate(capacity: 1)
+    private let stream = UnsafeMutablePointer<ccodecs_bz_stream>.allocate(capacity: 1)
     private let output = UnsafeMutableRawBufferPointer.allocate(byteCount: decoderChunkSize, alignment: 1)
     private var initialized = false
     private(set) var hasStarted = false
@@ -10,11 +10,11 @@ final class BZip2Decoder: ConcatenatedStreamDecoder {
     var consumed = 0
 
     init() {
-        stream.initialize(to: bz_stream())
+        stream.initialize(to: ccodecs_bz_stream())
     }
 
     deinit {
-        if initialized { BZ2_bzDecompressEnd(stream) }
+        if initialized { ccodecs_bz_decompress_end(stream) }
         stream.deinitialize(count: 1)
         stream.deallocate()
         output.deallocate()
@@ -25,11 +25,11 @@ final class BZip2Decoder: ConcatenatedStreamDecoder {
     }
 
     func startStream() throws(DecompressionError) {
-        if initialized { BZ2_bzDecompressEnd(stream); initialized = false }
-        stream.pointee = bz_stream()
-        let rc = BZ2_bzDecompressInit(stream, 0, 0)
-        if rc == BZ_MEM_ERROR { throw failure(.outOfMemory) }
-        if rc != BZ_OK { throw failure(.misuse("BZ2_bzDecompressInit failed (\(rc))")) }
+        if initialized { ccodecs_bz_decompress_end(stream); initialized = false }
+        stream.pointee = ccodecs_bz_stream()
+        let rc = ccodecs_bz_decompress_init(stream, 0, 0)
+        if rc == CCODECS_BZ_MEM_ERROR { throw failure(.outOfMemory) }
+        if rc != CCODECS_BZ_OK { throw failure(.misuse("BZ2_bzDecompressInit failed (\(rc))")) }
         initialized = true
         hasStarted = true
         boundary = .inStream
@@ -46,21 +46,21 @@ final class BZip2Decoder: ConcatenatedStreamDecoder {
             stream.pointee.next_out = outBase
             stream.pointee.avail_out = UInt32(output.count)
             let before = Int(stream.pointee.avail_in)
-            let rc = BZ2_bzDecompress(stream)
+            let rc = ccodecs_bz_decompress(stream)
             consumed += before - Int(stream.pointee.avail_in)
             let produced = output.count - Int(stream.pointee.avail_out)
             if produced > 0 { try emit(UnsafeRawBufferPointer(start: output.baseAddress, count: produced)) }
             switch rc {
-            case BZ_STREAM_END:
+            case CCODECS_BZ_STREAM_END:
                 boundary = .between
                 return count - Int(stream.pointee.avail_in)
-            case BZ_OK:
+            case CCODECS_BZ_OK:
                 if stream.pointee.avail_in == 0 && stream.pointee.avail_out != 0 { return count }
-            case BZ_MEM_ERROR:
+            case CCODECS_BZ_MEM_ERROR:
                 throw failure(.outOfMemory)
-            case BZ_DATA_ERROR_MAGIC:
+            case CCODECS_BZ_DATA_ERROR_MAGIC:
                 throw failure(.corrupt("not a bzip2 stream"))
-            case BZ_DATA_ERROR:
+            case CCODECS_BZ_DATA_ERROR:
                 throw failure(.corrupt("corrupt bzip2 data"))
             default:
                 throw failure(.corrupt("libbz2 error \(rc)"))

@@ -19,6 +19,9 @@ public struct DecompressionError: Error, Sendable, CustomStringConvertible {
         case outOfMemory
         /// The consumer closure passed to `feed`/`finish` threw; see ``DecompressionError/underlying``.
         case consumerFailed(String)
+        /// The format's runtime library (named by its soname, e.g. `libzstd.so.1`) could not be
+        /// opened; `install` says how to get it (e.g. `apt-get install libzstd1`).
+        case libraryUnavailable(library: String, install: String)
         /// The decompressor was used after `finish` or after an error, or a library call failed
         /// for a reason other than the data.
         case misuse(String)
@@ -56,6 +59,8 @@ public struct DecompressionError: Error, Sendable, CustomStringConvertible {
         case .limitExceeded(.decoderMemory(let limit)): text += "decoder needs more than \(limit) bytes of memory"
         case .outOfMemory: text += "out of memory"
         case .consumerFailed(let message): text += "consumer failed: \(message)"
+        case .libraryUnavailable(let library, let install):
+            text += "\(library) could not be loaded (install it with `\(install)`)"
         case .misuse(let message): text += message
         }
         if let inputOffset { text += " at compressed byte \(inputOffset)" }

@@ -1,9 +1,9 @@
-import CLZMA
+import CCodecs
 
 /// xz streams (tor's `x-tor-lzma`), concatenated streams and stream padding included, through
-/// liblzma.
+/// liblzma (opened at run time).
 final class LZMADecoder: DecoderBackend {
-    private let stream = UnsafeMutablePointer<lzma_stream>.allocate(capacity: 1)
+    private let stream = UnsafeMutablePointer<ccodecs_lzma_stream>.allocate(capacity: 1)
     private let output = UnsafeMutableRawBufferPointer.allocate(byteCount: decoderChunkSize, alignment: 1)
     private var initialized = false
     private(set) var consumed = 0
@@ -12,11 +12,11 @@ final class LZMADecoder: DecoderBackend {
 
     init(memoryLimit: Int) {
         self.memoryLimit = memoryLimit
-        stream.initialize(to: lzma_stream())
+        stream.initialize(to: ccodecs_lzma_stream())
     }
 
     deinit {
-        if initialized { lzma_end(stream) }
+        if initialized { ccodecs_lzma_end(stream) }
         stream.deinitialize(count: 1)
         stream.deallocate()
         output.deallocate()
@@ -29,10 +29,9 @@ final class LZMADecoder: DecoderBackend {
     private func start() throws(DecompressionError) {
         // The auto decoder reads both the .xz container and the legacy .lzma ("alone") one,
         // which is what tor sends as x-tor-lzma (its encoder is lzma_alone_encoder).
-        // LZMA_CONCATENATED (0x08): decode .xz streams that follow each other, like `xz -d`.
-        let rc = lzma_auto_decoder(stream, UInt64(max(memoryLimit, 1)), 0x08)
-        if rc == LZMA_MEM_ERROR { throw failure(.outOfMemory) }
-        if rc != LZMA_OK { throw failure(.misuse("lzma_auto_decoder failed (\(rc.rawValue))")) }
+        let rc = ccodecs_lzma_auto_decoder(stream, UInt64(max(memoryLimit, 1)), CCODECS_LZMA_CONCATENATED)
+        if rc == CCODECS_LZMA_MEM_ERROR { throw failure(.outOfMemory) }
+        if rc != CCODECS_LZMA_OK { throw failure(.misuse("lzma_auto_decoder failed (\(rc))")) }
         initialized = true
     }
 
@@ -42,47 +41,47 @@ final class LZMADecoder: DecoderBackend {
         if !initialized { try start() }
         stream.pointee.next_in = base.assumingMemoryBound(to: UInt8.self)
         stream.pointee.avail_in = input.count
-        try code(LZMA_RUN, emit: emit)
+        try code(CCODECS_LZMA_RUN, emit: emit)
     }
 
     func finish(emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) {
         guard initialized else { throw failure(.truncated) }
         stream.pointee.next_in = nil
         stream.pointee.avail_in = 0
-        try code(LZMA_FINISH, emit: emit)
+        try code(CCODECS_LZMA_FINISH, emit: emit)
     }
 
-    private func code(_ action: lzma_action,
+    private func code(_ action: Int32,
                       emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) {
         let outBase = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
         while true {
             stream.pointee.next_out = outBase
             stream.pointee.avail_out = output.count
             let before = stream.pointee.avail_in
-            let rc = lzma_code(stream, action)
+            let rc = ccodecs_lzma_code(stream, action)
             consumed += before - stream.pointee.avail_in
             let produced = output.count - stream.pointee.avail_out
             if produced > 0 { try emit(UnsafeRawBufferPointer(start: output.baseAddress, count: produced)) }
             switch rc {
-            case LZMA_OK:
-                if stream.pointee.avail_in == 0 && stream.pointee.avail_out != 0 && action == LZMA_RUN { return }
-            case LZMA_STREAM_END:
+            case CCODECS_LZMA_OK:
+                if stream.pointee.avail_in == 0 && stream.pointee.avail_out != 0 && action == CCODECS_LZMA_RUN { return }
+            case CCODECS_LZMA_STREAM_END:
                 return
-            case LZMA_BUF_ERROR:
-                if action == LZMA_FINISH { throw failure(.truncated) }
+            case CCODECS_LZMA_BUF_ERROR:
+                if action == CCODECS_LZMA_FINISH { throw failure(.truncated) }
                 return
-            case LZMA_MEM_ERROR:
+            case CCODECS_LZMA_MEM_ERROR:
                 throw failure(.outOfMemory)
-            case LZMA_MEMLIMIT_ERROR:
+            case CCODECS_LZMA_MEMLIMIT_ERROR:
                 throw failure(.limitExceeded(.decoderMemory(memoryLimit)))
-            case LZMA_FORMAT_ERROR:
+            case CCODECS_LZMA_FORMAT_ERROR:
                 throw failure(consumed == 0 ? .corrupt("not an xz stream") : .trailingData)
-            case LZMA_OPTIONS_ERROR:
+            case CCODECS_LZMA_OPTIONS_ERROR:
                 throw failure(.corrupt("unsupported xz options"))
-            case LZMA_DATA_ERROR:
+            case CCODECS_LZMA_DATA_ERROR:
                 throw failure(.corrupt("corrupt xz data"))
             default:
-                throw failure(.corrupt("liblzma error \(rc.rawValue)"))
+                throw failure(.corrupt("liblzma error \(rc)"))
             }
         }
     }

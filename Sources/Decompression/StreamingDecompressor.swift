@@ -36,8 +36,18 @@ public struct StreamingDecompressor {
 
     /// Creates a decompressor for `format` with `limits`.
     public init(format: CompressionFormat, limits: DecompressionLimits = .default) {
+        self.init(format: format, limits: limits, libraryLoaded: format.isAvailable)
+    }
+
+    /// `libraryLoaded: false` gives what a machine without the format's runtime library gets
+    /// (tests use it: the libraries cannot be hidden from a running process).
+    init(format: CompressionFormat, limits: DecompressionLimits, libraryLoaded: Bool) {
         self.format = format
         self.limits = limits
+        if let library = CodecLibrary(format), !libraryLoaded {
+            backend = UnavailableDecoder(library.unavailable(format))
+            return
+        }
         switch format {
         case .identity: backend = IdentityDecoder()
         case .deflate: backend = ZlibDecoder(gzip: false)

@@ -1,12 +1,12 @@
-import CZstd
+import CCodecs
 
-/// zstd frames (one or several, skippable frames ignored) through libzstd's streaming API.
+/// zstd frames (one or several, skippable frames ignored) through libzstd's streaming API (libzstd opened at run time).
 ///
 /// Frames of the pre-1.0 formats (magic 0xFD2FB51E through 0xFD2FB527), which Debian's libzstd
 /// still decodes, are refused: nothing tor or CollecTor writes uses them, and libzstd's legacy
 /// decoders answer the same damaged bytes differently depending on how they are fed.
 final class ZstdDecoder: DecoderBackend {
-    private let context: OpaquePointer?
+    private let context: UnsafeMutableRawPointer?
     private let output = UnsafeMutableRawBufferPointer.allocate(byteCount: decoderChunkSize, alignment: 1)
     /// The last return value of ZSTD_decompressStream: 0 exactly at a frame boundary.
     private var hint = 1
@@ -16,12 +16,12 @@ final class ZstdDecoder: DecoderBackend {
     private var atFrameStart = true
 
     init() {
-        context = ZSTD_createDStream()
-        if let context { ZSTD_initDStream(context) }
+        context = ccodecs_zstd_create_dstream()
+        if let context { ccodecs_zstd_init_dstream(context) }
     }
 
     deinit {
-        if let context { ZSTD_freeDStream(context) }
+        if let context { ccodecs_zstd_free_dstream(context) }
         output.deallocate()
     }
 
@@ -64,14 +64,14 @@ final class ZstdDecoder: DecoderBackend {
     private func feed(_ input: UnsafeRawBufferPointer,
                       emit: (UnsafeRawBufferPointer) throws(DecompressionError) -> Void) throws(DecompressionError) -> Int {
         guard let context, let base = input.baseAddress, !input.isEmpty else { return 0 }
-        var source = ZSTD_inBuffer(src: base, size: input.count, pos: 0)
+        var source = ccodecs_zstd_in_buffer(src: base, size: input.count, pos: 0)
         while true {
-            var sink = ZSTD_outBuffer(dst: output.baseAddress, size: output.count, pos: 0)
+            var sink = ccodecs_zstd_out_buffer(dst: output.baseAddress, size: output.count, pos: 0)
             let before = source.pos
-            let rc = ZSTD_decompressStream(context, &sink, &source)
+            let rc = ccodecs_zstd_decompress_stream(context, &sink, &source)
             consumed += source.pos - before
-            if ZSTD_isError(rc) != 0 {
-                let message = String(cString: ZSTD_getErrorName(rc))
+            if ccodecs_zstd_is_error(rc) != 0 {
+                let message = String(cString: ccodecs_zstd_error_name(rc))
                 throw failure(hint == 0 && consumed > 0 && before == source.pos ? .trailingData : .corrupt(message))
             }
             // A call that neither consumed nor produced (the output was exactly full) returns

@@ -4,8 +4,9 @@ import Decompression
 /// tor answers `x-tor-lzma` requests for descriptors with `identity`, and `gzip` with `deflate`).
 enum ContentDecoding {
     /// Content codings to ask for by default, most preferred first: tor's own order of
-    /// preference (zstd, then lzma, then zlib), identity last.
-    static let supported: [CompressionFormat] = [.zstd, .xz, .deflate, .gzip, .identity]
+    /// preference (zstd, then lzma, then zlib), identity last; only codings whose library this
+    /// process could load.
+    static let supported: [CompressionFormat] = [.zstd, .xz, .deflate, .gzip, .identity].filter(\.isAvailable)
 
     static func decode(_ body: ArraySlice<UInt8>, contentEncoding: String?, maxBytes: Int) throws(DirectoryAttempt.Failure) -> [UInt8] {
         let coding = (contentEncoding ?? "identity").trimmingSpaces.lowercased()

@@ -84,6 +84,7 @@ enum DecompressionFuzzEntryPoints {
             case .limitExceeded(.decoderMemory): self = .memoryLimit
             case .outOfMemory: self = .outOfMemory
             case .consumerFailed(let message), .misuse(let message): self = .other(message)
+            case .libraryUnavailable(let library, _): self = .other(library)
             }
         }
     }
@@ -166,7 +167,7 @@ enum DecompressionFuzzEntryPoints {
              .limitExceeded(.ratio(let value)) where value != limits.maxRatio,
              .limitExceeded(.decoderMemory(let value)) where value != limits.maxDecoderMemoryBytes:
             violated("limit error names \(value), not the configured limit", data)
-        case .consumerFailed, .misuse:
+        case .consumerFailed, .misuse, .libraryUnavailable:
             violated("unexpected error \(error)", data)
         default: break
         }
