@@ -7,6 +7,7 @@ import TorDescriptors
 /// `tordesc collector list|download`: query CollecTor's index and mirror its files.
 struct Collector: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "collector",
         abstract: "List and download files from CollecTor (collector.torproject.org).",
         discussion: """
             Files are chosen from CollecTor's index/index.json by descriptor type (the @type \
@@ -87,6 +88,7 @@ struct Collector: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the matching files: path, size, first and last published, types.",
             discussion: "Output is tab-separated, or one JSON object per line with --json (the index's field names)."
         )
@@ -110,6 +112,7 @@ struct Collector: ParsableCommand {
 
     struct Download: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "download",
             abstract: "Download the matching files into a local mirror, checking size and SHA-256.",
             discussion: """
                 Files keep CollecTor's paths under DIR. Files already there with the right size \

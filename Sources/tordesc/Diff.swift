@@ -5,12 +5,14 @@ import TorDescriptors
 /// `tordesc diff apply BASE DIFF`: apply a consensus diff and write the resulting consensus.
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Work with consensus diffs (network-status-diff-version 1).",
         subcommands: [Apply.self]
     )
 
     struct Apply: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "apply",
             abstract: "Apply DIFF to BASE, check both SHA3-256 hashes, and write the result.",
             discussion: """
                 DIFF may be a plain diff or an entry of tor's diff-cache/ directory.

@@ -6,6 +6,7 @@ import TorDescriptors
 /// those whose exit policy allows a given port and address.
 struct Exits: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "exits",
         abstract: "List exit relays, optionally only those that allow a port and address.",
         discussion: """
             An exit relay is one with the Exit flag when the input has flags (a consensus), else one

@@ -8,6 +8,7 @@ import TorDirectory
 /// `tordesc fetch KIND`: download directory documents from DirPorts.
 struct Fetch: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "fetch",
         abstract: "Download directory documents from directory authorities' DirPorts.",
         discussion: """
             Documents are parsed (and the consensus verified against the authorities) before

@@ -8,6 +8,7 @@ extension DescriptorType: ExpressibleByArgument {}
 /// `tordesc parse`: parse files or directories and print a summary line or a JSON object per document.
 struct Parse: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "parse",
         abstract: "Parse descriptor files and print one line per document.",
         discussion: """
             The type of each file comes from its CollecTor `@type` line, else tor's cache file name

@@ -5,6 +5,7 @@ import TorDescriptors
 /// `tordesc policy`: parse an exit policy, show its summary, and answer exit probes.
 struct Policy: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "policy",
         abstract: "Evaluate an exit policy against address:port probes.",
         discussion: """
             RULES is a full policy as in server descriptors ("accept *:80, reject *:*"; rules are

@@ -5,6 +5,7 @@ import TorDescriptors
 /// `tordesc relay`: everything the given files say about one relay.
 struct Relay: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "relay",
         abstract: "Show everything the given files know about one relay.",
         discussion: """
             RELAY is a fingerprint (40 hex digits; a leading $, spaces and a ~nickname or =nickname

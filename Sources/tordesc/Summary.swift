@@ -5,6 +5,7 @@ import TorDescriptors
 /// `tordesc summary`: network totals from one consensus.
 struct Summary: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "summary",
         abstract: "Network totals from a consensus: relays, flags, bandwidth, versions, protocols.",
         discussion: """
             Counts relays per flag with the consensus weight they carry, tor versions (from the v

@@ -7,6 +7,7 @@ import TorDirectory
 /// `tordesc verify`: check signatures, certificates, digests and quorum of every document.
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Verify the signatures, certificates and digests of Tor documents.",
         discussion: """
             Prints one line per document: `ok`, `not verifiable` (unsigned documents such as

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A sanitized bridge network status as CollecTor publishes it (`@type bridge-network-status`
 /// 1.0, 1.1 and 1.2): a `published` line, in newer forms `flag-thresholds` (1.1) and the bridge

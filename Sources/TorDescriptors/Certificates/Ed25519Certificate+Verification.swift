@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension Ed25519Certificate {
     /// Extension types this verifier understands (cert-spec §2.2.1: only signed-with-ed25519-key).

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension DetachedSignatures {
     /// Verifies the detached signatures as a consensus's own signatures are verified

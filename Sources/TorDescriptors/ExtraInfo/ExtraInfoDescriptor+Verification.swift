@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension ExtraInfoDescriptor {
     /// Checks the extra-info document's signatures (dir-spec §2.1.2):

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A directory authority's v3 key certificate (dir-spec "Creating key certificates"): the
 /// long-term identity key vouching for the medium-term signing key that signs votes and

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension NetworkStatusConsensus {
     /// Verifies the consensus signatures and its validity window.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A network-status consensus, ns or microdesc flavor (`network-status-version 3 [flavor]`,
 /// dir-spec §3.4.1 and §3.9): header, authority section, router status entries and footer.

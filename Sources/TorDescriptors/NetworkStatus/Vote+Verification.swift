@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension NetworkStatusVote {
     /// SHA-1 of the vote as signed (from `network-status-version` through the space after the

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension ServerDescriptor {
     /// Checks every signature, certificate and key binding of the descriptor (dir-spec §2.1.1)

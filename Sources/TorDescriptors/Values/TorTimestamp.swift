@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A UTC time with one-second precision, as directory documents write it
 /// (`YYYY-MM-DD HH:MM:SS`), parsed by hand without `DateFormatter`.

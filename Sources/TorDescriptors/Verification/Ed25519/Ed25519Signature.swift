@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Ed25519 signature checks (RFC 8032, through swift-crypto) with Tor's error type.
 ///

@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Names of the checks in relay-side ``VerificationReport``s (server descriptors, extra-info,
 /// cross-document digests), so callers can look a check up: `report[RelayCheck.routerSignature]`.
