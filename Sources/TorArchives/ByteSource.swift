@@ -134,7 +134,10 @@ public final class FileByteSource: ArchiveByteSource {
     /// Reads the next chunk of the file into `chunk`; returns its length (0 at the end).
     private func readChunk() throws(ArchiveError) -> Int {
         while true {
-            let n = Foundation.read(descriptor, chunk.baseAddress, chunkSize)
+            // A plain file's first read is small: it usually only serves a peek at the head,
+            // and readAll then reads the rest straight into the parser's buffer.
+            let size = decompressor == nil && fileBytesRead == 0 ? min(chunkSize, 64 * 1024) : chunkSize
+            let n = Foundation.read(descriptor, chunk.baseAddress, size)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ArchiveError(kind: .io(String(cString: strerror(errno))), path: path)
@@ -176,9 +179,71 @@ public final class FileByteSource: ArchiveByteSource {
         return count - remaining
     }
 
-    /// Reads everything that is left (a single compressed file), up to `limit` bytes.
+    /// Reads everything that is left (a single, possibly compressed, file), up to `limit` bytes.
+    ///
+    /// The result is the buffer the parser keeps, filled without intermediate copies: a plain
+    /// file goes from the kernel straight into an array of its size, decompressed output
+    /// straight into the result.
     public func readAll(limit: Int) throws(ArchiveError) -> [UInt8] {
-        var out: [UInt8] = []
+        var out = Array(pending[pendingStart...])
+        pending = []
+        pendingStart = 0
+        if decompressor == nil { return try readRestOfPlainFile(after: out, limit: limit) }
+        while true {
+            if out.count > limit { throw ArchiveError(kind: .memberTooLarge(limit), path: path) }
+            if atEnd { return out }
+            if chunkStart == chunkEnd, try readChunk() == 0 {
+                atEnd = true
+                do throws(DecompressionError) {
+                    try decompressor!.finish { out.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
+                } catch {
+                    throw ArchiveError(kind: .decompression(error.kind), path: path, decompression: error)
+                }
+                continue
+            }
+            let take = min(Self.feedSize, chunkEnd - chunkStart)
+            let input = UnsafeRawBufferPointer(start: chunk.baseAddress! + chunkStart, count: take)
+            chunkStart += take
+            do throws(DecompressionError) {
+                try decompressor!.feed(input) { out.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
+            } catch {
+                throw ArchiveError(kind: .decompression(error.kind), path: path, decompression: error)
+            }
+        }
+    }
+
+    /// The rest of a plain file after `head` (bytes already taken from the buffers): one array
+    /// of the file's size, read into directly; then, should the file have grown meanwhile, the
+    /// usual chunked reads.
+    private func readRestOfPlainFile(after head: [UInt8], limit: Int) throws(ArchiveError) -> [UInt8] {
+        var out = head
+        out.append(contentsOf: UnsafeRawBufferPointer(start: chunk.baseAddress! + chunkStart, count: chunkEnd - chunkStart)
+            .assumingMemoryBound(to: UInt8.self))
+        chunkStart = chunkEnd
+        var status = stat()
+        let size = fstat(descriptor, &status) == 0 ? Int(status.st_size) : 0
+        let expected = out.count + max(0, size - fileBytesRead)
+        if expected > limit { throw ArchiveError(kind: .memberTooLarge(limit), path: path) }
+        if expected > out.count {
+            var failure: Int32 = 0
+            var added = 0
+            out = [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialized in
+                _ = buffer.initialize(fromContentsOf: out)
+                initialized = out.count
+                while initialized < expected {
+                    let n = Foundation.read(descriptor, buffer.baseAddress! + initialized, expected - initialized)
+                    if n < 0 && errno == EINTR { continue }
+                    if n < 0 { failure = errno; return }
+                    if n == 0 { return }
+                    initialized += n
+                    added += n
+                }
+            }
+            fileBytesRead += added
+            if added > 0 { onFileRead?(added) }
+            if failure != 0 { throw ArchiveError(kind: .io(String(cString: strerror(failure))), path: path) }
+            if out.count < expected { return out }   // the file shrank: what is there is all there is
+        }
         while true {
             let n = try read(into: &out, count: min(1 << 20, limit + 1 - out.count))
             if n == 0 { return out }
