@@ -33,6 +33,7 @@ import TorDescriptors
 FormBenchmark.runChildIfRequested()   // --form-child: one forms-table measurement
 ArchiveSizeBenchmark.runIfRequested()  // --archive-size N
 ArchiveBenchmark.runIfRequested()   // --archive PATH|build: see ArchiveBenchmark.swift
+ReaderOverheadBenchmark.runIfRequested()   // --reader-overhead PATH: see ReaderOverheadBenchmark.swift
 
 #if DEBUG
 let isDebugBuild = true
