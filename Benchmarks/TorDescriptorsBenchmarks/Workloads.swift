@@ -45,7 +45,7 @@ func touch(_ document: AnyDescriptor, cores: Int) -> Int {
         sum &+= d.fingerprint?.hashValue ?? 0
         sum &+= d.platformString?.utf8.count ?? 0
         sum &+= (d.averageBandwidth ?? 0) &+ (d.burstBandwidth ?? 0) &+ (d.observedBandwidth ?? 0)
-        sum &+= d.exitPolicy?.canExit(to: nil, port: 443) == true ? 1 : 0
+        sum &+= d.exitPolicy?.canExit(port: 443) == true ? 1 : 0
         sum &+= Int(d.published?.secondsSince1970 ?? 0)
         sum &+= d.family.count &+ d.orAddresses.count &+ (d.uptime ?? 0)
         sum &+= d.contactString?.utf8.count ?? 0
