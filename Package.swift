@@ -63,24 +63,30 @@ let package = Package(
             dependencies: ["TorDescriptors", "TorArchives", "Decompression"],
             path: "Benchmarks/TorDescriptorsBenchmarks"
         ),
+        // Helpers the test targets share (running tordesc, replaying fuzz inputs, finding
+        // external tools): a plain target, linked only into the test targets.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "TorDescriptorsTests",
-            dependencies: ["TorDescriptors"],
+            dependencies: ["TorDescriptors", "TestSupport"],
             path: "Tests/TorDescriptorsTests"
         ),
         .testTarget(
             name: "DecompressionTests",
-            dependencies: ["Decompression"],
+            dependencies: ["Decompression", "TestSupport"],
             path: "Tests/DecompressionTests"
         ),
         .testTarget(
             name: "TorArchivesTests",
-            dependencies: ["TorArchives", "TorDescriptors", "Decompression"],
+            dependencies: ["TorArchives", "TorDescriptors", "Decompression", "TestSupport"],
             path: "Tests/TorArchivesTests"
         ),
         .testTarget(
             name: "TorDirectoryTests",
-            dependencies: ["TorDirectory", "TorDescriptors", "Decompression"],
+            dependencies: ["TorDirectory", "TorDescriptors", "Decompression", "TestSupport"],
             path: "Tests/TorDirectoryTests"
         ),
     ]

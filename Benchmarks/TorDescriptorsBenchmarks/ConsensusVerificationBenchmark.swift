@@ -1,5 +1,5 @@
 // Consensus signature check, separate from the parse: the consensus and its certificates are
-// parsed once, then `verificationReport(certificates:authorities:at:)` runs in repeated rounds
+// parsed once, then an `AuthorityVerifier`'s `report(for:certificates:at:)` runs in repeated rounds
 // (every signature's digest, RSA check and certificate verification). Its parts are timed too:
 // hashing the signed part, the RSA signature checks alone, the certificates' own checks alone.
 import Foundation
@@ -27,14 +27,14 @@ func reportConsensusVerification(rounds: Int) {
         let certificates = KeyCertificate.parseAll([UInt8](certData)[...]).compactMap { try? $0.get() }
         guard let consensus = try? NetworkStatusConsensus(parsing: bytes), let time = consensus.validAfter,
               let signed = consensus.signedRange else { continue }
-        let authorities = TrustedAuthorities.unpinnedDirSources(of: consensus.header)
+        let verifier = AuthorityVerifier(authorities: .unpinnedDirSources(of: consensus.header))
         let parse = best(rounds) { _ = try? NetworkStatusConsensus(parsing: bytes) }
         // The first check verifies the certificates (3072-bit RSA); their outcome is then cached
-        // per process, so the repeated rounds measure what every later consensus costs.
+        // by the verifier, so the repeated rounds measure what every later consensus costs.
         let coldStart = DispatchTime.now().uptimeNanoseconds
-        var report = consensus.verificationReport(certificates: certificates, authorities: authorities, at: time)
+        var report = verifier.report(for: consensus, certificates: certificates, at: time)
         let cold = Double(DispatchTime.now().uptimeNanoseconds - coldStart) / 1e3
-        let full = best(rounds) { report = consensus.verificationReport(certificates: certificates, authorities: authorities, at: time) }
+        let full = best(rounds) { report = verifier.report(for: consensus, certificates: certificates, at: time) }
         let signatures = consensus.footer.signatures
         let hash = best(rounds) {
             if signatures.contains(where: { $0.algorithm == .sha1 }) { _ = Digest.sha1(consensus.rawBytes[signed]) }
@@ -51,7 +51,7 @@ func reportConsensusVerification(rounds: Int) {
             }
         }
         let used = certificates.filter { certificate in signatures.contains { $0.signingKeyDigest == certificate.signingKeyDigest } }
-        let certs = best(rounds) { for certificate in used { _ = certificate.verificationReport(at: time) } }
+        let certs = best(rounds) { for certificate in used { _ = verifier.report(for: certificate, at: time) } }
         let name = (consensusPath as NSString).lastPathComponent
         print("consensus verify \(name): \(signatures.count) signatures, \(report.isValid ? "valid" : "NOT valid"), "
               + "\(bytes.count / 1000) kB; parse \(format(parse / 1e3, 2)) ms; first signature check (certificates uncached) "

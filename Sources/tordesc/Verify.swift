@@ -88,6 +88,9 @@ struct Verify: ParsableCommand {
             }
             listed.consensuses += 1
         }
+        // One verifier for the whole run: each certificate's RSA checks are made once, however
+        // many consensuses, votes and detached signatures use it.
+        let verifier = AuthorityVerifier(authorities: trusted)
         var totals = (ok: 0, failed: 0, unverifiable: 0)
         var output = BufferedOutput()
         for item in DescriptorReader(paths: paths) {
@@ -100,7 +103,7 @@ struct Verify: ParsableCommand {
                 output.write("\(item.source): FAILED to parse: \(error)")
                 continue
             }
-            let report = verificationReport(document, certificates: certificates, signingKeys: signingKeys, trusted: trusted, listed: listed)
+            let report = verificationReport(document, certificates: certificates, signingKeys: signingKeys, verifier: verifier, listed: listed)
             let verifiable = report.checks.contains { $0.outcome == .passed || $0.failed }
             if !report.isValid { totals.failed += 1 } else if verifiable { totals.ok += 1 } else { totals.unverifiable += 1 }
             output.write(json ? jsonLine(item.source, document, report) : textLine(item.source, document, report, verifiable))
@@ -121,12 +124,13 @@ struct Verify: ParsableCommand {
     }
     /// Membership, not equality: a file may hold older descriptors of a relay than the one the
     /// consensus lists, and those are not forgeries.
-    private func listedCheck(_ name: String, _ digest: [UInt8]?, in set: Set<[UInt8]>, kind: String, _ listed: Listed) -> VerificationCheck {
+    private func listedCheck(_ reference: DigestReference, _ digest: [UInt8]?, in set: Set<[UInt8]>, kind: String, _ listed: Listed) -> VerificationCheck {
+        let id = VerificationCheckID.listedByConsensus(reference)
         guard listed.consensuses > 0 else {
-            return VerificationCheck(name, .notApplicable("no --consensus given to check the \(kind) digest against"))
+            return VerificationCheck(id, .notApplicable("no --consensus given to check the \(kind) digest against"))
         }
-        guard let digest else { return VerificationCheck(name, .failed("no digest")) }
-        return VerificationCheck(name, set.contains(digest) ? .passed : .notApplicable("not the \(kind) the given consensus lists"))
+        guard let digest else { return VerificationCheck(id, .failed("no digest")) }
+        return VerificationCheck(id, set.contains(digest) ? .passed : .notApplicable("not the \(kind) the given consensus lists"))
     }
 
     private func loadAuthorities() throws -> TrustedAuthorities {
@@ -158,37 +162,37 @@ struct Verify: ParsableCommand {
     }
 
     private func verificationReport(_ document: AnyDescriptor, certificates: [KeyCertificate],
-                                    signingKeys: [Fingerprint: RSAPublicKey], trusted: TrustedAuthorities,
+                                    signingKeys: [Fingerprint: RSAPublicKey], verifier: AuthorityVerifier,
                                     listed: Listed) -> VerificationReport {
         let when = time(for: document)
         switch document {
         case .serverDescriptor(let d):
             var report = d.verificationReport(at: when.date)
-            report.checks.append(listedCheck("listed by consensus r line", d.digestBytes, in: listed.descriptors, kind: "descriptor", listed))
+            report.checks.append(listedCheck(.serverDescriptor, d.digestBytes, in: listed.descriptors, kind: "descriptor", listed))
             return report
         case .extraInfo(let d):
             return d.verificationReport(signingKey: signingKeys[d.fingerprint], at: when.date)
         case .keyCertificate(let d):
-            return d.verificationReport(at: when)
+            return verifier.report(for: d, at: when)
         case .consensus(let d):
-            let set = unpinnedDirSources ? TrustedAuthorities.unpinnedDirSources(of: d.header) : trusted
-            return d.verificationReport(certificates: certificates, authorities: set, at: when)
+            let consensusVerifier = unpinnedDirSources ? verifier.with(authorities: .unpinnedDirSources(of: d.header)) : verifier
+            return consensusVerifier.report(for: d, certificates: certificates, at: when)
         case .vote(let d):
-            return d.verificationReport(authorities: trusted, at: when)
+            return verifier.report(for: d, at: when)
         case .detachedSignatures(let d):
-            return d.verificationReport(certificates: certificates, authorities: trusted, at: when)
+            return verifier.report(for: d, certificates: certificates, at: when)
         case .microdescriptor(let d):
             return VerificationReport(document: .microdescriptor, firstLine: d.firstLine, checks: [
-                VerificationCheck("signature", .notApplicable("microdescriptors are unsigned; their SHA-256 is checked against a consensus m line")),
-                listedCheck("listed by consensus m line", d.digestBytes, in: listed.microdescriptors, kind: "microdescriptor", listed),
+                VerificationCheck(.unsignedDocument, .notApplicable("microdescriptors are unsigned; their SHA-256 is checked against a consensus m line")),
+                listedCheck(.microdescriptor, d.digestBytes, in: listed.microdescriptors, kind: "microdescriptor", listed),
             ])
         case .bridgeNetworkStatus(let d):
             return VerificationReport(document: .bridgeNetworkStatus, firstLine: d.firstLine, checks: [
-                VerificationCheck("signature", .notApplicable("bridge network statuses are published unsigned by CollecTor")),
+                VerificationCheck(.unsignedDocument, .notApplicable("bridge network statuses are published unsigned by CollecTor")),
             ])
         case .consensusDiff(let d):
             return VerificationReport(document: .consensusDiff, firstLine: d.firstLine, checks: [
-                VerificationCheck("signature", .notApplicable("diffs are unsigned; `tordesc diff apply` checks both SHA3-256 hashes, then verify the result")),
+                VerificationCheck(.unsignedDocument, .notApplicable("diffs are unsigned; `tordesc diff apply` checks both SHA3-256 hashes, then verify the result")),
             ])
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Decompression
 
 /// Replays the inputs the decompressor fuzzers kept (`scripts/fuzz.sh` moves them into
@@ -8,24 +9,23 @@ import Decompression
 @Suite struct DecompressionFuzzRegressionTests {
     static let folder = DecompressionFixtures.root.appendingPathComponent("Tests/DecompressionTests/FuzzRegressions")
 
-    static func inputs() -> [(target: String, file: URL)] { FuzzRegressionInputs.inputs(in: folder) }
+    static func inputs() -> [(target: String, file: URL)] { FuzzRegressions.inputs(in: folder) }
 
     @Test("every saved fuzzer input now passes its entry point")
     func replay() throws {
-        for (target, file) in Self.inputs() {
-            let entry = try #require(DecompressionFuzzEntryPoints.targets[target], "no fuzz target named \(target)")
-            entry([UInt8](try Data(contentsOf: file)))
-        }
+        let replayed = try FuzzRegressions.replay(in: Self.folder, entryPoints: DecompressionFuzzEntryPoints.targets)
+        #expect(replayed > 0, "no saved inputs under \(Self.folder.path): was the folder moved?")
         #expect(Set(Self.inputs().map(\.target)).isSubset(of: Set(DecompressionFuzzEntryPoints.names)))
     }
 
     /// The entry points hold on real compressed documents, for every chunking and limit
     /// pattern of the control bytes used by the seeds, and on cut-off streams.
-    @Test(arguments: [("decompress-gzip", CompressionFormat.gzip), ("decompress-deflate", .deflate), ("decompress-xz", .xz),
+    @Test(.enabled(if: DecompressionFixtures.encodersAvailable, DecompressionFixtures.needsEncoders),
+          arguments: [("decompress-gzip", CompressionFormat.gzip), ("decompress-deflate", .deflate), ("decompress-xz", .xz),
                       ("decompress-zstd", .zstd), ("decompress-bzip2", .bzip2)])
     func entryPointOnRealStreams(target: String, format: CompressionFormat) throws {
         let plain = try DecompressionFixtures.corpus(DecompressionFixtures.documents[1])
-        guard let packed = try DecompressionFixtures.compress(Array(plain.prefix(20_000)), format) else { return }
+        let packed = try DecompressionFixtures.compress(Array(plain.prefix(20_000)), format)
         let entry = try #require(DecompressionFuzzEntryPoints.targets[target])
         for control in [[0, 7], [1, 6], [2, 5], [3, 4], [5, 0x0F], [7, 0x84], [4, 0x83]] as [[UInt8]] {
             entry(control + packed)
@@ -58,8 +58,9 @@ import Decompression
 
     /// Real streams made with a 24 MiB dictionary (both containers) decode under the default
     /// cap and fail with the typed error under an 8 MiB one, before any output.
-    @Test func decoderMemoryLimitIsConfigurable() throws {
-        guard let xz = DecompressionFixtures.tool("xz") else { return print("SKIPPED: no xz tool") }
+    @Test(.enabled(if: ExternalTool.available("xz"), "needs xz to make streams with a 24 MiB dictionary"))
+    func decoderMemoryLimitIsConfigurable() throws {
+        let xz = try ExternalTool.require("xz")
         let plain = Array(try DecompressionFixtures.corpus(DecompressionFixtures.documents[1]).prefix(20_000))
         for arguments in [["--format=lzma", "--lzma1=dict=24MiB"], ["--format=xz", "--lzma2=dict=24MiB"]] {
             let packed = try DecompressionFixtures.run([xz, "-c"] + arguments, input: plain)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import TorArchives
 import TorDescriptors
 
@@ -40,10 +41,7 @@ enum ArchiveFixtures {
         return dir
     }
 
-    static func tool(_ name: String) -> String? {
-        ["/usr/bin", "/bin", "/usr/local/bin", "/opt/homebrew/bin"].map { $0 + "/" + name }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static func tool(_ name: String) -> String? { ExternalTool.path(name) }
 
     /// Runs a tool in `directory`; throws when it fails.
     @discardableResult

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import TorArchives
 
 /// `tordesc collector list|download` end to end: the built executable against the loopback

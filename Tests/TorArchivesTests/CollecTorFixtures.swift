@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import TorArchives
 import TorDescriptors
 
@@ -148,11 +149,7 @@ enum CollecTorFixtures {
 /// middle. It logs `METHOD path range` per request, exits on its own after two minutes, and is
 /// stopped by its PID.
 final class CollecTorTestServer {
-    static let python: String? = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return (path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"])
-            .map { $0 + "/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    static let python: String? = ExternalTool.path("python3")
 
     static let script = #"""
     import http.server, os, signal, sys, threading, urllib.parse

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import TorArchives
 import TorDescriptors
 
@@ -40,8 +41,9 @@ struct ParallelReaderTests {
 
     /// A .tar.xz of the test tree (many small members plus a consensus) and a tar of the two
     /// large consensuses, which take the chunked consensus path.
-    @Test func archivesParallelEqualsSerial() throws {
-        guard let tar = ArchiveFixtures.tool("tar"), ArchiveFixtures.tool("xz") != nil else { return }
+    @Test(.enabled(if: ExternalTool.available("tar", "xz"), "needs tar and xz to make the archives"))
+    func archivesParallelEqualsSerial() throws {
+        let tar = try ExternalTool.require("tar")
         let dir = try ArchiveFixtures.makeTree()
         defer { try? FileManager.default.removeItem(at: dir) }
         try ArchiveFixtures.run([tar, "--sort=name", "-cJf", "tree.tar.xz", "tree"], in: dir)

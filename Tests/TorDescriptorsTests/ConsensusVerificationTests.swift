@@ -10,12 +10,13 @@ struct ConsensusVerificationTests {
         try NetworkStatusConsensus(parsing: try ProjectFiles.corpus(path))
     }
 
-    static func quorum(_ report: VerificationReport) -> VerificationCheck? {
-        report.checks.first { $0.name.hasPrefix("quorum") }
+    /// The quorum check of a `flavor` consensus, found by its id (its name carries the counts).
+    static func quorum(_ report: VerificationReport, _ flavor: ConsensusFlavor = .ns) -> VerificationCheck? {
+        report.check(.quorum(flavor))
     }
 
     static func signatureChecks(_ report: VerificationReport) -> [VerificationCheck] {
-        report.checks.filter { $0.name.hasPrefix("directory-signature") }
+        report.checks.filter { if case .signature(authority: _?) = $0.id { true } else { false } }
     }
 
     /// The 2012-06-18 21:00 ns consensus: 7 sha1 signatures, all made with keys in the 2012-06
@@ -28,8 +29,8 @@ struct ConsensusVerificationTests {
         #expect(Self.signatureChecks(report).count == 7)
         #expect(Self.signatureChecks(report).allSatisfy { $0.passed })
         #expect(Self.quorum(report)?.name == "quorum: 5 of 8 needed, 7 valid")
-        #expect(report["valid-after ≤ time ≤ valid-until"] == .passed)
-        #expect(report["directory-signature gabelmoo ED03BB616EB2F60BEC80151114BB25CEF515B226"] == .passed)
+        #expect(report[.validityWindow] == .passed)
+        #expect(report[.signature(authority: Fingerprint(hex: "ED03BB616EB2F60BEC80151114BB25CEF515B226")!)] == .passed)
         #expect(consensus.missingCertificates(in: certificates, authorities: F.tor_0_2_2_37).isEmpty)
         #expect(try consensus.verify(certificates: certificates, authorities: F.tor_0_2_2_37, at: consensus.validAfter!).isValid)
     }
@@ -43,7 +44,7 @@ struct ConsensusVerificationTests {
         let today = consensus.verificationReport(certificates: certificates, authorities: .tor, at: consensus.validAfter!)
         #expect(!today.isValid)
         #expect(Self.quorum(today)?.name == "quorum: 5 of 9 needed, 2 valid")
-        #expect(today["directory-signature 14C131DFC5C6F93646BE72FA1401C02A8DF2E8B4"] == .notApplicable("not counted: unknown authority: identity not pinned"))
+        #expect(today[.signature(authority: Fingerprint(hex: "14C131DFC5C6F93646BE72FA1401C02A8DF2E8B4")!)] == .notApplicable("not counted: unknown authority: identity not pinned"))
         #expect(today.failures.count == 1)
 
         let declared = TrustedAuthorities.unpinnedDirSources(of: consensus.header)
@@ -61,7 +62,8 @@ struct ConsensusVerificationTests {
         let certificates = try F.certificates("2015-11-cached-certs")
         let report = consensus.verificationReport(certificates: certificates, authorities: F.tor_0_2_6_10, at: consensus.validAfter!)
         #expect(report.isValid, "\(report)")
-        #expect(Self.quorum(report)?.name == "quorum: 5 of 9 needed, 8 valid")
+        #expect(Self.quorum(report, .microdesc)?.name == "quorum: 5 of 9 needed, 8 valid")
+        #expect(report[.quorum(.ns)] == nil, "a microdesc consensus's quorum is the microdesc one")
     }
 
     /// The 2026-07-27 consensuses are `cropped--`: entries were removed after signing, so they
@@ -75,7 +77,7 @@ struct ConsensusVerificationTests {
         let certificates = try F.certificates("arti-authcert-all-2026")
         let report = consensus.verificationReport(certificates: certificates, authorities: .tor, at: consensus.validAfter!)
         #expect(!report.isValid, "a cropped consensus must not verify")
-        #expect(Self.quorum(report)?.name == "quorum: 5 of 9 needed, 0 valid")
+        #expect(Self.quorum(report, consensus.header.flavor)?.name == "quorum: 5 of 9 needed, 0 valid")
         let checks = Self.signatureChecks(report)
         #expect(checks.count == 9)
         let bad = checks.filter { $0.outcome.reason.hasPrefix("not counted: bad signature") }.map(\.name)
@@ -113,7 +115,7 @@ struct ConsensusVerificationTests {
         // Tor accepts a consensus with a bad signature when enough good ones remain.
         #expect(one.isValid)
         #expect(Self.quorum(one)?.name == "quorum: 5 of 8 needed, 6 valid")
-        #expect(one["directory-signature tor26 14C131DFC5C6F93646BE72FA1401C02A8DF2E8B4"]?.reason.hasPrefix("not counted: bad signature") == true)
+        #expect(one[.signature(authority: Fingerprint(hex: "14C131DFC5C6F93646BE72FA1401C02A8DF2E8B4")!)]?.reason.hasPrefix("not counted: bad signature") == true)
         for identity in ["27B6B5996C426270A5C95488AA5BCEB6BCC86956", "49015F787433103580E3B66A1707A00E60F2D15B", "585769C78764D58426B8B52B6651A5A71137189A"] {
             bytes = F.tampered(bytes, after: "directory-signature \(identity) ", offset: 40 + 1 + 26 + 30)
         }
@@ -135,7 +137,7 @@ struct ConsensusVerificationTests {
         let report = try Self.tamperedReport(try ProjectFiles.corpus("consensus/2012-06-18-21-00-00-cached-consensus"), certificates: certificates)
         #expect(report.isValid)
         #expect(Self.quorum(report)?.name == "quorum: 5 of 8 needed, 6 valid")
-        let gabelmoo = report["directory-signature gabelmoo ED03BB616EB2F60BEC80151114BB25CEF515B226"]
+        let gabelmoo = report[.signature(authority: Fingerprint(hex: "ED03BB616EB2F60BEC80151114BB25CEF515B226")!)]
         #expect(gabelmoo?.reason.hasPrefix("not counted: certificate does not verify: dir-key-certification: FAILED") == true)
     }
 
@@ -155,15 +157,15 @@ struct ConsensusVerificationTests {
         let bytes = try ProjectFiles.corpus("consensus/2012-06-18-21-00-00-cached-consensus")
         #expect(try Self.tamperedReport(bytes, at: "2012-06-19 00:00:00").isValid)
         let late = try Self.tamperedReport(bytes, at: "2012-06-19 00:00:01")
-        #expect(late.failures.map(\.name) == ["valid-after ≤ time ≤ valid-until"])
-        #expect(late["valid-after ≤ time ≤ valid-until"] == .failed("expired at 2012-06-19 00:00:01: valid-until 2012-06-19 00:00:00"))
+        #expect(late.failures.map(\.id) == [.validityWindow])
+        #expect(late[.validityWindow] == .failed("expired at 2012-06-19 00:00:01: valid-until 2012-06-19 00:00:00"))
         let consensus = try NetworkStatusConsensus(parsing: bytes)
         #expect(consensus.verificationReport(certificates: try F.certificates("2012-06-cached-certs"), authorities: F.tor_0_2_2_37,
                                              at: F.time("2012-06-19 00:00:01"), tolerance: 3600).isValid)
         let early = try Self.tamperedReport(bytes, at: "2012-06-18 20:59:59")
-        #expect(early["valid-after ≤ time ≤ valid-until"]?.reason.hasPrefix("not yet valid") == true)
+        #expect(early[.validityWindow]?.reason.hasPrefix("not yet valid") == true)
         let muchLater = try Self.tamperedReport(bytes, at: "2012-10-13 00:00:00")
-        #expect(muchLater["directory-signature urras 80550987E1D626E3EBA5E5E75A458DE0626D088C"]
+        #expect(muchLater[.signature(authority: Fingerprint(hex: "80550987E1D626E3EBA5E5E75A458DE0626D088C")!)]
                 == .notApplicable("not counted: certificate expired 2012-10-12 16:04:08 (checked at 2012-10-13 00:00:00)"))
     }
 
@@ -174,7 +176,7 @@ struct ConsensusVerificationTests {
         #expect(missing == [MissingCertificate(identity: Fingerprint(hex: "D586D18309DED4CD6D57C18FDB97EFA96D330566")!,
                                                signingKeyDigest: Fingerprint(hex: "8F0DEA35D1732D867FB94F5130364927DBCCBB8E")!)])
         let report = consensus.verificationReport(certificates: certificates, authorities: F.tor_0_2_2_37, at: consensus.validAfter!)
-        #expect(report["directory-signature moria1 D586D18309DED4CD6D57C18FDB97EFA96D330566"]
+        #expect(report[.signature(authority: Fingerprint(hex: "D586D18309DED4CD6D57C18FDB97EFA96D330566")!)]
                 == .notApplicable("not counted: missing certificate 8F0DEA35D1732D867FB94F5130364927DBCCBB8E"))
         #expect(Self.quorum(report)?.name == "quorum: 5 of 8 needed, 6 valid")
     }

@@ -13,8 +13,8 @@ import Testing
         #expect(policy.rules.count == relay.exitPolicyLines.count)
         #expect(policy.summary == micro.exitPolicyText)
         #expect(relay.exitPolicyV6?.description == micro.exitPolicyV6Text)
-        #expect(policy.canExit(to: IPAddress("93.184.216.34"), port: 443))
-        #expect(!policy.canExit(to: IPAddress("93.184.216.34"), port: 25))
+        #expect(policy.canExit(to: IPAddress("93.184.216.34")!, port: 443))
+        #expect(!policy.canExit(to: IPAddress("93.184.216.34")!, port: 25))
         #expect(micro.exitPolicy.canExit(port: 443) && !micro.exitPolicy.canExit(port: 25))
     }
 

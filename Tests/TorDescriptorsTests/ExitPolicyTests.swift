@@ -70,7 +70,7 @@ struct ExitPolicyTests {
         let policy = try ExitPolicy("reject 1.2.3.4:*, accept *:80, reject *:*")
         for address in [nil, Self.ip("1.2.3.4"), Self.ip("5.6.7.8")] {
             for strict in [false, true] {
-                #expect(policy.canExit(to: address, port: 0, strict: strict) == policy.canExit(to: address, port: nil, strict: strict))
+                #expect(policy.canExit(toProbe: address, port: 0, strict: strict) == policy.canExit(toProbe: address, port: nil, strict: strict))
             }
         }
         #expect(policy.canExit(to: Self.ip("5.6.7.8"), port: 0))
@@ -207,10 +207,34 @@ struct ExitPolicyTests {
                             break
                         }
                         expected = expected && policy.isExitingAllowed
-                        #expect(policy.canExit(to: address, port: port, strict: strict) == expected, "\(text) \(String(describing: address)) \(String(describing: port)) \(strict)")
+                        #expect(policy.canExit(toProbe: address, port: port, strict: strict) == expected, "\(text) \(String(describing: address)) \(String(describing: port)) \(strict)")
                     }
                 }
             }
         }
+    }
+}
+
+@Suite struct ExitPolicyAddressTests {
+    /// `canExit(to:port:)` took an optional address, and the README fed it the failable
+    /// `IPAddress("…")`: a mistyped address became `nil`, which meant "some address", so a
+    /// policy rejecting the intended address answered yes. The address is now required (that
+    /// call no longer compiles) and "any address" is its own call.
+    @Test func mistypedAddressCannotMeanAnyAddress() throws {
+        let policy = try ExitPolicy("reject 1.2.3.4:*, accept *:*")
+        #expect(IPAddress("1.2.3.4.5") == nil)
+        let intended = try #require(IPAddress("1.2.3.4"))
+        #expect(!policy.canExit(to: intended, port: 80))
+        #expect(policy.canExit(port: 80), "some address on port 80 is allowed")
+        #expect(!policy.canExit(port: 80, strict: true), "not every address on port 80 is")
+        #expect(policy.canExit(to: try #require(IPAddress("5.6.7.8")), port: 80))
+    }
+}
+
+extension ExitPolicy {
+    /// The probe tables mix known and unknown (`nil`) addresses; the library asks the two
+    /// questions with two calls, so that a failed `IPAddress("…")` cannot mean "any address".
+    func canExit(toProbe address: IPAddress?, port: Int?, strict: Bool = false) -> Bool {
+        address.map { canExit(to: $0, port: port, strict: strict) } ?? canExit(port: port, strict: strict)
     }
 }

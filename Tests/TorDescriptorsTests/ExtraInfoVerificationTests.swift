@@ -8,7 +8,7 @@ struct ExtraInfoVerificationTests {
         try ExtraInfoDescriptor.parseAll(try ProjectFiles.corpus(relative)[...]).map { try $0.get() }
     }
 
-    static func passedCount(_ reports: [VerificationReport], _ name: String) -> Int {
+    static func passedCount(_ reports: [VerificationReport], _ name: VerificationCheckID) -> Int {
         reports.filter { $0[name] == .passed }.count
     }
 
@@ -24,10 +24,10 @@ struct ExtraInfoVerificationTests {
         let reports = documents.map { $0.verificationReport(signingKey: nil, at: $0.published!.date) }
         #expect(reports.count == total)
         #expect(Bool(reports.allSatisfy(\.isValid)))
-        #expect(Self.passedCount(reports, RelayCheck.identityCertificate) == withEd25519)
-        #expect(Self.passedCount(reports, RelayCheck.identityExpiry) == withEd25519)
-        #expect(Self.passedCount(reports, RelayCheck.ed25519Signature) == withEd25519)
-        #expect(Bool(reports.allSatisfy { $0[RelayCheck.routerSignature] == .notApplicable("needs the relay's server descriptor (its signing-key)") }))
+        #expect(Self.passedCount(reports, .identityEd25519) == withEd25519)
+        #expect(Self.passedCount(reports, .identityEd25519Expiry) == withEd25519)
+        #expect(Self.passedCount(reports, .routerSigEd25519) == withEd25519)
+        #expect(Bool(reports.allSatisfy { $0[.routerSignature] == .notApplicable("needs the relay's server descriptor (its signing-key)") }))
     }
 
     @Test("sanitized bridge extra-infos: signature checks not applicable", arguments: [
@@ -38,7 +38,7 @@ struct ExtraInfoVerificationTests {
     func bridges(file: String, total: Int) throws {
         let reports = try Self.extraInfos(file).map { $0.verificationReport(signingKey: nil, at: $0.published!.date) }
         #expect(reports.count == total)
-        #expect(Bool(reports.allSatisfy { $0.isValid && $0[RelayCheck.routerSignature] == .notApplicable(RelayCheck.sanitizedBridge) }))
+        #expect(Bool(reports.allSatisfy { $0.isValid && $0[.routerSignature] == .notApplicable(RelayCheck.sanitizedBridge) }))
     }
 
     /// Three relays (23DE2F1A…, B7052E82…, DDDE3889…) appear in both bundled 2016-10-02 files:
@@ -53,21 +53,21 @@ struct ExtraInfoVerificationTests {
             pairs += 1
             let report = extraInfo.verificationReport(serverDescriptor: descriptor, at: extraInfo.published!.date)
             #expect(report.isValid, "\(report)" as Comment)
-            #expect(report[RelayCheck.routerSignature] == .passed)
-            #expect(report[RelayCheck.fingerprint] == .passed)
+            #expect(report[.routerSignature] == .passed)
+            #expect(report[.fingerprint] == .passed)
             // A one-byte change in the signed region breaks the RSA signature.
             var bytes = Array(extraInfo.rawBytes)
             let at = try #require(String(decoding: bytes, as: UTF8.self).range(of: "published 2016")).upperBound.utf16Offset(in: String(decoding: bytes, as: UTF8.self))
             bytes[at + 2] = bytes[at + 2] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
             let tampered = try ExtraInfoDescriptor(parsing: bytes)
-            let failed = tampered.verificationReport(serverDescriptor: descriptor, at: extraInfo.published!.date).failures.map(\.name)
-            #expect(failed.first == RelayCheck.routerSignature)
+            let failed = tampered.verificationReport(serverDescriptor: descriptor, at: extraInfo.published!.date).failures.map(\.id)
+            #expect(failed.first == .routerSignature)
         }
         #expect(pairs == 3)
         // Another relay's key: the fingerprint check and the signature fail.
         let stranger = try #require(descriptors.first { $0.fingerprint != extraInfos[0].fingerprint })
         let wrong = extraInfos[0].verificationReport(serverDescriptor: stranger, at: extraInfos[0].published!.date)
-        #expect(wrong.failures.map(\.name).starts(with: [RelayCheck.fingerprint, RelayCheck.routerSignature]))
+        #expect(wrong.failures.map(\.id).starts(with: [.fingerprint, .routerSignature]))
     }
 
     @Test("tampering with an extra-info's router-sig-ed25519 or identity certificate fails those checks")
@@ -77,14 +77,14 @@ struct ExtraInfoVerificationTests {
         let document = try ExtraInfoDescriptor(parsing: bytes)
         let date = document.published!.date
         let badSignature = try ExtraInfoDescriptor(parsing: Array(text.replacingOccurrences(of: "router-sig-ed25519 g6Zg", with: "router-sig-ed25519 g6Zh").utf8))
-        #expect(badSignature.verificationReport(signingKey: nil, at: date).failures.map(\.name) == [RelayCheck.ed25519Signature])
+        #expect(badSignature.verificationReport(signingKey: nil, at: date).failures.map(\.id) == [.routerSigEd25519])
         let badCertificate = try ExtraInfoDescriptor(parsing: Array(text.replacingOccurrences(of: "YuVlzi50WXzG", with: "YuVlzi50WXzH").utf8))
         // The certificate is inside the Ed25519-signed region, so the document signature fails too.
-        #expect(badCertificate.verificationReport(signingKey: nil, at: date).failures.map(\.name) == [RelayCheck.identityCertificate, RelayCheck.ed25519Signature])
+        #expect(badCertificate.verificationReport(signingKey: nil, at: date).failures.map(\.id) == [.identityEd25519, .routerSigEd25519])
         let badContent = try ExtraInfoDescriptor(parsing: Array(text.replacingOccurrences(of: "14409728,", with: "14409729,").utf8))
-        #expect(badContent.verificationReport(signingKey: nil, at: date).failures.map(\.name) == [RelayCheck.ed25519Signature])
+        #expect(badContent.verificationReport(signingKey: nil, at: date).failures.map(\.id) == [.routerSigEd25519])
         let expired = document.verificationReport(signingKey: nil, at: date.addingTimeInterval(400 * 86400))
-        #expect(expired.failures.map(\.name) == [RelayCheck.identityExpiry])
+        #expect(expired.failures.map(\.id) == [.identityEd25519Expiry])
     }
 
     // MARK: Cross-document digests
@@ -106,7 +106,7 @@ struct ExtraInfoVerificationTests {
         let other = try ServerDescriptor(parsing: Array(text.replacingOccurrences(of: "uptime 13027595", with: "uptime 13027596").utf8))
         let changed = DigestCrossCheck.serverDescriptors(consensus.entries, [other, descriptors[1]])
         #expect(changed.matched.count == 1 && changed.mismatched.map(\.nickname) == ["Akka"])
-        let report = changed.report(document: .networkStatusConsensus, checkName: RelayCheck.descriptorDigest)
+        let report = changed.report(document: .networkStatusConsensus, reference: .serverDescriptor)
         #expect(report.failures.count == 1 && report.checks.count == 5)
     }
 

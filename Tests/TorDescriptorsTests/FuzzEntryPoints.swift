@@ -172,8 +172,8 @@ enum FuzzEntryPoints {
                                                   (IPAddress("::1"), 65535), (IPAddress("10.0.0.1"), 0)]
         if let policy = try? ExitPolicy(text) {
             for (address, port) in destinations {
-                let loose = policy.canExit(to: address, port: port)
-                let strict = policy.canExit(to: address, port: port, strict: true)
+                let loose = address.map { policy.canExit(to: $0, port: port) } ?? policy.canExit(port: port)
+                let strict = address.map { policy.canExit(to: $0, port: port, strict: true) } ?? policy.canExit(port: port, strict: true)
                 _ = (loose, strict)
             }
         }

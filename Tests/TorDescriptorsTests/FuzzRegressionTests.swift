@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import TorDescriptors
 
 /// Replays every input the fuzzers ever crashed on (kept by `scripts/fuzz.sh` in
@@ -7,14 +8,12 @@ import TorDescriptors
 @Suite struct FuzzRegressionTests {
     static let folder = ProjectFiles.root.appendingPathComponent("Tests/TorDescriptorsTests/FuzzRegressions")
 
-    static func inputs() -> [(target: String, file: URL)] { FuzzRegressionInputs.inputs(in: folder) }
+    static func inputs() -> [(target: String, file: URL)] { FuzzRegressions.inputs(in: folder) }
 
     @Test("every saved crashing input now passes its fuzz entry point")
     func replay() throws {
-        for (target, file) in Self.inputs() {
-            let entry = try #require(FuzzEntryPoints.targets[target], "no fuzz target named \(target)")
-            entry([UInt8](try Data(contentsOf: file)))
-        }
+        let replayed = try FuzzRegressions.replay(in: Self.folder, entryPoints: FuzzEntryPoints.targets)
+        #expect(replayed > 0, "no saved inputs under \(Self.folder.path): was the folder moved?")
     }
 
     @Test("regression folders are named after fuzz targets")

@@ -217,14 +217,43 @@ import Testing
         #expect(try NetworkStatusConsensus(parsing: consensus, mode: .lenient(limits: limits)).entries.count == full.entries.count)
     }
 
-    @Test("ValidationMode compares strictness only, so mode == .strict still means strict")
+    /// Equality used to ignore the limits, so two modes that parse differently were equal and
+    /// hashed alike.
+    @Test("ValidationMode compares strictness and limits")
     func modeEquality() {
         let tight = ParseLimits(maxDocumentBytes: 10)
-        #expect(ValidationMode.strict(limits: tight) == .strict)
+        #expect(ValidationMode.strict(limits: tight) != .strict)
+        #expect(ValidationMode.strict(limits: tight).isStrict)
+        #expect(ValidationMode.strict(limits: .default) == .strict)
         #expect(ValidationMode.lenient(limits: tight) != .strict)
+        #expect(ValidationMode.lenient(limits: tight) != .lenient)
+        #expect(Set([ValidationMode.strict, .strict(limits: tight), .lenient, .lenient(limits: tight)]).count == 4)
         #expect(ValidationMode.strict.limits == .default)
         #expect(ValidationMode.lenient(limits: tight).limits.maxDocumentBytes == 10)
         #expect("\(DescriptorParseError(document: .microdescriptor, line: 3, keyword: nil, failure: .limitExceeded(.lineBytes, limit: 9)))"
             == "microdescriptor, line 3: input exceeds maxLineBytes = 9")
+    }
+
+    /// Parsers ask `mode.isStrict`: strict parsing with other limits is still strict (a parser
+    /// comparing `mode == .strict` would now parse `.strict(limits:)` leniently).
+    @Test("strict(limits:) enforces the strict rules in every parser")
+    func strictWithLimitsIsStrict() throws {
+        var generous = ParseLimits.default
+        generous.maxDocumentBytes *= 2
+        let mode = ValidationMode.strict(limits: generous)
+        let descriptor = String(decoding: Self.real, as: UTF8.self)
+        let published = try #require(descriptor.split(separator: "\n").first { $0.hasPrefix("published ") })
+        let twice = Array(descriptor.replacingOccurrences(of: published + "\n", with: published + "\n" + published + "\n").utf8)
+        #expect(throws: DescriptorParseError.self) { try ServerDescriptor(parsing: twice, mode: mode) }
+        #expect(throws: Never.self) { try ServerDescriptor(parsing: twice, mode: .lenient(limits: generous)) }
+        let micro = Array("onion-key\n-----BEGIN RSA PUBLIC KEY-----\nAAAA\n-----END RSA PUBLIC KEY-----\nntor-onion-key AAAA\nntor-onion-key AAAA\n".utf8)
+        #expect(throws: DescriptorParseError.self) { try Microdescriptor(parsing: micro, mode: mode) }
+        #expect(throws: Never.self) { try Microdescriptor(parsing: micro, mode: .lenient(limits: generous)) }
+        let consensus = try ProjectFiles.corpus("consensus/2012-06-18-21-00-00-cached-consensus")
+        let text = String(decoding: consensus, as: UTF8.self)
+        let validAfter = try #require(text.split(separator: "\n").first { $0.hasPrefix("valid-after ") })
+        let doubled = Array(text.replacingOccurrences(of: validAfter + "\n", with: validAfter + "\n" + validAfter + "\n").utf8)
+        #expect(throws: DescriptorParseError.self) { try NetworkStatusConsensus(parsing: doubled, mode: mode) }
+        #expect(throws: Never.self) { try NetworkStatusConsensus(parsing: doubled, mode: .lenient(limits: generous)) }
     }
 }

@@ -48,9 +48,9 @@ struct KeyCertificateVerificationTests {
         for certificate in certificates {
             let report = certificate.verificationReport(at: certificate.published!)
             #expect(report.isValid, "\(file) \(certificate.fingerprint?.hex ?? "-"): \(report)")
-            #expect(report["dir-key-certification"] == .passed)
-            #expect(report["dir-key-crosscert"] == .passed)
-            #expect(report["fingerprint = SHA-1(dir-identity-key)"] == .passed)
+            #expect(report[.certificate(.certification)] == .passed)
+            #expect(report[.certificate(.crosscert)] == .passed)
+            #expect(report[.certificate(.fingerprint)] == .passed)
             #expect(try RSAPublicKey(der: certificate.identityKey!).bitCount >= 1024)
         }
     }
@@ -68,9 +68,9 @@ struct KeyCertificateVerificationTests {
         let certificate = try #require(try VerifyAuthorityFixtures.certificates("stem--metrics_cert").first)
         #expect(certificate.fingerprint?.hex == "14C131DFC5C6F93646BE72FA1401C02A8DF2E8B4")
         let report = certificate.verificationReport(at: VerifyAuthorityFixtures.time("2008-05-10 00:00:00"))
-        #expect(report["dir-key-certification"] == .passed)
-        #expect(report["fingerprint = SHA-1(dir-identity-key)"] == .passed)
-        #expect(report["dir-key-crosscert"] == .failed("missing"))
+        #expect(report[.certificate(.certification)] == .passed)
+        #expect(report[.certificate(.fingerprint)] == .passed)
+        #expect(report[.certificate(.crosscert)] == .failed("missing"))
         #expect(report.failures.count == 1)
         #expect(throws: VerificationError.self) { try certificate.verify(at: VerifyAuthorityFixtures.time("2008-05-10 00:00:00")) }
     }
@@ -83,7 +83,7 @@ struct KeyCertificateVerificationTests {
         let tor26 = try #require(certificates.first { $0.fingerprint?.hex == "14C131DFC5C6F93646BE72FA1401C02A8DF2E8B4" })
         #expect(tor26.expires?.description == "2013-05-29 21:21:25")
         let late = tor26.verificationReport(at: VerifyAuthorityFixtures.time("2013-05-29 21:21:26"))
-        #expect(late.failures.map(\.name) == ["dir-key-expires"])
+        #expect(late.failures.map(\.id) == [.certificate(.expires)])
         #expect(tor26.verificationReport(at: VerifyAuthorityFixtures.time("2013-05-29 21:21:25")).isValid)
         let early = TorTimestamp(secondsSince1970: tor26.published!.secondsSince1970 - 365 * 86_400)
         #expect(tor26.verificationReport(at: early).isValid)
@@ -101,16 +101,16 @@ struct KeyCertificateVerificationTests {
         }
         // The signed part: a letter of the signing key's base64 (the key still parses).
         let signedPart = try report(VerifyAuthorityFixtures.tampered(original, after: "dir-signing-key\n-----BEGIN RSA PUBLIC KEY-----\n", offset: 40))
-        #expect(signedPart["dir-key-certification"] == .failed(SignatureError.digestMismatch.description))
+        #expect(signedPart[.certificate(.certification)] == .failed(SignatureError.digestMismatch.description))
         let certification = try report(VerifyAuthorityFixtures.tampered(original, after: "dir-key-certification\n-----BEGIN SIGNATURE-----\n", offset: 20))
-        #expect(certification["dir-key-certification"]?.isFailure == true)
-        #expect(certification.failures.map(\.name) == ["dir-key-certification"])
+        #expect(certification[.certificate(.certification)]?.isFailure == true)
+        #expect(certification.failures.map(\.id) == [.certificate(.certification)])
         // The cross-certificate lies inside the certified part, so the certification fails with it.
         let cross = try report(VerifyAuthorityFixtures.tampered(original, after: "dir-key-crosscert\n-----BEGIN ID SIGNATURE-----\n", offset: 20))
-        #expect(cross.failures.map(\.name) == ["dir-key-certification", "dir-key-crosscert"])
+        #expect(cross.failures.map(\.id) == [.certificate(.certification), .certificate(.crosscert)])
         // fingerprint ED03BB61… → the 'B' of "BB" becomes 'A': both the fingerprint and the certification fail.
         let fingerprint = try report(VerifyAuthorityFixtures.tampered(original, after: "fingerprint ED03", offset: 0))
-        #expect(fingerprint.failures.map(\.name) == ["fingerprint = SHA-1(dir-identity-key)", "dir-key-certification"])
+        #expect(fingerprint.failures.map(\.id) == [.certificate(.fingerprint), .certificate(.certification)])
     }
 }
 

@@ -113,7 +113,7 @@ enum MicroFixtures {
         #expect(json["digest"] == .string("uhCGfIM6RbeD1Z/C6e9ct41+NIl9EbpgP8wG7uZT2Rw"))
         #expect(json["last_listed"] == .string("2013-02-24 00:18:36"))
         // Stem reads an absent `p` line as `reject 1-65535`.
-        guard case .object(let first) = micros[0].stemJSON else { return }
+        guard case .object(let first) = micros[0].stemJSON else { Issue.record("stemJSON is not an object"); return }
         #expect(first.first { $0.0 == "exit_policy" }?.1 == .string("reject 1-65535"))
     }
 

@@ -8,10 +8,11 @@ import TorDescriptors
     @Test func libraryExample() throws {
         let bytes = try ProjectFiles.corpus("server-descriptors/stem--metrics_server_desc_multiple")
         var printed: [String] = []
+        let destination = IPAddress("1.2.3.4")!   // IPAddress("…") is nil for a mistyped address
         for result in ServerDescriptor.parseAll(bytes[...], mode: .lenient) {
             switch result {
             case .success(let relay):
-                printed.append("\(relay.nickname) \(relay.fingerprint?.hex ?? "-") \(relay.digest ?? "-") \(relay.exitPolicy?.canExit(to: IPAddress("1.2.3.4"), port: 443) ?? false)")
+                printed.append("\(relay.nickname) \(relay.fingerprint?.hex ?? "-") \(relay.digest ?? "-") \(relay.exitPolicy?.canExit(to: destination, port: 443) ?? false)")
             case .failure(let error):
                 Issue.record("line \(error.line): \(error)")
             }
@@ -19,7 +20,8 @@ import TorDescriptors
         #expect(printed.count == 2)
 
         let policy = try ExitPolicy("accept *:80, accept *:443, reject *:*")
-        #expect(policy.canExit(to: IPAddress("1.2.3.4"), port: 443))
+        #expect(policy.canExit(to: destination, port: 443))
+        #expect(!policy.canExit(port: 22))
         #expect(policy.summary == "accept 80,443")
 
         let consensusBytes = try ProjectFiles.corpus("consensus/2012-06-18-21-00-00-cached-consensus")

@@ -35,8 +35,8 @@ struct RelayVerificationSweepTests {
                 let report = descriptor.verificationReport(at: descriptor.published!.date)
                 if !report.isValid { failures.append("\(file): \(report)") }
                 if descriptor.isBridge { bridges += 1 } else { relays += 1 }
-                if report[RelayCheck.ntorOnionKeyCrosscert] == .passed, report[RelayCheck.ed25519Signature] == .passed { withEd25519 += 1 }
-                familyCerts += report.checks.filter { $0.name.hasPrefix("family-cert ed25519:") && !$0.name.hasSuffix("expiry") && $0.passed }.count
+                if report[.ntorCrosscert] == .passed, report[.routerSigEd25519] == .passed { withEd25519 += 1 }
+                familyCerts += report.checks.filter { if case .familyCert = $0.id { $0.passed } else { false } }.count
             }
         }
         #expect(failures.isEmpty, "\(failures.prefix(5))" as Comment)
@@ -64,7 +64,7 @@ struct RelayVerificationSweepTests {
                 let report: VerificationReport
                 if let descriptor = testnetDescriptors.first(where: { $0.fingerprint == extraInfo.fingerprint }), file.hasPrefix("testnet") {
                     report = extraInfo.verificationReport(serverDescriptor: descriptor, at: extraInfo.published!.date)
-                    if report[RelayCheck.routerSignature] == .passed { rsaVerified += 1 }
+                    if report[.routerSignature] == .passed { rsaVerified += 1 }
                 } else {
                     report = extraInfo.verificationReport(signingKey: nil, at: extraInfo.published!.date)
                 }

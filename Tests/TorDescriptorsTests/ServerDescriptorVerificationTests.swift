@@ -13,7 +13,7 @@ struct ServerDescriptorVerificationTests {
         descriptor.verificationReport(at: descriptor.published!.date)
     }
 
-    static func count(_ reports: [VerificationReport], _ name: String, _ wanted: (VerificationCheck.Outcome) -> Bool) -> Int {
+    static func count(_ reports: [VerificationReport], _ name: VerificationCheckID, _ wanted: (VerificationCheck.Outcome) -> Bool) -> Int {
         reports.filter { $0[name].map(wanted) ?? false }.count
     }
 
@@ -41,10 +41,10 @@ struct ServerDescriptorVerificationTests {
         let reports = try Self.descriptors("server-descriptors/" + file).map(Self.report)
         #expect(reports.count == total)
         #expect(reports.filter(\.isValid).count == total, "\(reports.filter { !$0.isValid })" as Comment)
-        #expect(Self.count(reports, RelayCheck.routerSignature, Self.passed) == total)
-        #expect(Self.count(reports, RelayCheck.fingerprint, Self.passed) == total)
-        for name in [RelayCheck.identityCertificate, RelayCheck.identityExpiry, RelayCheck.masterKey, RelayCheck.ed25519Signature,
-                     RelayCheck.onionKeyCrosscert, RelayCheck.ntorOnionKeyCrosscert, RelayCheck.ntorOnionKeyCrosscertExpiry] {
+        #expect(Self.count(reports, .routerSignature, Self.passed) == total)
+        #expect(Self.count(reports, .fingerprint, Self.passed) == total)
+        for name: VerificationCheckID in [.identityEd25519, .identityEd25519Expiry, .masterKeyEd25519, .routerSigEd25519,
+                     .onionKeyCrosscert, .ntorCrosscert, .ntorCrosscertExpiry] {
             #expect(Self.count(reports, name, Self.passed) == withEd25519, "\(name)" as Comment)
             #expect(Self.count(reports, name, Self.notApplicable) == total - withEd25519, "\(name)" as Comment)
         }
@@ -57,8 +57,8 @@ struct ServerDescriptorVerificationTests {
         let id = "ed25519:xiRC4fYUyj3pROyHeAm5dQerbUMHrLkeOJpG21vff44"
         #expect(descriptor.familyIDs == [id])
         let report = Self.report(descriptor)
-        #expect(report["family-cert " + id] == .passed)
-        #expect(report["family-cert " + id + " expiry"] == .passed)
+        #expect(report[.familyCert(id: id)] == .passed)
+        #expect(report[.familyCertExpiry(id: id)] == .passed)
         // fingerprint, router-signature, identity + expiry, master key, router-sig-ed25519, TAP crosscert,
         // ntor crosscert + expiry, family-cert + expiry, published.
         #expect(report.checks.count == 12)
@@ -78,9 +78,9 @@ struct ServerDescriptorVerificationTests {
         #expect(reports.count == total)
         for report in reports {
             #expect(report.isValid)
-            #expect(report[RelayCheck.routerSignature] == .notApplicable(RelayCheck.sanitizedBridge))
-            #expect(report[RelayCheck.identityCertificate] == .notApplicable(RelayCheck.sanitizedBridge))
-            #expect(report[RelayCheck.published] == .passed)
+            #expect(report[.routerSignature] == .notApplicable(RelayCheck.sanitizedBridge))
+            #expect(report[.identityEd25519] == .notApplicable(RelayCheck.sanitizedBridge))
+            #expect(report[.published] == .passed)
         }
     }
 
@@ -92,8 +92,8 @@ struct ServerDescriptorVerificationTests {
         return try ServerDescriptor(parsing: Array(text.replacingCharacters(in: range, with: new).utf8))
     }
 
-    static func failedChecks(_ descriptor: ServerDescriptor, at date: Date) -> [String] {
-        descriptor.verificationReport(at: date).failures.map(\.name)
+    static func failedChecks(_ descriptor: ServerDescriptor, at date: Date) -> [VerificationCheckID] {
+        descriptor.verificationReport(at: date).failures.map(\.id)
     }
 
     @Test("tampering with Akka's signed text, each signature, each certificate and the time fails the right check")
@@ -102,31 +102,31 @@ struct ServerDescriptorVerificationTests {
         let published = try #require(try ServerDescriptor(parsing: bytes).published).date
         // One byte of the signed region (uptime 13027595 → 13027596): both document signatures break.
         #expect(Self.failedChecks(try Self.tampered(bytes, replacing: "uptime 13027595", with: "uptime 13027596"), at: published)
-                == [RelayCheck.routerSignature, RelayCheck.ed25519Signature])
+                == [.routerSignature, .routerSigEd25519])
         // router-signature: first base64 character V → W.
         #expect(Self.failedChecks(try Self.tampered(bytes, replacing: "Vqt8oTyCT8zw", with: "Wqt8oTyCT8zw"), at: published)
-                == [RelayCheck.routerSignature])
+                == [.routerSignature])
         // router-sig-ed25519: 0Sg+ → 1Sg+ (the RSA signature covers this line too).
         #expect(Self.failedChecks(try Self.tampered(bytes, replacing: "router-sig-ed25519 0Sg+", with: "router-sig-ed25519 1Sg+"), at: published)
-                == [RelayCheck.routerSignature, RelayCheck.ed25519Signature])
+                == [.routerSignature, .routerSigEd25519])
         // identity-ed25519 certificate: a byte of its signature (3rd line "otYQ" → "otYR").
         let identity = Self.failedChecks(try Self.tampered(bytes, replacing: "otYQBq4E3lc", with: "otYRBq4E3lc"), at: published)
-        #expect(identity.contains(RelayCheck.identityCertificate) && identity.contains(RelayCheck.routerSignature))
+        #expect(identity.contains(.identityEd25519) && identity.contains(.routerSignature))
         // onion-key-crosscert: 5mFG → 6mFG.
         let tap = Self.failedChecks(try Self.tampered(bytes, replacing: "5mFGnLAtD13a", with: "6mFGnLAtD13a"), at: published)
-        #expect(tap == [RelayCheck.routerSignature, RelayCheck.ed25519Signature, RelayCheck.onionKeyCrosscert])
+        #expect(tap == [.routerSignature, .routerSigEd25519, .onionKeyCrosscert])
         // ntor-onion-key-crosscert: the sign bit 1 → 0 gives the other Ed25519 key.
         let ntor = Self.failedChecks(try Self.tampered(bytes, replacing: "ntor-onion-key-crosscert 1", with: "ntor-onion-key-crosscert 0"), at: published)
-        #expect(ntor == [RelayCheck.routerSignature, RelayCheck.ed25519Signature, RelayCheck.ntorOnionKeyCrosscert])
+        #expect(ntor == [.routerSignature, .routerSigEd25519, .ntorCrosscert])
         // family-cert: a byte in its signature.
         let family = Self.failedChecks(try Self.tampered(bytes, replacing: "XW6cJ+Vr8hGs", with: "XW6cJ+Vr8hGt"), at: published)
-        #expect(family.contains("family-cert ed25519:xiRC4fYUyj3pROyHeAm5dQerbUMHrLkeOJpG21vff44"))
+        #expect(family.contains(.familyCert(id: "ed25519:xiRC4fYUyj3pROyHeAm5dQerbUMHrLkeOJpG21vff44")))
         // master-key-ed25519 differing from the certificate's signer.
         let master = Self.failedChecks(try Self.tampered(bytes, replacing: "master-key-ed25519 CVTj", with: "master-key-ed25519 CVTk"), at: published)
-        #expect(master.contains(RelayCheck.masterKey))
+        #expect(master.contains(.masterKeyEd25519))
         // fingerprint line not matching the signing key.
         let fingerprint = Self.failedChecks(try Self.tampered(bytes, replacing: "fingerprint 5692", with: "fingerprint 5693"), at: published)
-        #expect(fingerprint.contains(RelayCheck.fingerprint))
+        #expect(fingerprint.contains(.fingerprint))
     }
 
     @Test("certificate expiry and publication time follow the injected clock")
@@ -134,14 +134,14 @@ struct ServerDescriptorVerificationTests {
         let descriptor = try #require(try Self.descriptors("server-descriptors/2026-07-arti-live--Akka").first)
         let identity = try #require(descriptor.identityCertificate)
         // At the expiration instant the certificate is still valid; one second later it has expired.
-        #expect(descriptor.verificationReport(at: identity.expiration.date).failures.map(\.name)
-                .allSatisfy { $0 != RelayCheck.identityExpiry })
+        #expect(descriptor.verificationReport(at: identity.expiration.date).failures.map(\.id)
+                .allSatisfy { $0 != .identityEd25519Expiry })
         let late = descriptor.verificationReport(at: identity.expiration.date.addingTimeInterval(1))
-        #expect(late.failures.map(\.name).contains(RelayCheck.identityExpiry))
+        #expect(late.failures.map(\.id).contains(.identityEd25519Expiry))
         #expect(throws: VerificationError.self) { try descriptor.verify(at: identity.expiration.date.addingTimeInterval(1)) }
         // published 2026-07-27 08:14:35: checked 13 hours earlier it is in the future beyond the 12-hour tolerance.
         let early = descriptor.verificationReport(at: descriptor.published!.date.addingTimeInterval(-13 * 3600))
-        #expect(early.failures.map(\.name) == [RelayCheck.published])
+        #expect(early.failures.map(\.id) == [.published])
         #expect(descriptor.verificationReport(at: descriptor.published!.date.addingTimeInterval(-11 * 3600)).isValid)
         #expect(try descriptor.verify(at: descriptor.published!.date).isValid)
     }

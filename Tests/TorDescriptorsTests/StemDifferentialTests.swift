@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TorDescriptors
 
 /// Differential check against Stem 1.8.2 (`pip install stem==1.8.2`; `.ci/run` installs it):
@@ -70,10 +71,7 @@ struct StemDifferentialTests {
 
 /// Runs python3 for the Stem oracle.
 enum StemOracle {
-    static let available: Bool = {
-        guard let process = try? python(["-c", "import stem"]) else { return false }
-        return process.status == 0
-    }()
+    static var available: Bool { ExternalTool.stemAvailable }
 
     static func python(_ arguments: [String]) throws -> (status: Int32, output: Data) {
         let process = Process()

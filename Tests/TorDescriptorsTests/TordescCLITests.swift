@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the built `tordesc` executable as a user would (it is built by `swift build`, which
 /// `swift test` and `.ci/run` do first) and checks output and exit codes.

@@ -50,8 +50,8 @@ struct VerifyAuthorityDocumentsTests {
         let certificateChecks = report.checks.filter { $0.name.hasPrefix("key certificate: ") }
         #expect(certificateChecks.count == 7)
         #expect(certificateChecks.allSatisfy { $0.passed }, "\(report)")
-        #expect(report["authority pinned"] == (pinnedToday ? VerificationCheck.Outcome.passed : .failed("identity \(identity) is not among the 9 pinned authorities")))
-        #expect(report["directory-signature \(identity)"] == .failed(SignatureError.digestMismatch.description), "a cropped vote must not verify")
+        #expect(report[.authorityPinned] == (pinnedToday ? VerificationCheck.Outcome.passed : .failed("identity \(identity) is not among the 9 pinned authorities")))
+        #expect(report[.signature(authority: Fingerprint(hex: identity)!)] == .failed(SignatureError.digestMismatch.description), "a cropped vote must not verify")
         #expect(!report.isValid)
     }
 
@@ -80,12 +80,12 @@ struct VerifyAuthorityDocumentsTests {
         let certificate = try #require(vote.keyCertificate)
         #expect(certificate.signingKeyDigest?.hex == "CD1FD971855430880D3C31E0331C5C55800C2F79")
         let report = detached.verificationReport(certificates: [certificate], authorities: F.tor_0_3_4_9, at: detached.validAfter!)
-        #expect(report["directory-signature dannenberg 0232AF901C31A04EE9848595AF9BB7620D4C5B2E"] == .passed)
-        #expect(report["additional-signature microdesc dannenberg 0232AF901C31A04EE9848595AF9BB7620D4C5B2E"] == .passed)
-        #expect(report.checks.first { $0.name.hasPrefix("quorum:") }?.name == "quorum: 5 of 9 needed, 1 valid")
-        #expect(report.checks.first { $0.name.hasPrefix("quorum (microdesc):") }?.name == "quorum (microdesc): 5 of 9 needed, 1 valid")
-        #expect(report["consensus-digest = SHA-1(consensus signed part)"] == .notApplicable("no consensus given"))
-        #expect(report["valid-after ≤ time ≤ valid-until"] == .passed)
+        #expect(report[.signature(authority: Fingerprint(hex: "0232AF901C31A04EE9848595AF9BB7620D4C5B2E")!)] == .passed)
+        #expect(report[.additionalSignature(flavor: "microdesc", authority: Fingerprint(hex: "0232AF901C31A04EE9848595AF9BB7620D4C5B2E")!)] == .passed)
+        #expect(report.check(.quorum(.ns))?.name == "quorum: 5 of 9 needed, 1 valid")
+        #expect(report.check(.quorum(.microdesc))?.name == "quorum (microdesc): 5 of 9 needed, 1 valid")
+        #expect(report[.consensusDigest] == .notApplicable("no consensus given"))
+        #expect(report[.validityWindow] == .passed)
         #expect(!report.isValid)
         #expect(detached.missingCertificates(in: [certificate], authorities: F.tor_0_3_4_9).count == 8)
 
@@ -93,6 +93,6 @@ struct VerifyAuthorityDocumentsTests {
         let tampered = try DetachedSignatures(parsing: F.tampered(try ProjectFiles.corpus("detached-signatures/stem--detached_signatures"),
                                                                   after: "consensus-digest 244E0760", offset: 0))
         let bad = tampered.verificationReport(certificates: [certificate], authorities: F.tor_0_3_4_9, at: detached.validAfter!)
-        #expect(bad["directory-signature dannenberg 0232AF901C31A04EE9848595AF9BB7620D4C5B2E"]?.reason.hasPrefix("not counted: bad signature") == true)
+        #expect(bad[.signature(authority: Fingerprint(hex: "0232AF901C31A04EE9848595AF9BB7620D4C5B2E")!)]?.reason.hasPrefix("not counted: bad signature") == true)
     }
 }

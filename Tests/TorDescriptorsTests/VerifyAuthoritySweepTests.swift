@@ -84,7 +84,7 @@ struct VerifyAuthoritySweepTests {
         #expect(tor26.published! > consensus.validAfter!)
         let report = consensus.verificationReport(certificates: certificates, authorities: .unpinnedDirSources(of: consensus.header),
                                                   at: consensus.validAfter!)
-        #expect(report["directory-signature tor26 14C131DFC5C6F93646BE72FA1401C02A8DF2E8B4"] == .passed)
+        #expect(report[.signature(authority: Fingerprint(hex: "14C131DFC5C6F93646BE72FA1401C02A8DF2E8B4")!)] == .passed)
         #expect(report.isValid)
     }
 
@@ -109,7 +109,8 @@ struct VerifyAuthoritySweepTests {
             "votes/2016-09-20-13-00-00-vote-49015F787433103580E3B66A1707A00E60F2D15B-60ADC6BEC262AE921A1037D54C8A3976367DBE87"))
         #expect(vote.voteDigest.map { Hex.encode($0) } == "60ADC6BEC262AE921A1037D54C8A3976367DBE87")
         let consensus = try NetworkStatusConsensus(parsing: try ProjectFiles.shared("consensus/2016-09-20-13-00-00-consensus"))
-        #expect(vote.voteDigestCheck(in: consensus) == VerificationCheck("vote-digest maatuska", .passed))
+        let maatuska = try #require(Fingerprint(hex: "49015F787433103580E3B66A1707A00E60F2D15B"))
+        #expect(vote.voteDigestCheck(in: consensus) == VerificationCheck(.voteDigest(authority: maatuska), .passed, name: "vote-digest maatuska"))
         let other = try NetworkStatusConsensus(parsing: try ProjectFiles.shared("consensus/2017-04-15-00-00-00-consensus"))
         #expect(vote.voteDigestCheck(in: other).failed)
     }
@@ -120,7 +121,7 @@ struct VerifyAuthoritySweepTests {
             for case .success(let certificate) in KeyCertificate.parseAll(try ProjectFiles.shared(path)[...]) {
                 let report = certificate.verificationReport(at: certificate.published!)
                 if path.hasSuffix("stem--metrics_cert") {
-                    #expect(report.failures.map(\.name) == ["dir-key-crosscert"])
+                    #expect(report.failures.map(\.id) == [.certificate(.crosscert)])
                 } else {
                     #expect(report.isValid, "\(path): \(report)")
                     verified += 1
@@ -138,7 +139,7 @@ struct VerifyAuthoritySweepTests {
         let report = detached.verificationReport(certificates: try Self.certificatePool(), authorities: VerifyAuthorityFixtures.tor_0_3_4_9,
                                                  at: detached.validAfter!)
         print("detached sweep: \(report.checks.filter(\.passed).map(\.name))")
-        #expect(report.checks.first { $0.name.hasPrefix("quorum:") }?.name == "quorum: 5 of 9 needed, 4 valid")
-        #expect(report.checks.first { $0.name.hasPrefix("quorum (microdesc):") }?.name == "quorum (microdesc): 5 of 9 needed, 4 valid")
+        #expect(report.check(.quorum(.ns))?.name == "quorum: 5 of 9 needed, 4 valid")
+        #expect(report.check(.quorum(.microdesc))?.name == "quorum (microdesc): 5 of 9 needed, 4 valid")
     }
 }

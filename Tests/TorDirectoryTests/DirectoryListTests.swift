@@ -21,6 +21,32 @@ enum DirectoryFixtures {
         #expect(DirectoryList.bundledFallbacks == (try DirectoryFixtures.text("Resources/directory/fallback-dirs.txt")))
     }
 
+    /// In Swift "\r\n" is one Character, so splitting a String on "\n" never split a CRLF
+    /// file: it was one line, starting with a comment, and parsed to an empty list.
+    @Test func crlfListParsesLikeTheLFOne() throws {
+        let lf = try DirectoryList(parsing: DirectoryList.bundledAuthorities)
+        let crlf = try DirectoryList(parsing: DirectoryList.bundledAuthorities.replacingOccurrences(of: "\n", with: "\r\n"))
+        #expect(crlf.authorities.count == 10)
+        #expect(crlf.authorities == lf.authorities)
+        #expect(crlf.source == lf.source)
+        let fallbacks = try DirectoryList(parsing: DirectoryList.bundledFallbacks.replacingOccurrences(of: "\n", with: "\r\n"))
+        #expect(fallbacks.fallbacks == (try DirectoryList(parsing: DirectoryList.bundledFallbacks)).fallbacks)
+        #expect(!fallbacks.fallbacks.isEmpty)
+        // Line numbers count CRLF lines as lines.
+        #expect(throws: DirectoryListError(line: 2, message: "expected DirAuthority or FallbackDir, found Bogus")) {
+            try DirectoryList(parsing: "# comment\r\nBogus 1.2.3.4:80\r\n")
+        }
+    }
+
+    /// A CR anywhere but before a line's LF is named as the cause, not reported as a bad word.
+    @Test func strayCarriageReturnIsNamed() throws {
+        let line = "DirAuthority moria1 orport=9201 v3ident=F533C81CEF0BC0267857C99B2F471ADF249FA232 128.31.0.39:9231 9695 DFC3 5FFE B861 329B 9F1A B04C 4639 7020 CE31"
+        #expect(try DirectoryList(parsing: line + "\n").authorities.count == 1)
+        #expect(throws: DirectoryListError(line: 1, message: "stray carriage return (CR) inside the line")) {
+            try DirectoryList(parsing: line.replacingOccurrences(of: " 128.31", with: "\r128.31") + "\n")
+        }
+    }
+
     @Test func bundledAuthoritiesFromTor0_4_9_11() throws {
         let list = DirectoryList.tor
         // Values checked against `strings /usr/sbin/tor` of Debian's tor 0.4.9.11.

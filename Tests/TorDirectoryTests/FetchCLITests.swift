@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `tordesc fetch`, `verify` and `exits` end to end: against a dead loopback port always, and
 /// against the private Tor network when scripts/test-private-network.sh runs the suite.

@@ -31,7 +31,7 @@ struct BridgeNetworkStatusParser {
 
     let slice: DocumentSlice
     let mode: ValidationMode
-    var strict: Bool { mode == .strict }
+    var strict: Bool { mode.isStrict }
 
     func parse() throws(DescriptorParseError) -> Parsed {
         let bytes = slice.bytes

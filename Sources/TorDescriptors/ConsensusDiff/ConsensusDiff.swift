@@ -28,7 +28,7 @@ public struct ConsensusDiff: ParsableDocument, Sendable {
 
     public init(parsing slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
         try mode.limits.checkDocumentSize(slice.bytes.count, kind: .consensusDiff, line: slice.firstLine)
-        var parser = ConsensusDiffParser(bytes: slice.bytes, firstLine: slice.firstLine, strict: mode == .strict)
+        var parser = ConsensusDiffParser(bytes: slice.bytes, firstLine: slice.firstLine, strict: mode.isStrict)
         try parser.parse()
         rawBytes = slice.bytes
         firstLine = slice.firstLine

@@ -27,7 +27,7 @@ extension DetachedSignatures {
     ])
 
     public init(parsing slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
-        let strict = mode == .strict
+        let strict = mode.isStrict
         let document = try Tokenizer.tokenize(slice.bytes, kind: Self.kind, mode: mode, firstLine: slice.firstLine)
         let bytes = document.bytes
         guard let first = document.items.first, first.keywordEquals("consensus-digest", in: bytes) else {

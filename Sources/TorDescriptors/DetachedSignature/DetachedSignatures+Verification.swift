@@ -24,21 +24,28 @@ extension DetachedSignatures {
     public func verificationReport(certificates: [KeyCertificate], authorities: TrustedAuthorities = .tor,
                                    consensus: NetworkStatusConsensus? = nil, flavored: [NetworkStatusConsensus] = [],
                                    at time: TorTimestamp, tolerance seconds: Int64 = 0) -> VerificationReport {
+        verificationReport(certificates: certificates, authorities: authorities, consensus: consensus, flavored: flavored,
+                           at: time, tolerance: seconds, cache: nil)
+    }
+
+    func verificationReport(certificates: [KeyCertificate], authorities: TrustedAuthorities,
+                            consensus: NetworkStatusConsensus?, flavored: [NetworkStatusConsensus],
+                            at time: TorTimestamp, tolerance seconds: Int64, cache: KeyCertificateCheckCache?) -> VerificationReport {
         var report = VerificationReport(document: .detachedSignature, firstLine: firstLine)
         if let consensus {
             if let digest = consensus.signedDigestSHA1, let consensusDigest {
-                report.require("consensus-digest = SHA-1(consensus signed part)", digest == consensusDigest,
+                report.require(.consensusDigest, digest == consensusDigest,
                                else: "consensus-digest \(Hex.encode(consensusDigest)), the consensus hashes to \(Hex.encode(digest))")
             } else {
-                report.record("consensus-digest = SHA-1(consensus signed part)", .failed(consensusDigest == nil ? "no consensus-digest line" : "the consensus has no signed part"))
+                report.record(.consensusDigest, .failed(consensusDigest == nil ? "no consensus-digest line" : "the consensus has no signed part"))
             }
             let same = consensus.validAfter == validAfter && consensus.freshUntil == freshUntil && consensus.validUntil == validUntil
-            report.require("times = consensus times", same, else: "the consensus is for \(consensus.validAfter.map(\.description) ?? "-")")
+            report.require(.consensusTimes, same, else: "the consensus is for \(consensus.validAfter.map(\.description) ?? "-")")
         } else {
-            report.record("consensus-digest = SHA-1(consensus signed part)", .notApplicable("no consensus given"))
+            report.record(.consensusDigest, .notApplicable("no consensus given"))
         }
 
-        var checker = AuthoritySignatureChecker(certificates: certificates, authorities: authorities, time: time)
+        var checker = AuthoritySignatureChecker(certificates: certificates, authorities: authorities, time: time, cache: cache)
         var tally = AuthoritySignatureChecker.Tally()
         for signature in signatures {
             let digest: [UInt8]?
@@ -47,9 +54,9 @@ extension DetachedSignatures {
             case .sha256: digest = consensus?.signedDigestSHA256
             case .other: digest = nil
             }
-            checker.check(signature, keyword: "directory-signature", digest: digest, tally: &tally, report: &report)
+            checker.check(signature, line: .directory, digest: digest, tally: &tally, report: &report)
         }
-        checker.recordQuorum("quorum", tally, into: &report)
+        checker.recordQuorum(.ns, label: "quorum", tally, into: &report)
 
         var flavors: [String] = []
         for extra in additionalSignatures where !flavors.contains(extra.flavor) { flavors.append(extra.flavor) }
@@ -60,14 +67,14 @@ extension DetachedSignatures {
                 let algorithm = extra.signature.algorithm
                 let stated = additionalDigests.first { $0.flavor == flavor && $0.algorithm == algorithm.description }?.digest
                 let digest = match.flatMap { $0.signedDigest(for: algorithm) } ?? stated
-                checker.check(extra.signature, keyword: "additional-signature \(flavor)", digest: digest, tally: &flavorTally, report: &report)
+                checker.check(extra.signature, line: .additional(flavor: flavor), digest: digest, tally: &flavorTally, report: &report)
             }
-            checker.recordQuorum("quorum (\(flavor))", flavorTally, into: &report)
+            checker.recordQuorum(ConsensusFlavor(named: flavor), label: "quorum (\(flavor))", flavorTally, into: &report)
         }
         for other in flavored {
             let flavor = other.flavor.description
             let lines = additionalDigests.filter { $0.flavor == flavor }
-            let name = "additional-digest \(flavor) = digest(\(flavor) consensus)"
+            let name = VerificationCheckID.additionalDigest(flavor: flavor)
             guard !lines.isEmpty else { report.record(name, .failed("no additional-digest line for \(flavor)")); continue }
             for line in lines {
                 let actual: [UInt8]? = switch line.algorithm {
@@ -79,7 +86,7 @@ extension DetachedSignatures {
                 report.require(name, actual == line.digest, else: "\(line.algorithm) \(line.digestHex), the consensus hashes to \(Hex.encode(actual))")
             }
         }
-        report.requireWindow("valid-after ≤ time ≤ valid-until", start: validAfter, end: validUntil, time: time, tolerance: seconds)
+        report.requireWindow(start: validAfter, end: validUntil, time: time, tolerance: seconds)
         return report
     }
 

@@ -8,8 +8,8 @@
 ///
 /// ```swift
 /// let policy = try ExitPolicy("accept *:80, accept *:443, reject *:*")
-/// policy.canExit(to: IPAddress("75.119.206.243"), port: 80)   // true
-/// policy.canExit(port: 22)                                     // false
+/// policy.canExit(to: IPAddress("75.119.206.243")!, port: 80)   // true
+/// policy.canExit(port: 22)                                      // false (any address)
 /// print(policy.summary)                                        // accept 80,443
 /// ```
 public struct ExitPolicy: Sendable, Hashable, CustomStringConvertible {
@@ -91,25 +91,45 @@ public struct ExitPolicy: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the policy allows exiting to `address`:`port`.
     ///
-    /// A `nil` address or port means "unknown": with `strict` false the answer is whether *some*
-    /// such destination may be allowed, with `strict` true whether *all* of them are (Stem's
-    /// fuzzy matching). Port 0 is treated as an unknown port, as tor's
+    /// The address is not optional: a mistyped `IPAddress("…")` is `nil`, and must not quietly
+    /// turn the question into "some address". Ask ``canExit(port:strict:)`` when the address is
+    /// unknown. A `nil` port means "unknown": with `strict` false the answer is whether *some*
+    /// port may be allowed, with `strict` true whether *all* of them are (Stem's fuzzy
+    /// matching). Port 0 is treated as an unknown port, as tor's
     /// `compare_tor_addr_to_addr_policy` does; ports outside 0–65535 are never allowed.
+    ///
+    /// ```swift
+    /// guard let address = IPAddress("75.119.206.243") else { throw BadAddress() }
+    /// policy.canExit(to: address, port: 80)
+    /// ```
     @inline(__always)
-    public func canExit(to address: IPAddress? = nil, port: Int? = nil, strict: Bool = false) -> Bool {
+    public func canExit(to address: IPAddress, port: Int? = nil, strict: Bool = false) -> Bool {
+        switch address {
+        case .v4(let value): evaluate(family: CompiledExitRule.ipv4, high: 0, low: UInt64(value), port: port, strict: strict)
+        case .v6(let high, let low): evaluate(family: CompiledExitRule.ipv6, high: high, low: low, port: port, strict: strict)
+        }
+    }
+
+    /// Whether the policy allows exiting on `port` when the address is unknown: to *some*
+    /// address, or with `strict` to *every* address (Stem's `can_exit_to(port=...)`), as
+    /// ``MicroExitPolicy/canExit(port:strict:)`` answers for a summary.
+    ///
+    /// ```swift
+    /// policy.canExit(port: 443)                 // some address on 443
+    /// policy.canExit(port: 443, strict: true)   // every address on 443
+    /// ```
+    @inline(__always)
+    public func canExit(port: Int?, strict: Bool = false) -> Bool {
+        evaluate(family: CompiledExitRule.anyFamily, high: 0, low: 0, port: port, strict: strict)
+    }
+
+    @inline(__always)
+    private func evaluate(family: UInt8, high: UInt64, low: UInt64, port: Int?, strict: Bool) -> Bool {
         guard isExitingAllowed else { return false }
         var queryPort: Int32 = -1
         if let port, port != 0 {
             guard port > 0, port <= 65535 else { return false }
             queryPort = Int32(port)
-        }
-        let family: UInt8
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        switch address {
-        case nil: family = CompiledExitRule.anyFamily
-        case .v4(let value)?: family = CompiledExitRule.ipv4; low = UInt64(value)
-        case .v6(let valueHigh, let valueLow)?: family = CompiledExitRule.ipv6; high = valueHigh; low = valueLow
         }
         return compiledPorts.withUnsafeBufferPointer { ports in
             compiled.withUnsafeBufferPointer { rules in

@@ -43,7 +43,7 @@ enum ExtraInfoKeyword: String, CaseIterable, Sendable {
 
 extension ExtraInfoDescriptor {
     public init(parsing slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
-        let strict = mode == .strict
+        let strict = mode.isStrict
         let annotatedBridge = ByteText.hasPrefix(slice.bytes, slice.bytes.indices, "@type bridge-extra-info")
         var document = try Tokenizer.tokenize(slice.bytes, kind: annotatedBridge ? .bridgeExtraInfo : .extraInfo,
                                               mode: mode, firstLine: slice.firstLine)

@@ -23,30 +23,30 @@ extension ExtraInfoDescriptor {
                                    publishedTolerance: TimeInterval = RelayCheck.defaultPublishedTolerance) -> VerificationReport {
         var report = VerificationReport(document: isBridge ? .bridgeExtraInfo : .extraInfo, firstLine: firstLine)
         if isBridge, signatureObject == nil {
-            for name in [RelayCheck.fingerprint, RelayCheck.routerSignature, RelayCheck.identityCertificate, RelayCheck.ed25519Signature] {
-                report.record(name, .notApplicable(RelayCheck.sanitizedBridge))
+            for id: VerificationCheckID in [.fingerprint, .routerSignature, .identityEd25519, .routerSigEd25519] {
+                report.record(id, .notApplicable(RelayCheck.sanitizedBridge))
             }
-            report.record(RelayCheck.published, RelayCheck.publishedOutcome(published, at: time, tolerance: publishedTolerance))
+            report.record(.published, RelayCheck.publishedOutcome(published, at: time, tolerance: publishedTolerance))
             return report
         }
         if let signingKey {
-            report.require(RelayCheck.fingerprint, fingerprint.bytes == signingKey.fingerprint.bytes,
+            report.require(.fingerprint, fingerprint.bytes == signingKey.fingerprint.bytes,
                            else: "extra-info fingerprint \(fingerprint.hex), signing key's \(signingKey.fingerprint.hex)")
             if let signature, let signedRange {
                 let digest = Digest.sha1(rawBytes[signedRange])
-                report.record(RelayCheck.routerSignature, RelayCheck.outcome { () throws(SignatureError) in
+                report.record(.routerSignature, RelayCheck.outcome { () throws(SignatureError) in
                     try signingKey.verify(signature, for: digest)
                 })
             } else {
-                report.record(RelayCheck.routerSignature, .failed("no router-signature"))
+                report.record(.routerSignature, .failed("no router-signature"))
             }
         } else {
             let why = "needs the relay's server descriptor (its signing-key)"
-            report.record(RelayCheck.fingerprint, .notApplicable(why))
-            report.record(RelayCheck.routerSignature, .notApplicable(why))
+            report.record(.fingerprint, .notApplicable(why))
+            report.record(.routerSignature, .notApplicable(why))
         }
         verifyIdentity(into: &report, at: time)
-        report.record(RelayCheck.published, RelayCheck.publishedOutcome(published, at: time, tolerance: publishedTolerance))
+        report.record(.published, RelayCheck.publishedOutcome(published, at: time, tolerance: publishedTolerance))
         return report
     }
 
@@ -62,9 +62,9 @@ extension ExtraInfoDescriptor {
         var report = verificationReport(signingKey: key, at: time, publishedTolerance: publishedTolerance)
         if key == nil {
             report.checks = report.checks.map {
-                guard $0.name == RelayCheck.fingerprint || $0.name == RelayCheck.routerSignature, !$0.passed else { return $0 }
+                guard $0.id == .fingerprint || $0.id == .routerSignature, !$0.passed else { return $0 }
                 if case .notApplicable = $0.outcome, !isBridge {
-                    return VerificationCheck($0.name, .failed("the server descriptor has no usable signing-key"))
+                    return VerificationCheck($0.id, .failed("the server descriptor has no usable signing-key"))
                 }
                 return $0
             }
@@ -72,9 +72,9 @@ extension ExtraInfoDescriptor {
         let mine = identityEd25519Certificate.flatMap { try? Ed25519Certificate(bytes: $0) }?.signingKey
         let theirs = serverDescriptor.identityCertificate?.signingKey
         if mine == nil, theirs == nil {
-            report.record(RelayCheck.sameIdentity, .notApplicable(RelayCheck.noEd25519))
+            report.record(.sameIdentity, .notApplicable(RelayCheck.noEd25519))
         } else {
-            report.require(RelayCheck.sameIdentity, mine == theirs, else: "the two documents name different Ed25519 master keys")
+            report.require(.sameIdentity, mine == theirs, else: "the two documents name different Ed25519 master keys")
         }
         return report
     }
@@ -106,30 +106,30 @@ extension ExtraInfoDescriptor {
         let edSignature = ed25519Signature.flatMap { Base64.decode($0.utf8) }
         guard let certificateBytes = identityEd25519Certificate else {
             if identityObject != nil || edSignature != nil {
-                report.record(RelayCheck.identityCertificate, .failed("router-sig-ed25519 without a usable identity-ed25519"))
-                report.record(RelayCheck.ed25519Signature, .failed("no usable identity-ed25519 certificate"))
+                report.record(.identityEd25519, .failed("router-sig-ed25519 without a usable identity-ed25519"))
+                report.record(.routerSigEd25519, .failed("no usable identity-ed25519 certificate"))
             } else {
-                for name in [RelayCheck.identityCertificate, RelayCheck.identityExpiry, RelayCheck.ed25519Signature] {
-                    report.record(name, .notApplicable(RelayCheck.noEd25519))
+                for id: VerificationCheckID in [.identityEd25519, .identityEd25519Expiry, .routerSigEd25519] {
+                    report.record(id, .notApplicable(RelayCheck.noEd25519))
                 }
             }
             return
         }
         let certificate: Ed25519Certificate
         do throws(Ed25519CertificateError) { certificate = try Ed25519Certificate(bytes: certificateBytes) } catch {
-            report.record(RelayCheck.identityCertificate, .failed(error.description))
-            report.record(RelayCheck.ed25519Signature, .failed("no usable identity-ed25519 certificate"))
+            report.record(.identityEd25519, .failed(error.description))
+            report.record(.routerSigEd25519, .failed("no usable identity-ed25519 certificate"))
             return
         }
-        report.record(RelayCheck.identityCertificate, certificate.signatureOutcome(expectedType: Ed25519Certificate.CertType.signingKey))
-        report.record(RelayCheck.identityExpiry, certificate.expiryOutcome(at: time))
+        report.record(.identityEd25519, certificate.signatureOutcome(expectedType: Ed25519Certificate.CertType.signingKey))
+        report.record(.identityEd25519Expiry, certificate.expiryOutcome(at: time))
         if let edSignature, let content = ed25519SignedContent {
             let digest = RelayCheck.ed25519SignedDigest(content)
-            report.record(RelayCheck.ed25519Signature, RelayCheck.outcome { () throws(SignatureError) in
+            report.record(.routerSigEd25519, RelayCheck.outcome { () throws(SignatureError) in
                 try Ed25519Signature.verify(edSignature, of: digest, by: certificate.certifiedKey)
             })
         } else {
-            report.record(RelayCheck.ed25519Signature, .failed("identity-ed25519 without router-sig-ed25519"))
+            report.record(.routerSigEd25519, .failed("identity-ed25519 without router-sig-ed25519"))
         }
     }
 }

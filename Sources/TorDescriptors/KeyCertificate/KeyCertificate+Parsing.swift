@@ -32,7 +32,7 @@ extension KeyCertificate {
     ])
 
     public init(parsing slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
-        let strict = mode == .strict
+        let strict = mode.isStrict
         let document = try Tokenizer.tokenize(slice.bytes, kind: Self.kind, mode: mode, firstLine: slice.firstLine)
         let bytes = document.bytes
         guard let first = document.items.first, first.keywordEquals("dir-key-certificate-version", in: bytes) else {

@@ -15,28 +15,33 @@ extension KeyCertificate {
     /// published after the consensus (tor26's 2021-09-01 certificate signed the 2021-08-29 19:00
     /// consensus). Only expiry makes a certificate unusable.
     ///
-    /// The signature checks depend only on the certificate's bytes, so their outcome is
-    /// remembered (per process, keyed by SHA-256 of the bytes): a client verifying every hourly
-    /// consensus, or a reader going through an archive of them, pays the 3072-bit RSA checks
-    /// once per certificate. Expiry is checked against `time` on every call.
+    /// Each call makes the 3072-bit RSA checks again. A client verifying every hourly consensus,
+    /// or a reader going through an archive of them, keeps an ``AuthorityVerifier``: it remembers
+    /// the signature checks of each certificate (they depend only on its bytes) and checks only
+    /// expiry against `time` on every call.
     ///
     /// ```swift
     /// let report = certificate.verificationReport(at: TorTimestamp(Date()))
     /// if !report.isValid { print(report.failures) }
     /// ```
     public func verificationReport(at time: TorTimestamp) -> VerificationReport {
+        verificationReport(at: time, cache: nil)
+    }
+
+    /// ``verificationReport(at:)``, taking the time-independent checks from `cache` when it has them.
+    func verificationReport(at time: TorTimestamp, cache: KeyCertificateCheckCache?) -> VerificationReport {
         var report = VerificationReport(document: .keyCertificate, firstLine: firstLine)
-        let key = Digest.sha256(rawBytes)
-        if let cached = KeyCertificateCheckCache.shared.checks(for: key) {
+        let key = cache.map { _ in Digest.sha256(rawBytes) }
+        if let cache, let key, let cached = cache.checks(for: key) {
             report.checks = cached
         } else {
             report.checks = timeIndependentChecks()
-            KeyCertificateCheckCache.shared.store(report.checks, for: key)
+            if let cache, let key { cache.store(report.checks, for: key) }
         }
         if let expires {
-            report.require("dir-key-expires", time <= expires, else: "expired \(expires) (checked at \(time))")
+            report.require(.certificate(.expires), time <= expires, else: "expired \(expires) (checked at \(time))")
         } else {
-            report.record("dir-key-expires", .failed("missing"))
+            report.record(.certificate(.expires), .failed("missing"))
         }
         return report
     }
@@ -44,44 +49,44 @@ extension KeyCertificate {
     /// Keys, fingerprint, certification and cross-certificate: everything but expiry.
     private func timeIndependentChecks() -> [VerificationCheck] {
         var report = VerificationReport(document: .keyCertificate, firstLine: firstLine)
-        let identity = Self.key(identityKey, "dir-identity-key", &report)
+        let identity = Self.key(identityKey, .identityKey, &report)
         if let identity {
-            report.require("dir-identity-key size", identity.bitCount >= Self.minimumIdentityKeyBits,
+            report.require(.certificate(.identityKeySize), identity.bitCount >= Self.minimumIdentityKeyBits,
                            else: "\(identity.bitCount)-bit identity key; tor requires at least \(Self.minimumIdentityKeyBits)")
         } else {
-            report.record("dir-identity-key size", .notApplicable("no usable identity key"))
+            report.record(.certificate(.identityKeySize), .notApplicable("no usable identity key"))
         }
-        let signing = Self.key(signingKey, "dir-signing-key", &report)
+        let signing = Self.key(signingKey, .signingKey, &report)
 
         switch (fingerprint, identity) {
-        case (nil, _): report.record("fingerprint = SHA-1(dir-identity-key)", .failed("no fingerprint line"))
-        case (_, nil): report.record("fingerprint = SHA-1(dir-identity-key)", .notApplicable("no usable identity key"))
+        case (nil, _): report.record(.certificate(.fingerprint), .failed("no fingerprint line"))
+        case (_, nil): report.record(.certificate(.fingerprint), .notApplicable("no usable identity key"))
         case (let fingerprint?, let identity?):
-            report.require("fingerprint = SHA-1(dir-identity-key)", identity.fingerprint == fingerprint,
+            report.require(.certificate(.fingerprint), identity.fingerprint == fingerprint,
                            else: "fingerprint \(fingerprint.hex), identity key hashes to \(identity.fingerprint.hex)")
         }
 
         if let identity, let certification, let digest = signedDigest {
-            report.record("dir-key-certification", Self.outcome { () throws(SignatureError) in try identity.verify(certification, for: digest) })
+            report.record(.certificate(.certification), Self.outcome { () throws(SignatureError) in try identity.verify(certification, for: digest) })
         } else if certification == nil || signedRange == nil {
-            report.record("dir-key-certification", .failed("missing"))
+            report.record(.certificate(.certification), .failed("missing"))
         } else {
-            report.record("dir-key-certification", .notApplicable("no usable identity key"))
+            report.record(.certificate(.certification), .notApplicable("no usable identity key"))
         }
 
         if let crossCertificate {
             if let type = crossCertificateObjectType, type != "ID SIGNATURE", type != "SIGNATURE" {
-                report.record("dir-key-crosscert", .failed("object type '\(type)', expected 'ID SIGNATURE' or 'SIGNATURE'"))
+                report.record(.certificate(.crosscert), .failed("object type '\(type)', expected 'ID SIGNATURE' or 'SIGNATURE'"))
             } else if let signing, let identityKey {
                 let digest = Digest.sha1(identityKey)
-                report.record("dir-key-crosscert", Self.outcome { () throws(SignatureError) in try signing.verify(crossCertificate, for: digest) })
+                report.record(.certificate(.crosscert), Self.outcome { () throws(SignatureError) in try signing.verify(crossCertificate, for: digest) })
             } else {
-                report.record("dir-key-crosscert", .notApplicable("no usable identity or signing key"))
+                report.record(.certificate(.crosscert), .notApplicable("no usable identity or signing key"))
             }
         } else {
             // Tor has required the cross-certificate since 0.2.0 (2008); without it a stolen
             // identity-signed certificate could bind someone else's signing key.
-            report.record("dir-key-crosscert", .failed("missing"))
+            report.record(.certificate(.crosscert), .failed("missing"))
         }
         return report.checks
     }
@@ -99,17 +104,17 @@ extension KeyCertificate {
     @discardableResult
     public func verify(at date: Date = Date()) throws(VerificationError) -> VerificationReport { try verify(at: TorTimestamp(date)) }
 
-    private static func key(_ der: [UInt8]?, _ name: String, _ report: inout VerificationReport) -> RSAPublicKey? {
+    private static func key(_ der: [UInt8]?, _ check: KeyCertificateCheck, _ report: inout VerificationReport) -> RSAPublicKey? {
         guard let der else {
-            report.record(name, .failed("missing"))
+            report.record(.certificate(check), .failed("missing"))
             return nil
         }
         do throws(SignatureError) {
             let key = try RSAPublicKey(der: der)
-            report.record(name, .passed)
+            report.record(.certificate(check), .passed)
             return key
         } catch {
-            report.record(name, .failed(error.description))
+            report.record(.certificate(check), .failed(error.description))
             return nil
         }
     }
@@ -124,10 +129,10 @@ extension KeyCertificate {
     }
 }
 
-/// Outcomes of key certificates' signature checks by SHA-256 of their bytes. Bounded: when full
-/// it starts over (a network has about nine current certificates; an archive a few hundred).
+/// Outcomes of key certificates' signature checks by SHA-256 of their bytes, owned by an
+/// ``AuthorityVerifier`` (copies of a verifier share it). Bounded: when full it starts over (a
+/// network has about nine current certificates; an archive a few hundred).
 final class KeyCertificateCheckCache: @unchecked Sendable {
-    static let shared = KeyCertificateCheckCache()
     private let lock = NSLock()
     private var entries: [[UInt8]: [VerificationCheck]] = [:]
     private let capacity = 1024
@@ -135,6 +140,12 @@ final class KeyCertificateCheckCache: @unchecked Sendable {
     func checks(for key: [UInt8]) -> [VerificationCheck]? {
         lock.lock(); defer { lock.unlock() }
         return entries[key]
+    }
+
+    /// Certificates remembered.
+    var count: Int {
+        lock.lock(); defer { lock.unlock() }
+        return entries.count
     }
 
     func store(_ checks: [VerificationCheck], for key: [UInt8]) {

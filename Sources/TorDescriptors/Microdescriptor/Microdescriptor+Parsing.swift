@@ -29,7 +29,7 @@ extension Microdescriptor {
     ])
 
     public init(parsing slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
-        let strict = mode == .strict
+        let strict = mode.isStrict
         let document = try Tokenizer.tokenize(slice.bytes, kind: .microdescriptor, mode: mode, firstLine: slice.firstLine)
         let bytes = document.bytes
         guard let first = document.items.first,

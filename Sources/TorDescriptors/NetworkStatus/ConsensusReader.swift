@@ -38,7 +38,7 @@ public struct ConsensusReader: Sendable, Sequence, IteratorProtocol {
         let (position, line) = RouterStatusEntryScanner.headerEnd(bytes, firstLine: slice.firstLine)
         let headerDocument = try Tokenizer.tokenize(bytes[bytes.startIndex..<position], kind: ConsensusKind.document, mode: mode,
                                                     firstLine: slice.firstLine, nonASCIIAllowed: ["contact"])
-        var parser = ConsensusHeaderParser(document: headerDocument, strict: mode == .strict)
+        var parser = ConsensusHeaderParser(document: headerDocument, strict: mode.isStrict)
         let header = try parser.parse()
         try parser.checkAuthorities(header)
         self.annotations = headerDocument.annotations
@@ -77,7 +77,7 @@ public struct ConsensusReader: Sendable, Sequence, IteratorProtocol {
         if start < bytes.endIndex {
             document = try Tokenizer.tokenize(bytes[start..<bytes.endIndex], kind: ConsensusKind.document, mode: mode, firstLine: scanner.line)
         }
-        let footer = try ConsensusHeaderParser.parseFooter(document, flavor: header.flavor, strict: mode == .strict,
+        let footer = try ConsensusHeaderParser.parseFooter(document, flavor: header.flavor, strict: mode.isStrict,
                                                             warnings: &warnings, endLine: scanner.line)
         var signedRange: Range<Int>? = nil
         if let document, let first = document.items.first(where: { $0.keywordEquals("directory-signature", in: bytes) }) {

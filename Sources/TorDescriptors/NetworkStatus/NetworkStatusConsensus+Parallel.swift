@@ -101,7 +101,7 @@ extension NetworkStatusConsensus {
         if start < bytes.endIndex {
             document = try Tokenizer.tokenize(bytes[start..<bytes.endIndex], kind: ConsensusKind.document, mode: mode, firstLine: line)
         }
-        let footer = try ConsensusHeaderParser.parseFooter(document, flavor: flavor, strict: mode == .strict,
+        let footer = try ConsensusHeaderParser.parseFooter(document, flavor: flavor, strict: mode.isStrict,
                                                             warnings: &warnings, endLine: line)
         var signedRange: Range<Int>? = nil
         if let document, let first = document.items.first(where: { $0.keywordEquals("directory-signature", in: bytes) }) {

@@ -17,18 +17,28 @@ extension NetworkStatusConsensus {
     /// the quorum check decides (see ``missingCertificates(in:authorities:)`` to fetch the missing
     /// ones). The window check is valid-after − tolerance ≤ time ≤ valid-until + tolerance.
     ///
+    /// The quorum check is ``VerificationCheckID/quorum(_:)`` of the consensus's flavor; each
+    /// signature's is ``VerificationCheckID/signature(authority:)``.
+    ///
+    /// Certificates are checked afresh on each call; to verify many consensuses with the same
+    /// certificates, keep an ``AuthorityVerifier``, which remembers them.
+    ///
     /// ```swift
     /// let certs = KeyCertificate.parseAll(certBytes[...]).compactMap { try? $0.get() }
     /// let report = consensus.verificationReport(certificates: certs, at: TorTimestamp(Date()))
-    /// print(report.isValid, report.checks.map(\.description))
+    /// print(report.isValid, report[.quorum(consensus.header.flavor)] ?? .failed("no quorum check"))
     /// ```
     public func verificationReport(certificates: [KeyCertificate], authorities: TrustedAuthorities = .tor,
                                    at time: TorTimestamp, tolerance seconds: Int64 = 0) -> VerificationReport {
+        verificationReport(certificates: certificates, authorities: authorities, at: time, tolerance: seconds, cache: nil)
+    }
+
+    func verificationReport(certificates: [KeyCertificate], authorities: TrustedAuthorities, at time: TorTimestamp,
+                            tolerance seconds: Int64, cache: KeyCertificateCheckCache?) -> VerificationReport {
         var report = VerificationReport(document: .networkStatusConsensus, firstLine: firstLine)
-        Self.checkSignatures(footer.signatures, signedBytes: signedRange.map { rawBytes[$0] }, certificates: certificates,
-                             authorities: authorities, time: time, into: &report)
-        report.requireWindow("valid-after ≤ time ≤ valid-until", start: header.validAfter, end: header.validUntil,
-                             time: time, tolerance: seconds)
+        Self.checkSignatures(footer.signatures, signedBytes: signedRange.map { rawBytes[$0] }, flavor: header.flavor,
+                             certificates: certificates, authorities: authorities, time: time, cache: cache, into: &report)
+        report.requireWindow(start: header.validAfter, end: header.validUntil, time: time, tolerance: seconds)
         return report
     }
 
@@ -68,12 +78,13 @@ extension NetworkStatusConsensus {
 
     /// Signature and quorum checks over `signedBytes` (the shared part of consensus and streaming
     /// verification). Each digest is computed at most once, and only if some signature uses it.
-    static func checkSignatures(_ signatures: [DirectorySignature], signedBytes: ArraySlice<UInt8>?, certificates: [KeyCertificate],
-                                authorities: TrustedAuthorities, time: TorTimestamp, into report: inout VerificationReport) {
-        if signedBytes == nil { report.record("signed part", .failed("no directory-signature line")) }
+    static func checkSignatures(_ signatures: [DirectorySignature], signedBytes: ArraySlice<UInt8>?, flavor: ConsensusFlavor,
+                                certificates: [KeyCertificate], authorities: TrustedAuthorities, time: TorTimestamp,
+                                cache: KeyCertificateCheckCache?, into report: inout VerificationReport) {
+        if signedBytes == nil { report.record(.signedPart, .failed("no directory-signature line")) }
         var sha1: [UInt8]? = nil
         var sha256: [UInt8]? = nil
-        var checker = AuthoritySignatureChecker(certificates: certificates, authorities: authorities, time: time)
+        var checker = AuthoritySignatureChecker(certificates: certificates, authorities: authorities, time: time, cache: cache)
         var tally = AuthoritySignatureChecker.Tally()
         for signature in signatures {
             var digest: [UInt8]? = nil
@@ -88,9 +99,9 @@ extension NetworkStatusConsensus {
                 case .other: break
                 }
             }
-            checker.check(signature, keyword: "directory-signature", digest: digest, tally: &tally, report: &report)
+            checker.check(signature, line: .directory, digest: digest, tally: &tally, report: &report)
         }
-        checker.recordQuorum("quorum", tally, into: &report)
+        checker.recordQuorum(flavor, label: "quorum", tally, into: &report)
     }
 }
 
@@ -114,10 +125,10 @@ extension ConsensusReader {
         let signed = signedRange.flatMap { range in
             range.lowerBound >= bytes.startIndex && range.upperBound <= bytes.endIndex ? bytes[range] : nil
         }
-        NetworkStatusConsensus.checkSignatures(footer.signatures, signedBytes: signed, certificates: certificates,
-                                               authorities: authorities, time: time, into: &report)
-        report.requireWindow("valid-after ≤ time ≤ valid-until", start: header.validAfter, end: header.validUntil,
-                             time: time, tolerance: seconds)
+        NetworkStatusConsensus.checkSignatures(footer.signatures, signedBytes: signed, flavor: header.flavor,
+                                               certificates: certificates, authorities: authorities, time: time,
+                                               cache: nil, into: &report)
+        report.requireWindow(start: header.validAfter, end: header.validUntil, time: time, tolerance: seconds)
         return (footer, report)
     }
 }

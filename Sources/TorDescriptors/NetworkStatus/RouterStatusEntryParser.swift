@@ -26,7 +26,7 @@ struct RouterStatusEntryScanner: Sendable {
     init(bytes: ArraySlice<UInt8>, flavor: ConsensusFlavor, mode: ValidationMode, position: Int, line: Int) {
         self.bytes = bytes
         self.flavor = flavor
-        self.strict = mode == .strict
+        self.strict = mode.isStrict
         self.limits = mode.limits
         self.entryBudget = mode.limits.maxEntriesPerConsensus
         self.position = position

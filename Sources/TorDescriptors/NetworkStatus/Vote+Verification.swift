@@ -9,7 +9,7 @@ extension NetworkStatusVote {
     /// first `directory-signature`): the digest a consensus names in its `vote-digest` line.
     public var voteDigest: [UInt8]? { signedRange.map { Digest.sha1(rawBytes[$0]) } }
 
-    /// Verifies the vote: its embedded key certificate (checks prefixed `key certificate: `,
+    /// Verifies the vote: its embedded key certificate (``VerificationCheckID/embeddedCertificate(_:)``,
     /// expiry at `time`), that the certificate's identity is in `authorities`, and that its
     /// signing key made the vote's `directory-signature` over the signed part (SHA-1, or SHA-256
     /// when the line says so). Signatures by other keys are listed as not applicable.
@@ -19,28 +19,32 @@ extension NetworkStatusVote {
     /// print(report.isValid, vote.voteDigest.map { Hex.encode($0) } ?? "-")
     /// ```
     public func verificationReport(authorities: TrustedAuthorities = .tor, at time: TorTimestamp) -> VerificationReport {
+        verificationReport(authorities: authorities, at: time, cache: nil)
+    }
+
+    func verificationReport(authorities: TrustedAuthorities, at time: TorTimestamp, cache: KeyCertificateCheckCache?) -> VerificationReport {
         var report = VerificationReport(document: .networkStatusVote, firstLine: firstLine)
         guard let certificate = keyCertificate else {
-            report.record("key certificate", .failed("the vote has no usable key certificate"))
+            report.record(.embeddedCertificate(nil), .failed("the vote has no usable key certificate"))
             return report
         }
-        for check in certificate.verificationReport(at: time).checks {
-            report.record("key certificate: " + check.name, check.outcome)
+        for check in certificate.verificationReport(at: time, cache: cache).checks {
+            if case .certificate(let which) = check.id { report.record(.embeddedCertificate(which), check.outcome) }
         }
         if let identity = certificate.fingerprint {
-            report.require("authority pinned", authorities.contains(identity),
+            report.require(.authorityPinned, authorities.contains(identity),
                            else: "identity \(identity.hex) is not among the \(authorities.count) pinned authorities")
         } else {
-            report.record("authority pinned", .failed("the certificate has no fingerprint"))
+            report.record(.authorityPinned, .failed("the certificate has no fingerprint"))
         }
         guard let signedRange else {
-            report.record("directory-signature", .failed("no directory-signature line"))
+            report.record(.signature(authority: nil), .failed("no directory-signature line"))
             return report
         }
         let signingKey = certificate.signingKey.flatMap { try? RSAPublicKey(der: $0) }
         var matched = false
         for signature in footer.signatures {
-            let name = "directory-signature \(signature.identity.hex)"
+            let name = VerificationCheckID.signature(authority: signature.identity)
             guard signature.identity == certificate.fingerprint, signature.signingKeyDigest == certificate.signingKeyDigest else {
                 report.record(name, .notApplicable("not by the embedded certificate's keys"))
                 continue
@@ -61,7 +65,7 @@ extension NetworkStatusVote {
             report.record(name, KeyCertificate.outcome { () throws(SignatureError) in try signingKey.verify(signature.signature, for: digest) })
         }
         if !matched {
-            report.record("directory-signature", .failed("no signature by the embedded certificate's identity and signing key"))
+            report.record(.signature(authority: nil), .failed("no signature by the embedded certificate's identity and signing key"))
         }
         return report
     }
@@ -77,17 +81,20 @@ extension NetworkStatusVote {
     ///
     /// ```swift
     /// print(vote.voteDigestCheck(in: consensus))   // vote-digest maatuska: ok
+    /// // its id: .voteDigest(authority: maatuska's identity)
     /// ```
     public func voteDigestCheck(in consensus: NetworkStatusConsensus) -> VerificationCheck {
         let identity = keyCertificate?.fingerprint ?? header.authorities.first?.identity
-        guard let identity else { return VerificationCheck("vote-digest", .failed("the vote names no authority")) }
+        guard let identity else { return VerificationCheck(.voteDigest(authority: nil), .failed("the vote names no authority")) }
+        let id = VerificationCheckID.voteDigest(authority: identity)
         guard let authority = consensus.header.authorities.first(where: { $0.identity == identity && !$0.isLegacy }) else {
-            return VerificationCheck("vote-digest \(identity.hex)", .failed("the consensus has no dir-source for \(identity.hex)"))
+            return VerificationCheck(id, .failed("the consensus has no dir-source for \(identity.hex)"))
         }
+        // Printed with the nickname, as the consensus's dir-source names it.
         let name = "vote-digest \(authority.nickname)"
-        guard let stated = authority.voteDigest else { return VerificationCheck(name, .failed("the consensus has no vote-digest line")) }
-        guard let digest = voteDigest else { return VerificationCheck(name, .failed("the vote has no signed part")) }
-        return VerificationCheck(name, stated.bytes == digest ? .passed
-            : .failed("consensus names \(stated.hex), the vote hashes to \(Hex.encode(digest))"))
+        guard let stated = authority.voteDigest else { return VerificationCheck(id, .failed("the consensus has no vote-digest line"), name: name) }
+        guard let digest = voteDigest else { return VerificationCheck(id, .failed("the vote has no signed part"), name: name) }
+        return VerificationCheck(id, stated.bytes == digest ? .passed
+            : .failed("consensus names \(stated.hex), the vote hashes to \(Hex.encode(digest))"), name: name)
     }
 }

@@ -48,7 +48,7 @@ public struct NetworkStatusVote: ParsableDocument, Sendable {
 
     private init(reading slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
         let bytes = slice.bytes
-        let strict = mode == .strict
+        let strict = mode.isStrict
         let (position, line) = RouterStatusEntryScanner.headerEnd(bytes, firstLine: slice.firstLine)
         let all = try Tokenizer.tokenize(bytes[bytes.startIndex..<position], kind: ConsensusKind.document, mode: mode,
                                          firstLine: slice.firstLine, nonASCIIAllowed: ["contact"])

@@ -83,8 +83,8 @@ public struct DescriptorParseError: Error, Sendable, Hashable, CustomStringConve
 /// How strictly documents are checked while parsing, and the ``ParseLimits`` that bound it.
 ///
 /// `.lenient` and `.strict` use the default limits; `.lenient(limits:)` and `.strict(limits:)`
-/// set others. Two modes compare equal when they are equally strict, whatever their limits, so
-/// `mode == .strict` keeps meaning "is strict".
+/// set others. Two modes are equal when both their strictness and their limits are; ask
+/// ``isStrict`` whether a mode is strict (`mode.isStrict` is false for `.strict(limits:)`).
 ///
 /// ```swift
 /// let tight = ParseLimits(maxDocumentBytes: 1 << 20)
@@ -110,8 +110,4 @@ public struct ValidationMode: Sendable, Hashable {
     public static func lenient(limits: ParseLimits) -> ValidationMode { ValidationMode(isStrict: false, limits: limits) }
     /// Strict parsing with other limits.
     public static func strict(limits: ParseLimits) -> ValidationMode { ValidationMode(isStrict: true, limits: limits) }
-
-    /// Equal strictness; limits are not compared (see the type's documentation).
-    public static func == (lhs: ValidationMode, rhs: ValidationMode) -> Bool { lhs.isStrict == rhs.isStrict }
-    public func hash(into hasher: inout Hasher) { hasher.combine(isStrict) }
 }

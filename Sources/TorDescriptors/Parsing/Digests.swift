@@ -2,9 +2,9 @@ import Crypto
 
 /// Digest helpers used for descriptor digests (SHA-1), microdescriptor digests (SHA-256) and
 /// signature checks.
-public enum Digest {
+package enum Digest {
     /// SHA-1 of the bytes.
-    public static func sha1<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
+    package static func sha1<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
         var hasher = Insecure.SHA1()
         if let done = bytes.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) {
             _ = done
@@ -15,7 +15,7 @@ public enum Digest {
     }
 
     /// SHA-256 of the bytes.
-    public static func sha256<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
+    package static func sha256<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
         var hasher = SHA256()
         if let done = bytes.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) {
             _ = done

@@ -46,7 +46,7 @@ extension ServerDescriptor {
         guard let router = document.items.first(where: { $0.keywordEquals("router", in: bytes) }) else {
             throw document.error(.missingKeyword, keyword: "router")
         }
-        let strict = mode == .strict
+        let strict = mode.isStrict
         if strict { try Self.rules(bridge: bridge).check(document) }
         try parseRouter(router, document, strict: strict)
 

@@ -6,7 +6,7 @@ import Foundation
 
 extension ServerDescriptor {
     /// Checks every signature, certificate and key binding of the descriptor (dir-spec §2.1.1)
-    /// and lists each check by name (see ``RelayCheck``):
+    /// and lists each check by its ``VerificationCheckID``:
     ///
     /// - `fingerprint` = SHA-1 of the DER `signing-key`; `router-signature` by that key over
     ///   SHA-1 of `router` … `router-signature\n`;
@@ -34,12 +34,11 @@ extension ServerDescriptor {
                                    publishedTolerance: TimeInterval = RelayCheck.defaultPublishedTolerance) -> VerificationReport {
         var report = VerificationReport(document: documentKind, firstLine: firstLine)
         if objects.signature == nil, objects.signingKey == nil, routerDigestRange != nil {
-            for name in [RelayCheck.fingerprint, RelayCheck.routerSignature, RelayCheck.identityCertificate,
-                         RelayCheck.ed25519Signature, RelayCheck.onionKeyCrosscert, RelayCheck.ntorOnionKeyCrosscert,
-                         RelayCheck.familyCertificates] {
-                report.record(name, .notApplicable(RelayCheck.sanitizedBridge))
+            for id: VerificationCheckID in [.fingerprint, .routerSignature, .identityEd25519, .routerSigEd25519,
+                                            .onionKeyCrosscert, .ntorCrosscert, .familyCerts] {
+                report.record(id, .notApplicable(RelayCheck.sanitizedBridge))
             }
-            report.record(RelayCheck.published, RelayCheck.publishedOutcome(published, at: time, tolerance: publishedTolerance))
+            report.record(.published, RelayCheck.publishedOutcome(published, at: time, tolerance: publishedTolerance))
             return report
         }
 
@@ -49,24 +48,24 @@ extension ServerDescriptor {
         var rsaKey: RSAPublicKey?
         if let signingDER {
             do throws(SignatureError) { rsaKey = try RSAPublicKey(der: signingDER) } catch {
-                report.record(RelayCheck.fingerprint, .failed("signing-key: \(error)"))
+                report.record(.fingerprint, .failed("signing-key: \(error)"))
             }
         } else {
-            report.record(RelayCheck.fingerprint, .failed("no signing-key"))
+            report.record(.fingerprint, .failed("no signing-key"))
         }
         if rsaKey != nil, let identityDigest {
             if let fingerprint {
-                report.require(RelayCheck.fingerprint, fingerprint.bytes == identityDigest,
+                report.require(.fingerprint, fingerprint.bytes == identityDigest,
                                else: "fingerprint \(fingerprint.hex) but SHA-1(signing-key) is \(Hex.encode(identityDigest))")
             } else {
-                report.record(RelayCheck.fingerprint, .notApplicable("no fingerprint line (optional before tor 0.1.0.6)"))
+                report.record(.fingerprint, .notApplicable("no fingerprint line (optional before tor 0.1.0.6)"))
             }
         }
         if let rsaKey, let signature, let signedContent {
             let digest = Digest.sha1(signedContent)
-            report.record(RelayCheck.routerSignature, RelayCheck.outcome { () throws(SignatureError) in try rsaKey.verify(signature, for: digest) })
+            report.record(.routerSignature, RelayCheck.outcome { () throws(SignatureError) in try rsaKey.verify(signature, for: digest) })
         } else {
-            report.record(RelayCheck.routerSignature, .failed(rsaKey == nil ? "no usable signing-key" : "no router-signature"))
+            report.record(.routerSignature, .failed(rsaKey == nil ? "no usable signing-key" : "no router-signature"))
         }
 
         // Ed25519 identity.
@@ -74,7 +73,7 @@ extension ServerDescriptor {
         verifyOnionKeyCrosscert(into: &report, identityDigest: identityDigest, master: master)
         verifyNtorCrosscert(into: &report, master: master, at: time)
         verifyFamilyCertificates(into: &report, master: master, at: time)
-        report.record(RelayCheck.published, RelayCheck.publishedOutcome(published, at: time, tolerance: publishedTolerance))
+        report.record(.published, RelayCheck.publishedOutcome(published, at: time, tolerance: publishedTolerance))
         return report
     }
 
@@ -100,35 +99,35 @@ extension ServerDescriptor {
         let edSignature = ed25519Signature
         guard let certificate = identityCertificate else {
             if objects.identity != nil {
-                report.record(RelayCheck.identityCertificate, .failed("identity-ed25519 certificate does not decode"))
+                report.record(.identityEd25519, .failed("identity-ed25519 certificate does not decode"))
             } else if edSignature != nil || masterKeyRange != nil {
-                report.record(RelayCheck.identityCertificate, .failed("router-sig-ed25519 or master-key-ed25519 without identity-ed25519"))
+                report.record(.identityEd25519, .failed("router-sig-ed25519 or master-key-ed25519 without identity-ed25519"))
             } else {
-                for name in [RelayCheck.identityCertificate, RelayCheck.identityExpiry, RelayCheck.masterKey, RelayCheck.ed25519Signature] {
-                    report.record(name, .notApplicable(RelayCheck.noEd25519))
+                for id: VerificationCheckID in [.identityEd25519, .identityEd25519Expiry, .masterKeyEd25519, .routerSigEd25519] {
+                    report.record(id, .notApplicable(RelayCheck.noEd25519))
                 }
                 return nil
             }
-            report.record(RelayCheck.ed25519Signature, .failed("no usable identity-ed25519 certificate"))
+            report.record(.routerSigEd25519, .failed("no usable identity-ed25519 certificate"))
             return nil
         }
         let signature = certificate.signatureOutcome(expectedType: Ed25519Certificate.CertType.signingKey)
-        report.record(RelayCheck.identityCertificate, signature)
-        report.record(RelayCheck.identityExpiry, certificate.expiryOutcome(at: time))
+        report.record(.identityEd25519, signature)
+        report.record(.identityEd25519Expiry, certificate.expiryOutcome(at: time))
         let master = certificate.signingKey
         if let masterKey = masterKeyEd25519 {
-            report.require(RelayCheck.masterKey, master == masterKey,
+            report.require(.masterKeyEd25519, master == masterKey,
                            else: "master-key-ed25519 \(Base64.encode(masterKey, padded: false)) is not the certificate's signer")
         } else {
-            report.record(RelayCheck.masterKey, .notApplicable("no master-key-ed25519 line (optional)"))
+            report.record(.masterKeyEd25519, .notApplicable("no master-key-ed25519 line (optional)"))
         }
         if let edSignature, let content = ed25519SignedContent {
             let digest = RelayCheck.ed25519SignedDigest(content)
-            report.record(RelayCheck.ed25519Signature, RelayCheck.outcome { () throws(SignatureError) in
+            report.record(.routerSigEd25519, RelayCheck.outcome { () throws(SignatureError) in
                 try Ed25519Signature.verify(edSignature, of: digest, by: certificate.certifiedKey)
             })
         } else {
-            report.record(RelayCheck.ed25519Signature, .failed("identity-ed25519 without router-sig-ed25519"))
+            report.record(.routerSigEd25519, .failed("identity-ed25519 without router-sig-ed25519"))
         }
         return signature == .passed ? master : nil
     }
@@ -136,26 +135,26 @@ extension ServerDescriptor {
     private func verifyOnionKeyCrosscert(into report: inout VerificationReport, identityDigest: [UInt8]?, master: [UInt8]?) {
         guard let crosscert = onionKeyCrosscert else {
             if objects.onionKeyCrosscert != nil {
-                report.record(RelayCheck.onionKeyCrosscert, .failed("onion-key-crosscert does not decode"))
+                report.record(.onionKeyCrosscert, .failed("onion-key-crosscert does not decode"))
             } else if identityCertificate == nil {
-                report.record(RelayCheck.onionKeyCrosscert, .notApplicable("no onion-key-crosscert (optional before tor 0.4.5.1 without an Ed25519 identity)"))
+                report.record(.onionKeyCrosscert, .notApplicable("no onion-key-crosscert (optional before tor 0.4.5.1 without an Ed25519 identity)"))
             } else if objects.onionKey == nil {
-                report.record(RelayCheck.onionKeyCrosscert, .notApplicable("no TAP onion-key"))
+                report.record(.onionKeyCrosscert, .notApplicable("no TAP onion-key"))
             } else {
-                report.record(RelayCheck.onionKeyCrosscert, .failed("identity-ed25519 and onion-key without onion-key-crosscert"))
+                report.record(.onionKeyCrosscert, .failed("identity-ed25519 and onion-key without onion-key-crosscert"))
             }
             return
         }
         guard let onionDER = onionKey, let identityDigest else {
-            report.record(RelayCheck.onionKeyCrosscert, .failed("onion-key-crosscert without onion-key and signing-key"))
+            report.record(.onionKeyCrosscert, .failed("onion-key-crosscert without onion-key and signing-key"))
             return
         }
         if identityCertificate != nil, master == nil {
-            report.record(RelayCheck.onionKeyCrosscert, .failed("no verified Ed25519 master key to cross-certify"))
+            report.record(.onionKeyCrosscert, .failed("no verified Ed25519 master key to cross-certify"))
             return
         }
         let expected = identityDigest + (master ?? [UInt8](repeating: 0, count: 32))
-        report.record(RelayCheck.onionKeyCrosscert, RelayCheck.outcome { () throws(SignatureError) in
+        report.record(.onionKeyCrosscert, RelayCheck.outcome { () throws(SignatureError) in
             let key = try RSAPublicKey(der: onionDER)
             let signed = try key.recoverMessage(from: crosscert)
             // dir-spec: verifiers must allow data after the 52 bytes.
@@ -169,16 +168,16 @@ extension ServerDescriptor {
     private func verifyNtorCrosscert(into report: inout VerificationReport, master: [UInt8]?, at time: Date) {
         guard let certificate = ntorOnionKeyCrosscert else {
             if objects.ntorOnionKeyCrosscert != nil {
-                report.record(RelayCheck.ntorOnionKeyCrosscert, .failed("ntor-onion-key-crosscert does not decode"))
+                report.record(.ntorCrosscert, .failed("ntor-onion-key-crosscert does not decode"))
             } else if identityCertificate == nil {
-                report.record(RelayCheck.ntorOnionKeyCrosscert, .notApplicable(RelayCheck.noEd25519))
-                report.record(RelayCheck.ntorOnionKeyCrosscertExpiry, .notApplicable(RelayCheck.noEd25519))
+                report.record(.ntorCrosscert, .notApplicable(RelayCheck.noEd25519))
+                report.record(.ntorCrosscertExpiry, .notApplicable(RelayCheck.noEd25519))
             } else {
-                report.record(RelayCheck.ntorOnionKeyCrosscert, .failed("identity-ed25519 without ntor-onion-key-crosscert"))
+                report.record(.ntorCrosscert, .failed("identity-ed25519 without ntor-onion-key-crosscert"))
             }
             return
         }
-        report.record(RelayCheck.ntorOnionKeyCrosscert, RelayCheck.outcome { () throws(SignatureError) in
+        report.record(.ntorCrosscert, RelayCheck.outcome { () throws(SignatureError) in
             guard let master else { throw .ed25519Invalid("no verified Ed25519 master key to cross-certify") }
             guard certificate.certifiedKey == master else { throw .ed25519Invalid("certifies a key other than the master key") }
             guard let ntorKey = ntorOnionKey, let sign = ntorOnionKeyCrosscertSign,
@@ -186,22 +185,22 @@ extension ServerDescriptor {
             else { throw .ed25519Invalid("no usable 32-byte ntor-onion-key and sign bit") }
             try certificate.verifySignature(expectedType: Ed25519Certificate.CertType.ntorOnionKeyCrosscert, signedBy: signer)
         })
-        report.record(RelayCheck.ntorOnionKeyCrosscertExpiry, certificate.expiryOutcome(at: time))
+        report.record(.ntorCrosscertExpiry, certificate.expiryOutcome(at: time))
     }
 
     private func verifyFamilyCertificates(into report: inout VerificationReport, master: [UInt8]?, at time: Date) {
         guard !familyCertificates.isEmpty else {
-            report.record(RelayCheck.familyCertificates, .notApplicable("no family-cert lines"))
+            report.record(.familyCerts, .notApplicable("no family-cert lines"))
             return
         }
         for certificate in familyCertificates {
-            let name = RelayCheck.familyCertificatePrefix + " " + (certificate.signingKey.map(RelayCheck.familyID) ?? "(no family key)")
-            report.record(name, RelayCheck.outcome { () throws(SignatureError) in
+            let id = certificate.signingKey.map(RelayCheck.familyID) ?? "(no family key)"
+            report.record(.familyCert(id: id), RelayCheck.outcome { () throws(SignatureError) in
                 guard let master else { throw .ed25519Invalid("no verified Ed25519 master key to certify") }
                 guard certificate.certifiedKey == master else { throw .ed25519Invalid("certifies a key other than the master key") }
                 try certificate.verifySignature(expectedType: Ed25519Certificate.CertType.familyIdentity)
             })
-            report.record(name + " expiry", certificate.expiryOutcome(at: time))
+            report.record(.familyCertExpiry(id: id), certificate.expiryOutcome(at: time))
         }
     }
 }

@@ -1,4 +1,5 @@
-/// One named check made while verifying a document, and how it came out.
+/// One check made while verifying a document, and how it came out: ``id`` says which check it
+/// is, ``name`` how reports print it.
 ///
 /// Checks that do not apply (a 2005 descriptor has no Ed25519 certificate, a sanitized bridge
 /// descriptor has no signature) are listed as ``Outcome/notApplicable(_:)`` with the reason, so a
@@ -17,13 +18,19 @@ public struct VerificationCheck: Sendable, Hashable, CustomStringConvertible {
         case notApplicable(String)
     }
 
-    /// What was checked, named after the keyword or relation (`router-signature`,
-    /// `identity-ed25519 certificate`, `fingerprint = SHA-1(signing-key)`, `quorum`).
+    /// Which check this is; look checks up by it (``VerificationReport/subscript(_:)``).
+    public let id: VerificationCheckID
+    /// What was checked as reports print it, named after the keyword or relation
+    /// (`router-signature`, `fingerprint = SHA-1(signing-key)`): ``id``'s description, or a longer
+    /// form with details that are not part of the check's identity (an authority's nickname,
+    /// the quorum's counts: `quorum: 5 of 9 needed, 6 valid`).
     public let name: String
     public let outcome: Outcome
 
-    public init(_ name: String, _ outcome: Outcome) {
-        self.name = name
+    /// A check named by its id, or by `name` when the printed form should say more.
+    public init(_ id: VerificationCheckID, _ outcome: Outcome, name: String? = nil) {
+        self.id = id
+        self.name = name ?? id.description
         self.outcome = outcome
     }
 
@@ -63,16 +70,23 @@ public struct VerificationReport: Sendable, Hashable, CustomStringConvertible {
     public var isValid: Bool { !checks.contains(where: \.failed) }
     public var failures: [VerificationCheck] { checks.filter(\.failed) }
 
-    /// The outcome of the check named `name`, if it was made.
-    public subscript(name: String) -> VerificationCheck.Outcome? { checks.first { $0.name == name }?.outcome }
+    /// The outcome of the check `id`, if it was made (the first, should it appear twice).
+    ///
+    /// ```swift
+    /// if report[.routerSignature] == .passed { print("RSA signature ok") }
+    /// ```
+    public subscript(id: VerificationCheckID) -> VerificationCheck.Outcome? { checks.first { $0.id == id }?.outcome }
 
-    mutating func record(_ name: String, _ outcome: VerificationCheck.Outcome) {
-        checks.append(VerificationCheck(name, outcome))
+    /// The check `id`, if it was made: its outcome and its printed name.
+    public func check(_ id: VerificationCheckID) -> VerificationCheck? { checks.first { $0.id == id } }
+
+    mutating func record(_ id: VerificationCheckID, _ outcome: VerificationCheck.Outcome, name: String? = nil) {
+        checks.append(VerificationCheck(id, outcome, name: name))
     }
 
     /// Records `passed` when `condition` holds, else `failed(reason)`.
-    mutating func require(_ name: String, _ condition: Bool, else reason: @autoclosure () -> String) {
-        record(name, condition ? .passed : .failed(reason()))
+    mutating func require(_ id: VerificationCheckID, _ condition: Bool, else reason: @autoclosure () -> String) {
+        record(id, condition ? .passed : .failed(reason()))
     }
 
     public var description: String {

@@ -21,23 +21,45 @@ public struct MissingCertificate: Sendable, Hashable, CustomStringConvertible {
 
 /// Checks authority signatures (`directory-signature`, `additional-signature`) against key
 /// certificates and counts a quorum of pinned authorities. Each certificate is verified at most
-/// once per checker.
+/// once per checker, and at most once per ``AuthorityVerifier`` when one lends its cache.
 ///
 /// A signature that does not count (unknown authority, missing or unusable certificate, bad
 /// signature) is recorded as `notApplicable("not counted: …")` rather than `failed`: tor accepts
-/// a consensus with some bad signatures as long as enough good ones remain, so the `quorum`
+/// a consensus with some bad signatures as long as enough good ones remain, so the quorum
 /// check alone decides, and its reason names every signature that did not count.
 struct AuthoritySignatureChecker {
     let authorities: TrustedAuthorities
     let time: TorTimestamp
     private let certificates: [KeyCertificate]
+    private let cache: KeyCertificateCheckCache?
     private var certificateReports: [Int: VerificationReport] = [:]
     private(set) var missing: [MissingCertificate] = []
 
-    init(certificates: [KeyCertificate], authorities: TrustedAuthorities, time: TorTimestamp) {
+    init(certificates: [KeyCertificate], authorities: TrustedAuthorities, time: TorTimestamp, cache: KeyCertificateCheckCache? = nil) {
         self.certificates = certificates
         self.authorities = authorities
         self.time = time
+        self.cache = cache
+    }
+
+    /// Which signature line is checked: a consensus's own, or a detached `additional-signature`.
+    enum SignatureLine {
+        case directory
+        case additional(flavor: String)
+
+        func id(_ identity: Fingerprint) -> VerificationCheckID {
+            switch self {
+            case .directory: .signature(authority: identity)
+            case .additional(let flavor): .additionalSignature(flavor: flavor, authority: identity)
+            }
+        }
+
+        var keyword: String {
+            switch self {
+            case .directory: "directory-signature"
+            case .additional(let flavor): "additional-signature \(flavor)"
+            }
+        }
     }
 
     /// Signers that counted, and why the others did not, for one group of signatures.
@@ -46,22 +68,24 @@ struct AuthoritySignatureChecker {
         var notCounted: [String] = []
     }
 
-    /// The name under which a signature's check is recorded.
-    func checkName(_ keyword: String, _ signature: DirectorySignature) -> String {
+    /// The printed name of a signature's check: the keyword, the authority's nickname when
+    /// pinned with one, and the identity.
+    func checkName(_ line: SignatureLine, _ signature: DirectorySignature) -> String {
         if let authority = authorities.authority(for: signature.identity), !authority.nickname.isEmpty {
-            return "\(keyword) \(authority.nickname) \(signature.identity.hex)"
+            return "\(line.keyword) \(authority.nickname) \(signature.identity.hex)"
         }
-        return "\(keyword) \(signature.identity.hex)"
+        return "\(line.keyword) \(signature.identity.hex)"
     }
 
     /// Checks one signature over `digest` (nil when the signed bytes are unknown) and records it.
-    mutating func check(_ signature: DirectorySignature, keyword: String, digest: [UInt8]?,
+    mutating func check(_ signature: DirectorySignature, line: SignatureLine, digest: [UInt8]?,
                         tally: inout Tally, report: inout VerificationReport) {
-        let name = checkName(keyword, signature)
+        let id = line.id(signature.identity)
+        let name = checkName(line, signature)
         let who = authorities.authority(for: signature.identity)?.nickname ?? signature.identity.hex
         func notCounted(_ why: String) {
             tally.notCounted.append("\(who.isEmpty ? signature.identity.hex : who) (\(why))")
-            report.record(name, .notApplicable("not counted: \(why)"))
+            report.record(id, .notApplicable("not counted: \(why)"), name: name)
         }
         if case .other(let algorithm) = signature.algorithm {
             return notCounted("unknown digest algorithm '\(algorithm)', ignored as dir-spec says")
@@ -81,8 +105,7 @@ struct AuthoritySignatureChecker {
         for index in candidates {
             let certificateReport = self.certificateReport(index)
             if certificateReport.isValid { certificate = certificates[index]; break }
-            if let expiry = certificateReport.failures.first(where: { $0.name == "dir-key-expires" }), certificateReport.failures.count == 1,
-               case .failed(let why) = expiry.outcome {
+            if certificateReport.failures.count == 1, case .failed(let why)? = certificateReport[.certificate(.expires)] {
                 problem = "certificate \(why)"
             } else {
                 problem = "certificate does not verify: " + certificateReport.failures.map(\.description).joined(separator: "; ")
@@ -93,7 +116,7 @@ struct AuthoritySignatureChecker {
         do throws(SignatureError) {
             try RSAPublicKey(der: der).verify(signature.signature, for: digest)
             tally.validSigners.insert(signature.identity)
-            report.record(name, .passed)
+            report.record(id, .passed, name: name)
         } catch {
             notCounted("bad signature: \(error.description)")
         }
@@ -101,35 +124,47 @@ struct AuthoritySignatureChecker {
 
     private mutating func certificateReport(_ index: Int) -> VerificationReport {
         if let cached = certificateReports[index] { return cached }
-        let report = certificates[index].verificationReport(at: time)
+        let report = certificates[index].verificationReport(at: time, cache: cache)
         certificateReports[index] = report
         return report
     }
 
-    /// Records the quorum check, named `"<label>: N of M needed, V valid"` so a passing report
-    /// still shows the count: valid signatures from more than half the pinned authorities.
-    func recordQuorum(_ label: String, _ tally: Tally, into report: inout VerificationReport) {
+    /// Records the quorum check for `flavor`, printed `"<label>: N of M needed, V valid"` so a
+    /// passing report still shows the count: valid signatures from more than half the pinned
+    /// authorities.
+    func recordQuorum(_ flavor: ConsensusFlavor, label: String, _ tally: Tally, into report: inout VerificationReport) {
         let needed = authorities.quorum
         let valid = tally.validSigners.count
         let name = "\(label): \(needed) of \(authorities.count) needed, \(valid) valid"
-        if authorities.count == 0 { return report.record(name, .failed("no pinned authorities")) }
+        if authorities.count == 0 { return report.record(.quorum(flavor), .failed("no pinned authorities"), name: name) }
         let reason = tally.notCounted.isEmpty ? "too few signatures" : "not counted: " + tally.notCounted.joined(separator: ", ")
-        report.record(name, valid >= needed ? .passed : .failed(reason))
+        report.record(.quorum(flavor), valid >= needed ? .passed : .failed(reason), name: name)
     }
 }
 
 extension VerificationReport {
-    /// Records whether `time` lies in [`start` - tolerance, `end` + tolerance].
-    mutating func requireWindow(_ name: String, start: TorTimestamp?, end: TorTimestamp?, time: TorTimestamp, tolerance: Int64) {
-        guard let start, let end else { return record(name, .failed("valid-after or valid-until missing")) }
+    /// Records (as ``VerificationCheckID/validityWindow``) whether `time` lies in [`start` - tolerance, `end` + tolerance].
+    mutating func requireWindow(start: TorTimestamp?, end: TorTimestamp?, time: TorTimestamp, tolerance: Int64) {
+        guard let start, let end else { return record(.validityWindow, .failed("valid-after or valid-until missing")) }
         let low = TorTimestamp(secondsSince1970: start.secondsSince1970 - tolerance)
         let high = TorTimestamp(secondsSince1970: end.secondsSince1970 + tolerance)
         if time < low {
-            record(name, .failed("not yet valid at \(time): valid-after \(start)" + (tolerance > 0 ? " (tolerance \(tolerance) s)" : "")))
+            record(.validityWindow, .failed("not yet valid at \(time): valid-after \(start)" + (tolerance > 0 ? " (tolerance \(tolerance) s)" : "")))
         } else if time > high {
-            record(name, .failed("expired at \(time): valid-until \(end)" + (tolerance > 0 ? " (tolerance \(tolerance) s)" : "")))
+            record(.validityWindow, .failed("expired at \(time): valid-until \(end)" + (tolerance > 0 ? " (tolerance \(tolerance) s)" : "")))
         } else {
-            record(name, .passed)
+            record(.validityWindow, .passed)
+        }
+    }
+}
+
+extension ConsensusFlavor {
+    /// The flavor a detached signature's `additional-signature` line names.
+    init(named name: String) {
+        switch name {
+        case "ns": self = .ns
+        case "microdesc": self = .microdesc
+        default: self = .other(name)
         }
     }
 }

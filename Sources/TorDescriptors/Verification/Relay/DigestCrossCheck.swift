@@ -29,13 +29,14 @@ public struct DigestCrossCheck: Sendable {
     public internal(set) var unreferenced = 0
 
     /// A report listing one check per reference: passed, failed (mismatch) or not applicable (missing).
-    public func report(document: DocumentKind, firstLine: Int = 1, checkName: String) -> VerificationReport {
+    /// Each check is ``VerificationCheckID/referencedDigest(_:_:)`` of `reference` and the digest.
+    public func report(document: DocumentKind, firstLine: Int = 1, reference: DigestReference) -> VerificationReport {
         var report = VerificationReport(document: document, firstLine: firstLine)
-        for digest in matched { report.record(checkName + " " + digest, .passed) }
+        for digest in matched { report.record(.referencedDigest(reference, digest), .passed) }
         for item in mismatched {
-            report.record(checkName + " " + item.expected, .failed("\(item.nickname): document digest \(item.found.joined(separator: ", "))"))
+            report.record(.referencedDigest(reference, item.expected), .failed("\(item.nickname): document digest \(item.found.joined(separator: ", "))"))
         }
-        for digest in missing { report.record(checkName + " " + digest, .notApplicable("document not provided")) }
+        for digest in missing { report.record(.referencedDigest(reference, digest), .notApplicable("document not provided")) }
         return report
     }
 
@@ -130,21 +131,21 @@ extension RouterStatusEntry {
     /// let check = entry.descriptorDigestCheck(descriptor)   // check.passed
     /// ```
     public func descriptorDigestCheck(_ descriptor: ServerDescriptor) -> VerificationCheck {
-        let name = RelayCheck.descriptorDigest
-        guard let expected = descriptorDigest else { return VerificationCheck(name, .notApplicable("no descriptor digest on the r line (microdesc flavor)")) }
-        guard let actual = descriptor.digestBytes else { return VerificationCheck(name, .failed("the descriptor has no signed content to digest")) }
+        let id = VerificationCheckID.digest(.serverDescriptor)
+        guard let expected = descriptorDigest else { return VerificationCheck(id, .notApplicable("no descriptor digest on the r line (microdesc flavor)")) }
+        guard let actual = descriptor.digestBytes else { return VerificationCheck(id, .failed("the descriptor has no signed content to digest")) }
         guard descriptor.identityFingerprint == fingerprint else {
-            return VerificationCheck(name, .failed("the descriptor is for \(descriptor.identityFingerprint?.hex ?? "an unknown relay"), the entry for \(fingerprint.hex)"))
+            return VerificationCheck(id, .failed("the descriptor is for \(descriptor.identityFingerprint?.hex ?? "an unknown relay"), the entry for \(fingerprint.hex)"))
         }
-        return VerificationCheck(name, expected.bytes == actual ? .passed : .failed("r line says \(expected.hex), descriptor digest is \(Hex.encode(actual))"))
+        return VerificationCheck(id, expected.bytes == actual ? .passed : .failed("r line says \(expected.hex), descriptor digest is \(Hex.encode(actual))"))
     }
 
     /// The `m` line's digest against SHA-256 of `microdescriptor`.
     public func microdescriptorDigestCheck(_ microdescriptor: Microdescriptor) -> VerificationCheck {
-        let name = RelayCheck.microdescriptorDigest
-        guard let expected = microdescriptorDigest else { return VerificationCheck(name, .notApplicable("no m line (ns flavor)")) }
+        let id = VerificationCheckID.digest(.microdescriptor)
+        guard let expected = microdescriptorDigest else { return VerificationCheck(id, .notApplicable("no m line (ns flavor)")) }
         let actual = microdescriptor.digestBytes
-        return VerificationCheck(name, expected.bytes == actual ? .passed : .failed("m line says \(expected.base64), microdescriptor digest is \(microdescriptor.digest)"))
+        return VerificationCheck(id, expected.bytes == actual ? .passed : .failed("m line says \(expected.base64), microdescriptor digest is \(microdescriptor.digest)"))
     }
 }
 
@@ -152,16 +153,16 @@ extension ServerDescriptor {
     /// `extra-info-digest` (SHA-1, and the SHA-256 form when present) against `extraInfo`.
     public func extraInfoDigestChecks(_ extraInfo: ExtraInfoDescriptor) -> [VerificationCheck] {
         guard let expected = extraInfoDigest else {
-            return [VerificationCheck(RelayCheck.extraInfoDigest, .notApplicable("no extra-info-digest line"))]
+            return [VerificationCheck(.digest(.extraInfo), .notApplicable("no extra-info-digest line"))]
         }
-        var checks = [VerificationCheck(RelayCheck.extraInfoDigest, extraInfo.digest == expected
+        var checks = [VerificationCheck(.digest(.extraInfo), extraInfo.digest == expected
             ? .passed : .failed("extra-info-digest \(expected), extra-info digest \(extraInfo.digest ?? "-")"))]
         if let expected256 = extraInfoDigestSHA256 {
             let actual = extraInfo.sha256DigestBase64
-            checks.append(VerificationCheck(RelayCheck.extraInfoDigestSHA256, actual == expected256
+            checks.append(VerificationCheck(.digest(.extraInfoSHA256), actual == expected256
                 ? .passed : .failed("extra-info-digest sha256 \(expected256), extra-info \(actual ?? "-")")))
         } else {
-            checks.append(VerificationCheck(RelayCheck.extraInfoDigestSHA256, .notApplicable("no SHA-256 on the extra-info-digest line")))
+            checks.append(VerificationCheck(.digest(.extraInfoSHA256), .notApplicable("no SHA-256 on the extra-info-digest line")))
         }
         return checks
     }

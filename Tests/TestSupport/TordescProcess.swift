@@ -1,18 +1,29 @@
 import Foundation
 
-/// Runs the built `tordesc` executable as a user would. One file, symlinked into each test
-/// target with CLI tests (test targets cannot share a module without a library product).
-enum TordescProcess {
+/// Runs the built `tordesc` executable as a user would; shared by the test targets with CLI
+/// tests through the TestSupport target.
+///
+/// ```swift
+/// let run = try TordescProcess.run(try #require(TordescProcess.executable(projectRoot: root)), ["verify", path], in: root)
+/// #expect(run.status == 0)
+/// ```
+public enum TordescProcess {
     /// What one run printed and how it ended.
-    struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
+    public struct Run: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+
+        public init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
     }
 
     /// The `tordesc` built next to the test bundle first, so that `swift test --sanitize=...`
     /// (its own scratch directory) runs the sanitized executable, not a plain `.build` one.
-    static func executable(projectRoot: URL) -> URL? {
+    public static func executable(projectRoot: URL) -> URL? {
         [
             Bundle.main.bundleURL.appendingPathComponent("tordesc"),
             Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("tordesc"),
@@ -22,7 +33,7 @@ enum TordescProcess {
 
     /// Runs `binary` with `arguments` in `directory`. Standard error is drained on its own
     /// thread: read one pipe after the other, a child filling the second pipe would block.
-    static func run(_ binary: URL, _ arguments: [String], in directory: URL) throws -> Run {
+    public static func run(_ binary: URL, _ arguments: [String], in directory: URL) throws -> Run {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
