@@ -15,6 +15,9 @@ let package = Package(
         // SHA-1/SHA-256 digests now, Ed25519 verification later (#5).
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        // One network stack (#16): TCP, TLS (DirPort, ORPort, CollecTor HTTPS).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
     ],
     targets: [
         // System compression libraries (Debian: zlib1g-dev liblzma-dev libzstd-dev libbz2-dev).
@@ -38,9 +41,31 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/TorDescriptors"
         ),
+        // Sans-I/O protocol pieces (no NIO, fuzzable): HTTP/1.x request/response, tor cells,
+        // the link handshake, circuit and stream state machines.
+        .target(
+            name: "TorWire",
+            dependencies: [
+                "TorDescriptors", "Decompression",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Sources/TorWire"
+        ),
+        // The SwiftNIO drivers that move TorWire's bytes: TCP and TLS connections, HTTP, ORPort.
+        .target(
+            name: "TorNetwork",
+            dependencies: [
+                "TorWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Sources/TorNetwork"
+        ),
         .target(
             name: "TorDirectory",
-            dependencies: ["TorDescriptors", "Decompression"],
+            dependencies: ["TorDescriptors", "Decompression", "TorWire", "TorNetwork"],
             path: "Sources/TorDirectory"
         ),
         .executableTarget(
@@ -75,8 +100,13 @@ let package = Package(
             path: "Tests/TorArchivesTests"
         ),
         .testTarget(
+            name: "TorWireTests",
+            dependencies: ["TorWire", "TorDescriptors"],
+            path: "Tests/TorWireTests"
+        ),
+        .testTarget(
             name: "TorDirectoryTests",
-            dependencies: ["TorDirectory", "TorDescriptors", "Decompression"],
+            dependencies: ["TorDirectory", "TorNetwork", "TorWire", "TorDescriptors", "Decompression"],
             path: "Tests/TorDirectoryTests"
         ),
     ]
