@@ -8,7 +8,9 @@ let package = Package(
         .library(name: "TorDescriptors", targets: ["TorDescriptors"]),
         .library(name: "Decompression", targets: ["Decompression"]),
         .library(name: "TorArchives", targets: ["TorArchives"]),
+        .library(name: "TorWire", targets: ["TorWire"]),
         .library(name: "TorDirectory", targets: ["TorDirectory"]),
+        .library(name: "CollecTor", targets: ["CollecTor"]),
         .executable(name: "tordesc", targets: ["tordesc"]),
     ],
     dependencies: [
@@ -32,8 +34,7 @@ let package = Package(
         ),
         .target(
             name: "TorArchives",
-            // Crypto: incremental SHA-256 of CollecTor downloads as they stream to disk.
-            dependencies: ["TorDescriptors", "Decompression", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TorDescriptors", "Decompression"],
             path: "Sources/TorArchives"
         ),
         .target(
@@ -63,6 +64,17 @@ let package = Package(
             ],
             path: "Sources/TorNetwork"
         ),
+        // The CollecTor client (index, mirroring downloads) over TorNetwork's HTTPS; its own target so
+        // that TorArchives (the fuzz package, the benchmark) never links NIO.
+        .target(
+            name: "CollecTor",
+            dependencies: [
+                "TorArchives", "TorWire", "TorNetwork", "Decompression",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Sources/CollecTor"
+        ),
         .target(
             name: "TorDirectory",
             dependencies: ["TorDescriptors", "Decompression", "TorWire", "TorNetwork"],
@@ -74,6 +86,7 @@ let package = Package(
                 "TorDescriptors",
                 "TorArchives",
                 "TorDirectory",
+                "CollecTor",
                 "Decompression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -96,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TorArchivesTests",
-            dependencies: ["TorArchives", "TorDescriptors", "Decompression"],
+            dependencies: ["TorArchives", "CollecTor", "TorDescriptors", "Decompression"],
             path: "Tests/TorArchivesTests"
         ),
         .testTarget(

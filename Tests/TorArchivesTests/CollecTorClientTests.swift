@@ -1,3 +1,4 @@
+import CollecTor
 import Foundation
 import Testing
 import TorArchives

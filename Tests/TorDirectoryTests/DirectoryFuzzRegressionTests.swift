@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TorDirectory
+import TorWire
 
 /// Replays the inputs the `http-response` fuzzer kept and checks the HTTP header limits and
 /// the `Content-Length` values that used to trap. Every response here is synthetic.
@@ -52,7 +53,7 @@ import Testing
 
     @Test func headerBytesLimit() throws {
         let long = Self.syntheticResponse(["X-Padding: " + String(repeating: "a", count: 70_000)])
-        #expect(throws: DirectoryAttempt.Failure.headersTooLarge(limit: 64 << 10)) { try HTTPResponse(parsing: long) }
+        #expect(throws: HTTPFailure.headersTooLarge(limit: 64 << 10)) { try HTTPResponse(parsing: long) }
         // The reader stops as soon as the headers pass the cap, without waiting for their end.
         let head = Array(long.prefix(65_537))
         #expect(HTTPResponse.expectedLength(of: Array(long.prefix(65_536))) == nil)
@@ -62,7 +63,7 @@ import Testing
         #expect(response.body.elementsEqual("synthetic body\n".utf8))
         #expect(response.header("x-padding")?.count == 70_000)
         // An unfinished short header block is malformed, not too large.
-        #expect(throws: DirectoryAttempt.Failure.malformedResponse("no end of headers in 17 bytes")) {
+        #expect(throws: HTTPFailure.malformedResponse("no end of headers in 17 bytes")) {
             try HTTPResponse(parsing: Array("HTTP/1.0 200 OK\r\n".utf8))
         }
     }
@@ -71,10 +72,10 @@ import Testing
         let hundred = (0..<100).map { "X-\($0): v" }
         let ok = try HTTPResponse(parsing: Self.syntheticResponse(hundred))
         #expect(ok.headers.count == 100 && ok.header("x-99") == "v")
-        #expect(throws: DirectoryAttempt.Failure.tooManyHeaders(limit: 100)) {
+        #expect(throws: HTTPFailure.tooManyHeaders(limit: 100)) {
             try HTTPResponse(parsing: Self.syntheticResponse(hundred + ["X-100: v"]))
         }
-        #expect(throws: DirectoryAttempt.Failure.tooManyHeaders(limit: 3)) {
+        #expect(throws: HTTPFailure.tooManyHeaders(limit: 3)) {
             try HTTPResponse(parsing: Self.syntheticResponse(Array(hundred.prefix(4))), limits: .init(maxHeaderCount: 3))
         }
     }
@@ -101,8 +102,8 @@ import Testing
     @Test func decodedBodyUsesTheContentEncoding() throws {
         let response = try HTTPResponse(parsing: Self.syntheticResponse(["Content-Encoding: identity"]))
         #expect(try response.decodedBody(maxBytes: 100) == Array("synthetic body\n".utf8))
-        #expect(throws: DirectoryAttempt.Failure.decodedTooLarge(limit: 4)) { try response.decodedBody(maxBytes: 4) }
+        #expect(throws: HTTPFailure.decodedTooLarge(limit: 4)) { try response.decodedBody(maxBytes: 4) }
         let odd = try HTTPResponse(parsing: Self.syntheticResponse(["Content-Encoding: br"]))
-        #expect(throws: DirectoryAttempt.Failure.unsupportedEncoding("br")) { try odd.decodedBody(maxBytes: 100) }
+        #expect(throws: HTTPFailure.unsupportedEncoding("br")) { try odd.decodedBody(maxBytes: 100) }
     }
 }

@@ -2,12 +2,12 @@ import Decompression
 
 /// Undoes the `Content-Encoding` a DirPort answered with (which need not be the one asked for:
 /// tor answers `x-tor-lzma` requests for descriptors with `identity`, and `gzip` with `deflate`).
-enum ContentDecoding {
+package enum ContentDecoding {
     /// Content codings to ask for by default, most preferred first: tor's own order of
     /// preference (zstd, then lzma, then zlib), identity last.
-    static let supported: [CompressionFormat] = [.zstd, .xz, .deflate, .gzip, .identity]
+    package static let supported: [CompressionFormat] = [.zstd, .xz, .deflate, .gzip, .identity]
 
-    static func decode(_ body: ArraySlice<UInt8>, contentEncoding: String?, maxBytes: Int) throws(DirectoryAttempt.Failure) -> [UInt8] {
+    package static func decode(_ body: ArraySlice<UInt8>, contentEncoding: String?, maxBytes: Int) throws(HTTPFailure) -> [UInt8] {
         let coding = (contentEncoding ?? "identity").trimmingSpaces.lowercased()
         guard let format = CompressionFormat(contentEncoding: coding) else { throw .unsupportedEncoding(coding) }
         do {
