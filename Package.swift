@@ -60,6 +60,8 @@ let package = Package(
                 "TorWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // TLSUserEvent (the handshake-done event): already built as a part of NIOSSL.
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             path: "Sources/TorNetwork"
@@ -109,7 +111,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TorArchivesTests",
-            dependencies: ["TorArchives", "CollecTor", "TorDescriptors", "Decompression"],
+            dependencies: ["TorArchives", "CollecTor", "TorNetwork", "TorWire", "TorDescriptors", "Decompression",
+                           .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/TorArchivesTests"
         ),
         .testTarget(

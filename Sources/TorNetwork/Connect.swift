@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import NIOTLS
 
 /// Why a connection, or the exchange on it, failed below the protocol spoken over it.
 ///
@@ -89,6 +90,36 @@ public struct ConnectionLimits: Sendable {
     }
 }
 
+/// One open connection as ``Connector/withConnection(host:port:limits:tls:_:)`` hands it to its
+/// body: the byte streams, and the TLS peer's certificate for a driver that checks it itself
+/// (the ORPort link certificate against the CERTS cell).
+///
+/// ```swift
+/// try await connection.write(versionsCell)
+/// for try await buffer in connection.inbound { ... }
+/// let linkCertificate = connection.peerCertificateDER
+/// ```
+public struct Connection: Sendable {
+    public let inbound: NIOAsyncChannelInboundStream<ByteBuffer>
+    public let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    let channel: any Channel
+    let closing: ClosingReason
+
+    /// Why the connection was closed under the body (deadline, idle timeout, cancellation), if it
+    /// was. A body that reads to the end of the stream checks this before it trusts that end:
+    /// bytes the peer sent before the close are still delivered, but the end is then ours.
+    public var closedUnderUs: NetworkFailure? { closing.current }
+
+    /// Sends `bytes` (waits until NIO took them).
+    public func write(_ bytes: [UInt8]) async throws {
+        try await outbound.write(ByteBuffer(bytes: bytes))
+    }
+
+    /// The DER bytes of the TLS peer's leaf certificate, recorded when the handshake completed:
+    /// nil without TLS or before then (it has completed once the first inbound bytes arrived).
+    public var peerCertificateDER: [UInt8]? { closing.peerCertificate }
+}
+
 /// Opens TCP (and TLS) connections on one shared event loop group and runs a body on them, with
 /// the connection closed when the body returns, when the deadline or idle timeout passes, or when
 /// the task is cancelled.
@@ -98,21 +129,22 @@ public struct ConnectionLimits: Sendable {
 /// 250 ms later, every address in turn), all within the connect timeout.
 ///
 /// ```swift
-/// let reply = try await Connector.withConnection(host: "127.0.0.1", port: 7000, limits: limits) { inbound, outbound in
-///     try await outbound.write(ByteBuffer(bytes: request))
-///     for try await buffer in inbound { ... }
+/// let reply = try await Connector.withConnection(host: "127.0.0.1", port: 7000, limits: limits) { connection in
+///     try await connection.write(request)
+///     for try await buffer in connection.inbound { ... }
 /// }
 /// ```
 public enum Connector {
     /// The one event loop group of the process (NIO's singleton: one thread per core).
     public static var group: any EventLoopGroup { MultiThreadedEventLoopGroup.singleton }
 
-    /// Connects, runs `body` with the channel's byte streams, closes. Errors of `body` pass
-    /// through unless the deadline, idle timeout or cancellation closed the channel first: then
-    /// the ``NetworkFailure`` says which. NIO and NIOSSL errors become ``NetworkFailure``s.
+    /// Connects, runs `body` with the connection, closes. The deadline counts network time: it
+    /// closes a channel still open when it passes, and a body that then fails gets the
+    /// ``NetworkFailure`` saying why (as for the idle timeout and cancellation); other errors of
+    /// `body` pass through, NIO's and NIOSSL's as ``NetworkFailure``s.
     public static func withConnection<T: Sendable>(
         host: String, port: Int, limits: ConnectionLimits, tls: TLSOptions? = nil,
-        _ body: (NIOAsyncChannelInboundStream<ByteBuffer>, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> T
+        _ body: (Connection) async throws -> T
     ) async throws -> T {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         let guardState = ClosingReason()
@@ -131,7 +163,8 @@ public enum Connector {
                 .connect(host: bare, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if let tls {
-                            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname))
+                            try channel.pipeline.syncOperations.addHandlers(NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname),
+                                                                            PeerCertificateRecorder(state: guardState))
                         }
                         if let idle {
                             try channel.pipeline.syncOperations.addHandlers(IdleStateHandler(readTimeout: idle), IdleCloser(reason: guardState))
@@ -148,14 +181,18 @@ public enum Connector {
         }
         let scheduled = limits.deadline.map { deadline in
             channel.channel.eventLoop.scheduleTask(in: TimeAmount(ContinuousClock.now.duration(to: deadline))) {
-                if guardState.close(because: .deadlineExceeded) { channel.channel.close(promise: nil) }
+                // A peer that already sent everything and closed met the deadline, however late
+                // the task gets to read what it sent (a busy cooperative pool).
+                if channel.channel.isActive, guardState.close(because: .deadlineExceeded) { channel.channel.close(promise: nil) }
             }
         }
         defer { scheduled?.cancel() }
         let result: Result<T, any Error>
         do {
             let value = try await withTaskCancellationHandler {
-                try await channel.executeThenClose { inbound, outbound in try await body(inbound, outbound) }
+                try await channel.executeThenClose { inbound, outbound in
+                    try await body(Connection(inbound: inbound, outbound: outbound, channel: channel.channel, closing: guardState))
+                }
             } onCancel: {
                 if guardState.close(because: .cancelled) { channel.channel.close(promise: nil) }
             }
@@ -163,11 +200,13 @@ public enum Connector {
         } catch {
             result = .failure(error)
         }
-        // Whatever the body made of a channel closed under it, the reason it was closed wins.
-        if let reason = guardState.finish() { throw reason }
+        // A body that finished had what it needed before any close (it checks closedUnderUs
+        // before trusting an end of stream); a body that failed on a channel closed under it
+        // failed because of that close.
+        let reason = guardState.finish()
         switch result {
         case .success(let value): return value
-        case .failure(let error): throw ioFailure(error)
+        case .failure(let error): throw reason ?? ioFailure(error)
         }
     }
 
@@ -198,10 +237,17 @@ public enum Connector {
 
 /// Why a connection was closed under its user: the first of deadline, idle timeout or
 /// cancellation, set from event loop and cancellation handlers, read once the body is over.
+/// Also holds the TLS peer's certificate, recorded on the event loop at the handshake.
 final class ClosingReason: @unchecked Sendable {
     private let lock = NSLock()
     private var reason: NetworkFailure?
     private var finished = false
+    private var certificate: [UInt8]?
+
+    var peerCertificate: [UInt8]? {
+        get { lock.lock(); defer { lock.unlock() }; return certificate }
+        set { lock.lock(); certificate = newValue; lock.unlock() }
+    }
 
     /// Records `failure` unless the exchange is over or another reason came first; true when the
     /// caller should close the channel.
@@ -211,6 +257,12 @@ final class ClosingReason: @unchecked Sendable {
         guard !finished, reason == nil else { return false }
         reason = failure
         return true
+    }
+
+    var current: NetworkFailure? {
+        lock.lock()
+        defer { lock.unlock() }
+        return reason
     }
 
     /// Ends the exchange: later timers do nothing. Returns the reason it was closed, if any.
@@ -234,6 +286,24 @@ final class IdleCloser: ChannelInboundHandler, Sendable {
         if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
             if reason.close(because: .idleTimeout) { context.close(promise: nil) }
             return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+}
+
+/// Records the peer's leaf certificate when NIOSSL reports the handshake done, before a close
+/// can take the TLS handler out of the pipeline.
+final class PeerCertificateRecorder: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    let state: ClosingReason
+
+    init(state: ClosingReason) { self.state = state }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls,
+           let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self) {
+            state.peerCertificate = try? handler.peerCertificate?.toDERBytes()
         }
         context.fireUserInboundEventTriggered(event)
     }

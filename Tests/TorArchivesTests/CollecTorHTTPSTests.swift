@@ -3,6 +3,8 @@ import Foundation
 import Testing
 import TorArchives
 import TorDescriptors
+import TorNetwork
+import TorWire
 
 /// CollecTorClient over HTTPS: python3's http.server wrapped in TLS on 127.0.0.1, with a CA and
 /// a `localhost` certificate made by openssl for each test (``TestCertificates``), serving the
@@ -44,5 +46,25 @@ struct CollecTorHTTPSTests {
             }
         }
         #expect(setup.server.requests.isEmpty)   // no request went over the refused connection
+    }
+
+    @Test("Connector over TLS: the peer certificate it reports is the server's, byte for byte")
+    func peerCertificateIsTheServers() async throws {
+        let setup = try Setup(https: true)
+        defer { setup.finish() }
+        let certificates = try #require(setup.certificates)
+        let tls = try TLSOptions(serverHostname: "localhost", trustRoots: .file(certificates.caCertificate.path))
+        let request = try HTTPRequest(path: "/index/index.json", host: "localhost", port: setup.server.port, version: .http11)
+        let der = try await Connector.withConnection(host: "localhost", port: setup.server.port,
+                                                     limits: ConnectionLimits(deadline: .now + .seconds(20)), tls: tls) { connection in
+            try await connection.write(request.serialized())
+            var iterator = connection.inbound.makeAsyncIterator()
+            _ = try await iterator.next()   // the answer's first bytes: the handshake is over
+            return connection.peerCertificateDER
+        }
+        let pem = try String(contentsOf: certificates.serverChain, encoding: .utf8)
+        let base64 = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        let expected = Array(try #require(Data(base64Encoded: base64)))
+        #expect(der == expected, "got \(der?.count ?? -1) bytes, expected \(expected.count)")
     }
 }

@@ -34,6 +34,20 @@ import TorWire
         }
     }
 
+    /// The reader's target on every framing, cut at every length, under every cap setting it
+    /// picks from byte 1 (its invariants trap on a violation).
+    @Test func readerEntryPointOnSyntheticResponses() {
+        let entry = DirectoryFuzzEntryPoints.targets["http-reader"]!
+        let chunked = Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=1\r\nhello\r\n1\r\n!\r\n0\r\nT: t\r\n\r\n".utf8)
+        let partial = Array("HTTP/1.1 206 Partial Content\r\nContent-Length: 4\r\n\r\nabcd".utf8)
+        let interim = Array("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\n\r\nto the close".utf8)
+        for wire in [chunked, partial, interim, Self.syntheticResponse(["Content-Length: 15"])] {
+            for length in 0...wire.count {
+                for control in [0x00, 0x7F, 0x3F, 0xFF] as [UInt8] { entry([UInt8(length & 1), control] + wire.prefix(length)) }
+            }
+        }
+    }
+
     /// `Content-Length: Int.max` overflowed `headerEnd + length`, and a negative one made
     /// `prefix` trap; both now count as "no usable length".
     @Test func extremeContentLengthsNoLongerTrap() throws {

@@ -52,13 +52,13 @@ public enum HTTPClient {
     ) async throws(HTTPClientError) -> Outcome {
         let wire = request.serialized()
         do {
-            return try await Connector.withConnection(host: host, port: port, limits: limits, tls: tls) { inbound, outbound in
+            return try await Connector.withConnection(host: host, port: port, limits: limits, tls: tls) { connection in
                 do {
-                    try await outbound.write(ByteBuffer(bytes: wire))
+                    try await connection.write(wire)
                 } catch {
                     // A failed TLS handshake closes the channel under the write; why it failed
                     // waits on the inbound side.
-                    for try await _ in inbound {}
+                    for try await _ in connection.inbound {}
                     throw error
                 }
                 var reader = HTTPResponseReader(limits: headerLimits, maxBodyBytes: maxBodyBytes)
@@ -73,7 +73,7 @@ public enum HTTPClient {
                     return nil
                 }
                 do {
-                    for try await buffer in inbound {
+                    for try await buffer in connection.inbound {
                         if let outcome = take(try reader.feed(buffer.readableBytesView)) { return outcome }
                     }
                 } catch let error as HTTPFailure {
@@ -83,6 +83,8 @@ public enum HTTPClient {
                     // close to end it just as well; a close-delimited body stays an error.
                     guard let tls = error as? NIOSSLError, case .uncleanShutdown = tls, !reader.isCloseDelimited else { throw error }
                 }
+                // An end of stream we caused (deadline, cancellation) does not end a body.
+                if let reason = connection.closedUnderUs { throw reason }
                 return take(try reader.finish()) ?? .completed
             }
         } catch let error as HTTPFailure {
