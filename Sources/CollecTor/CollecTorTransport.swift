@@ -53,7 +53,7 @@ struct CollecTorTransport: Sendable {
     /// Runs a GET of `url`; `onHead` and `onBody` return false to stop it (their reason is the
     /// caller's to record). Throws for transport failures and malformed answers.
     func stream(_ url: URL, headers: [(String, String)] = [], maxBodyBytes: Int,
-                onHead: (HTTPResponse) -> Bool, onBody: (ArraySlice<UInt8>) -> Bool) async throws(CollecTorError) {
+                onHead: @escaping (HTTPResponse) -> Bool, onBody: @escaping (ArraySlice<UInt8>) -> Bool) async throws(CollecTorError) {
         let request = try request(url, headers: headers)
         do {
             _ = try await HTTPClient.stream(request, host: host, port: port, tls: tls, limits: limits,
@@ -65,18 +65,23 @@ struct CollecTorTransport: Sendable {
 
     /// GETs `url` into memory; throws for a transport failure or a status other than 200.
     func fetch(_ url: URL, maxBytes: Int) async throws(CollecTorError) -> [UInt8] {
-        var status: Int?
-        var bytes: [UInt8] = []
+        let fetched = Fetched()
         try await stream(url, maxBodyBytes: maxBytes, onHead: { head in
-            status = head.status
+            fetched.status = head.status
             return head.status == 200
         }, onBody: { piece in
-            bytes.append(contentsOf: piece)
+            fetched.bytes.append(contentsOf: piece)
             return true
         })
-        guard let status else { throw CollecTorError(.transport("no response"), location: url.absoluteString) }
+        guard let status = fetched.status else { throw CollecTorError(.transport("no response"), location: url.absoluteString) }
         guard status == 200 else { throw CollecTorError(.httpStatus(status), location: url.absoluteString) }
-        return bytes
+        return fetched.bytes
+    }
+
+    /// Written by the transfer's callbacks (on an event loop), read after it completed.
+    private final class Fetched: @unchecked Sendable {
+        var status: Int?
+        var bytes: [UInt8] = []
     }
 
     static func collecTorError(_ error: HTTPClientError, url: URL) -> CollecTorError {

@@ -146,7 +146,7 @@ public enum Connector {
         host: String, port: Int, limits: ConnectionLimits, tls: TLSOptions? = nil,
         _ body: (Connection) async throws -> T
     ) async throws -> T {
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        let bare = bareHost(host)
         let guardState = ClosingReason()
         var connectTimeout = limits.connectTimeout
         var deadlineFirst = false
@@ -162,10 +162,7 @@ public enum Connector {
                 .connectTimeout(TimeAmount(connectTimeout))
                 .connect(host: bare, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        if let tls {
-                            try channel.pipeline.syncOperations.addHandlers(NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname),
-                                                                            PeerCertificateRecorder(state: guardState))
-                        }
+                        try addTLS(tls, to: channel, recordingInto: guardState)
                         if let idle {
                             try channel.pipeline.syncOperations.addHandlers(IdleStateHandler(readTimeout: idle), IdleCloser(reason: guardState))
                         }
@@ -208,6 +205,24 @@ public enum Connector {
         case .success(let value): return value
         case .failure(let error): throw reason ?? ioFailure(error)
         }
+    }
+
+    /// `host` without the brackets of an IPv6 literal.
+    static func bareHost(_ host: String) -> String {
+        host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+    }
+
+    /// Puts NIOSSL's client handler first in a new channel's pipeline (nothing without `tls`),
+    /// and the recorder of the peer's certificate after it.
+    static func addTLS(_ tls: TLSOptions?, to channel: any Channel, recordingInto state: ClosingReason? = nil) throws {
+        guard let tls else { return }
+        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname))
+        if let state { try channel.pipeline.syncOperations.addHandler(PeerCertificateRecorder(state: state)) }
+    }
+
+    /// NIO's and NIOSSL's errors after the connect.
+    static func networkFailure(_ error: any Error) -> NetworkFailure {
+        (ioFailure(error) as? NetworkFailure) ?? .ioFailed("\(error)")
     }
 
     static func connectFailure(_ error: any Error, deadlineFirst: Bool) -> NetworkFailure {
