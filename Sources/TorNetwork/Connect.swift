@@ -142,6 +142,12 @@ public enum Connector {
     /// closes a channel still open when it passes, and a body that then fails gets the
     /// ``NetworkFailure`` saying why (as for the idle timeout and cancellation); other errors of
     /// `body` pass through, NIO's and NIOSSL's as ``NetworkFailure``s.
+    ///
+    /// The body runs in the calling task, and NIOAsyncChannel reads only as fast as it consumes:
+    /// a task kept off the cooperative pool (CPU-bound work elsewhere) stops the reads, and a
+    /// deadline or idle timeout can then pass with the peer's bytes still unread. A driver with
+    /// tight time limits does its protocol work in a `ChannelHandler` on the event loop instead,
+    /// as ``HTTPClient`` does.
     public static func withConnection<T: Sendable>(
         host: String, port: Int, limits: ConnectionLimits, tls: TLSOptions? = nil,
         _ body: (Connection) async throws -> T
