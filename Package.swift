@@ -8,13 +8,18 @@ let package = Package(
         .library(name: "TorDescriptors", targets: ["TorDescriptors"]),
         .library(name: "Decompression", targets: ["Decompression"]),
         .library(name: "TorArchives", targets: ["TorArchives"]),
+        .library(name: "TorWire", targets: ["TorWire"]),
         .library(name: "TorDirectory", targets: ["TorDirectory"]),
+        .library(name: "CollecTor", targets: ["CollecTor"]),
         .executable(name: "tordesc", targets: ["tordesc"]),
     ],
     dependencies: [
         // SHA-1/SHA-256 digests now, Ed25519 verification later (#5).
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        // One network stack (#16): TCP, TLS (DirPort, ORPort, CollecTor HTTPS).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
     ],
     targets: [
         // zlib is the one library linked at build time (Debian: zlib1g-dev).
@@ -33,8 +38,7 @@ let package = Package(
         ),
         .target(
             name: "TorArchives",
-            // Crypto: incremental SHA-256 of CollecTor downloads as they stream to disk.
-            dependencies: ["TorDescriptors", "Decompression", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TorDescriptors", "Decompression"],
             path: "Sources/TorArchives"
         ),
         .target(
@@ -42,9 +46,44 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/TorDescriptors"
         ),
+        // Sans-I/O protocol pieces (no NIO, fuzzable): HTTP/1.x request/response, tor cells,
+        // the link handshake, circuit and stream state machines.
+        .target(
+            name: "TorWire",
+            dependencies: [
+                "TorDescriptors", "Decompression",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Sources/TorWire"
+        ),
+        // The SwiftNIO drivers that move TorWire's bytes: TCP and TLS connections, HTTP, ORPort.
+        .target(
+            name: "TorNetwork",
+            dependencies: [
+                "TorWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                // TLSUserEvent (the handshake-done event): already built as a part of NIOSSL.
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Sources/TorNetwork"
+        ),
+        // The CollecTor client (index, mirroring downloads) over TorNetwork's HTTPS; its own target so
+        // that TorArchives (the fuzz package, the benchmark) never links NIO.
+        .target(
+            name: "CollecTor",
+            dependencies: [
+                "TorArchives", "TorWire", "TorNetwork", "Decompression",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Sources/CollecTor"
+        ),
         .target(
             name: "TorDirectory",
-            dependencies: ["TorDescriptors", "Decompression"],
+            dependencies: ["TorDescriptors", "Decompression", "TorWire", "TorNetwork"],
             path: "Sources/TorDirectory"
         ),
         .executableTarget(
@@ -53,6 +92,7 @@ let package = Package(
                 "TorDescriptors",
                 "TorArchives",
                 "TorDirectory",
+                "CollecTor",
                 "Decompression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -81,12 +121,18 @@ let package = Package(
         ),
         .testTarget(
             name: "TorArchivesTests",
-            dependencies: ["TorArchives", "TorDescriptors", "Decompression", "TestSupport"],
+            dependencies: ["TorArchives", "CollecTor", "TorNetwork", "TorWire", "TorDescriptors", "Decompression", "TestSupport",
+                           .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/TorArchivesTests"
         ),
         .testTarget(
+            name: "TorWireTests",
+            dependencies: ["TorWire", "TorDescriptors"],
+            path: "Tests/TorWireTests"
+        ),
+        .testTarget(
             name: "TorDirectoryTests",
-            dependencies: ["TorDirectory", "TorDescriptors", "Decompression", "TestSupport"],
+            dependencies: ["TorDirectory", "TorNetwork", "TorWire", "TorDescriptors", "Decompression", "TestSupport"],
             path: "Tests/TorDirectoryTests"
         ),
     ]

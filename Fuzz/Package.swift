@@ -11,9 +11,9 @@ let targetNames = [
     "microdesc-consensus", "vote", "key-certificate", "detached-signatures",
     "bridge-network-status", "consensus-diff", "exit-policy", "ed25519-certificate",
     "rsa-public-key", "any-descriptor",
-    // I/O layers (entry points in Tests/{Decompression,TorArchives,TorDirectory}Tests/*FuzzEntryPoints.swift).
+    // I/O layers (entry points in Tests/{Decompression,TorArchives,TorDirectory}Tests/*FuzzEntryPoints.swift; the HTTP ones need only TorWire).
     "decompress-gzip", "decompress-deflate", "decompress-xz", "decompress-lzma", "decompress-zstd",
-    "decompress-bzip2", "tar", "archive-reader", "http-response",
+    "decompress-bzip2", "tar", "archive-reader", "http-response", "http-reader",
 ]
 
 let package = Package(
@@ -27,7 +27,7 @@ let package = Package(
                 .product(name: "TorDescriptors", package: "TorDescriptors"),
                 .product(name: "Decompression", package: "TorDescriptors"),
                 .product(name: "TorArchives", package: "TorDescriptors"),
-                .product(name: "TorDirectory", package: "TorDescriptors"),
+                .product(name: "TorWire", package: "TorDescriptors"),
             ],
             path: "Sources/FuzzTargets"
         ),

@@ -165,6 +165,21 @@ for doc in docs[:6]:
     write_io("http-response", http(b"200 OK", b"x-zstd", tool(["zstd", "-c", "-q"], body), lf=b"\n"), [(4, 0xE3)])
 write_io("http-response", http(b"503 Directory busy, try again later", b"identity", b""), [(0, 0xE3)])
 write_io("http-response", http(b"404 Not found", b"identity", b"", False), [(1, 0x03)])
+
+# http-reader: the same DirPort answers, and SYNTHETIC HTTP/1.1 ones as a web server frames them
+# (chunked with extensions and trailers, Content-Length with a 206, a 100 Continue first).
+def chunked(body, size=1000):
+    pieces = [b"%x;ext=1\r\n" % len(body[i:i + size]) + body[i:i + size] + b"\r\n" for i in range(0, len(body), size)]
+    return (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/octet-stream\r\n\r\n"
+            + b"".join(pieces) + b"0\r\nX-Trailer: t\r\n\r\n")
+for doc in docs[:4]:
+    body = doc[:6000]
+    write_io("http-reader", http(b"200 OK", b"identity", body), [(0, 0x7F), (1, 0x7B)])
+    write_io("http-reader", http(b"200 OK", b"identity", body, False), [(2, 0x7F)])
+    write_io("http-reader", chunked(body), [(0, 0x7F), (3, 0x7F), (5, 0x3F)])
+    write_io("http-reader", b"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 100-%d/%d\r\nContent-Length: %d\r\n\r\n"
+             % (len(body) - 1, len(body), len(body) - 100) + body[100:], [(1, 0x7F)])
+write_io("http-reader", b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n", [(0, 0x7F)])
 PY
 for dir in Tests/*/FuzzRegressions/*/; do
     [ -d "$dir" ] || continue

@@ -10,7 +10,7 @@
 # is moved into the regression folder of the test target that replays it:
 # Tests/TorDescriptorsTests/FuzzRegressions/<target>/ (parsers), Tests/DecompressionTests/...
 # (decompress-*), Tests/TorArchivesTests/... (tar, archive-reader), Tests/TorDirectoryTests/...
-# (http-response). Prints executions (stat::number_of_executed_units), coverage (cov:/ft:) and
+# (http-response, http-reader). Prints executions (stat::number_of_executed_units), coverage (cov:/ft:) and
 # corpus size per target. Exits non-zero if any target found something.
 # The fuzzers run from copies in Fuzz/.bin, so a rebuild during a long run does not disturb it.
 # Run it under `nice -n 19` on a machine that measures other things.
@@ -44,7 +44,7 @@ regressions() {
     case "$1" in
         decompress-*) echo Tests/DecompressionTests/FuzzRegressions/$1 ;;
         tar|archive-reader) echo Tests/TorArchivesTests/FuzzRegressions/$1 ;;
-        http-response) echo Tests/TorDirectoryTests/FuzzRegressions/$1 ;;
+        http-response|http-reader) echo Tests/TorDirectoryTests/FuzzRegressions/$1 ;;
         *) echo Tests/TorDescriptorsTests/FuzzRegressions/$1 ;;
     esac
 }

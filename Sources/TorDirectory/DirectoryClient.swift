@@ -1,7 +1,7 @@
-import Dispatch
-import Foundation
 import Decompression
 import TorDescriptors
+@_exported import struct TorWire.HTTPResponse
+import TorWire
 
 /// A decoded answer from one DirPort.
 ///
@@ -25,7 +25,8 @@ public struct DirectoryResponse: Sendable {
     public var decodeTime: Duration
 }
 
-/// An async client for tor's directory protocol over plain-HTTP DirPorts.
+/// An async client for tor's directory protocol over plain-HTTP DirPorts (SwiftNIO, through a
+/// ``DirectoryTransport``).
 ///
 /// Requests go to the configured endpoints in turn (random start, then round robin) until one
 /// gives a usable answer; every failed attempt is kept for the error. Each attempt has a connect
@@ -71,6 +72,8 @@ public struct DirectoryClient: Sendable {
         public var verification: ConsensusVerification = .authorities
         /// Called for every finished or failed attempt (for progress output).
         public var progress: (@Sendable (DirectoryProgress) -> Void)?
+        /// How requests reach endpoints: DirPorts over plain HTTP.
+        package var transport: any DirectoryTransport = DirPortTransport()
 
         public init(endpoints: [DirectoryEndpoint], authorities: [DirectoryAuthority] = []) {
             self.endpoints = endpoints
@@ -102,6 +105,12 @@ public struct DirectoryClient: Sendable {
                             accept: @Sendable (DirectoryResponse) async throws(DirectoryAttempt.Failure) -> T) async throws(DirectoryClientError) -> T {
         let candidates = randomize ? orderedEndpoints(endpoints ?? configuration.endpoints) : (endpoints ?? configuration.endpoints)
         guard !candidates.isEmpty else { throw .noEndpoints }
+        // A path or header that could end the request line or inject a header never leaves.
+        do throws(HTTPFailure) {
+            _ = try HTTPRequest(path: path, host: "localhost", headers: headers)
+        } catch {
+            throw .invalidRequest("\(error)")
+        }
         var attempts: [DirectoryAttempt] = []
         for endpoint in candidates.prefix(max(1, configuration.maxAttempts)) {
             if Task.isCancelled { throw .cancelled }
@@ -127,61 +136,33 @@ public struct DirectoryClient: Sendable {
         return Array(endpoints[start...] + endpoints[..<start])
     }
 
-    /// One HTTP/1.0 exchange, run on a Dispatch thread so that blocking `poll` never holds a
-    /// cooperative-pool thread; cancellation is seen within one poll slice.
+    /// One exchange through the configured transport, then content decoding.
     func exchange(endpoint: DirectoryEndpoint, path: String, headers: [(String, String)]) async throws(DirectoryAttempt.Failure) -> DirectoryResponse {
-        var request = "GET \(path) HTTP/1.0\r\nHost: \(endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host):\(endpoint.port)\r\n"
+        var fields = headers
         if !configuration.acceptEncodings.isEmpty {
-            request += "Accept-Encoding: \(configuration.acceptEncodings.map(\.contentEncoding).joined(separator: ", "))\r\n"
+            fields.insert(("Accept-Encoding", configuration.acceptEncodings.map(\.contentEncoding).joined(separator: ", ")), at: 0)
         }
-        for (name, value) in headers { request += "\(name): \(value)\r\n" }
-        request += "\r\n"
-        let bytes = Array(request.utf8)
-        let configuration = configuration
-        let flag = CancellationFlag()
+        let request: HTTPRequest
+        do throws(HTTPFailure) {
+            request = try HTTPRequest(path: path, host: endpoint.host, port: Int(endpoint.port), headers: fields)
+        } catch {
+            throw DirectoryAttempt.Failure(error)
+        }
         let started = ContinuousClock.now
-        let deadline = started.advanced(by: configuration.requestTimeout)
-        let result: Result<[UInt8], SocketFailure> = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                // A thread of its own: the exchange blocks in poll(), and Dispatch's global queue
-                // is only as wide as the cores, so blocked work elsewhere would delay the start
-                // (and eat the deadline) of every request.
-                Thread.detachNewThread {
-                    continuation.resume(returning: Result { () throws(SocketFailure) -> [UInt8] in
-                        try SocketExchange.run(host: endpoint.host, port: endpoint.port, request: bytes,
-                                               connectTimeout: configuration.connectTimeout, deadline: deadline,
-                                               maxBytes: configuration.maxEncodedBytes, cancel: flag,
-                                               stopAfter: { HTTPResponse.expectedLength(of: $0, maxHeaderBytes: configuration.headerLimits.maxHeaderBytes) })
-                    })
-                }
-            }
-        } onCancel: {
-            flag.set()
-        }
-        let raw: [UInt8]
-        switch result {
-        case .success(let bytes): raw = bytes
-        case .failure(let failure): throw Self.attemptFailure(failure)
-        }
+        let limits = DirectoryExchangeLimits(connectTimeout: configuration.connectTimeout, deadline: started.advanced(by: configuration.requestTimeout),
+                                             headerLimits: configuration.headerLimits, maxEncodedBytes: configuration.maxEncodedBytes)
+        let response = try await configuration.transport.exchange(request, with: endpoint, limits: limits)
         let downloaded = ContinuousClock.now
-        let response = try HTTPResponse(parsing: raw, limits: configuration.headerLimits)
         guard response.status == 200 else { throw .httpStatus(response.status, response.reason) }
         let coding = response.header("Content-Encoding") ?? "identity"
-        let body = try response.decodedBody(maxBytes: configuration.maxDecodedBytes)
+        let body: [UInt8]
+        do throws(HTTPFailure) {
+            body = try response.decodedBody(maxBytes: configuration.maxDecodedBytes)
+        } catch {
+            throw DirectoryAttempt.Failure(error)
+        }
         return DirectoryResponse(endpoint: endpoint, path: path, contentEncoding: coding, encodedSize: response.body.count, body: body,
                                  headers: response.headers, downloadTime: downloaded - started, decodeTime: ContinuousClock.now - downloaded)
-    }
-
-    private static func attemptFailure(_ failure: SocketFailure) -> DirectoryAttempt.Failure {
-        switch failure {
-        case .resolve(let why): .resolveFailed(why)
-        case .connectTimeout: .connectTimeout
-        case .connect(let why): .connectFailed(why)
-        case .deadline: .deadlineExceeded
-        case .io(let why): .ioFailed(why)
-        case .tooLarge(let limit): .responseTooLarge(limit: limit)
-        case .cancelled: .cancelled
-        }
     }
 
     /// Runs `work` for every batch with at most `maxConcurrentRequests` in flight; results in

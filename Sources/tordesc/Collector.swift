@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import CollecTor
 import Foundation
 import TorArchives
 import TorDescriptors
@@ -40,8 +41,11 @@ struct Collector: ParsableCommand {
         @Option(help: "The CollecTor server.")
         var baseURL: String = CollecTorClient.defaultBaseURL.absoluteString
 
-        @Option(help: "Seconds without data before a request fails.")
+        @Option(help: "Seconds without data (or to connect) before a request fails.")
         var timeout: Double = 60
+
+        @Option(help: "A PEM file of CA certificates to trust instead of the system's (for a test server).")
+        var caFile: String?
 
         func validate() throws {
             _ = try filter()
@@ -53,7 +57,7 @@ struct Collector: ParsableCommand {
                 throw ValidationError("--base-url '\(baseURL)' is not an http(s) URL")
             }
             guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
-            return CollecTorClient(baseURL: url, timeout: timeout)
+            return CollecTorClient(baseURL: url, timeout: timeout, caCertificatesFile: caFile)
         }
 
         func filter() throws -> CollecTorFilter {
@@ -210,8 +214,9 @@ struct Collector: ParsableCommand {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
     }
 
-    /// The CLI's commands are synchronous; the client is async. The work runs on the global
-    /// executor while this thread waits (nothing in it needs the main thread).
+    /// The CLI's commands are synchronous (the root command's custom `main` is not async); the
+    /// client is async. The work runs on the global executor while this thread waits (nothing in
+    /// it needs the main thread).
     static func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)

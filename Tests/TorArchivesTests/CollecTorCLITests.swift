@@ -76,6 +76,25 @@ struct CollecTorCLITests {
         #expect(tampered.stderr.contains("SHA-256"))
     }
 
+    @Test("over HTTPS: download with --ca-file naming the test CA; without it the certificate is refused (exit 1)",
+          .enabled(if: TestCertificates.openssl != nil, "openssl not found: HTTPS CLI test skipped"))
+    func downloadOverHTTPS() throws {
+        let dir = try CollecTorFixtures.makeTree()
+        let certificates = try TestCertificates(in: dir)
+        let server = try CollecTorTestServer(serving: dir.appendingPathComponent("served"), tls: certificates)
+        defer { server.stop(); try? FileManager.default.removeItem(at: dir) }
+        let base = server.baseURL.absoluteString
+        #expect(base.hasPrefix("https://localhost:"))
+        let mirror = dir.appendingPathComponent("mirror").path
+        let trusted = try Self.run(["collector", "download", "--base-url", base, "--ca-file", certificates.caCertificate.path,
+                                    "--type", "extra-info", "-o", mirror])
+        #expect(trusted.status == 0, "\(trusted.stderr)")
+        #expect(trusted.stdout.split(separator: "\n").count == 2)
+        let untrusted = try Self.run(["collector", "list", "--base-url", base])
+        #expect(untrusted.status == 1)
+        #expect(untrusted.stderr.contains("TLS"), "\(untrusted.stderr)")
+    }
+
     @Test("usage errors exit 2; an unreachable index exits 1")
     func errors() throws {
         #expect(try Self.run(["collector", "list", "--from", "yesterday"]).status == 2)

@@ -1,3 +1,4 @@
+import CollecTor
 import Foundation
 import Testing
 import TorArchives
@@ -8,17 +9,21 @@ import TorDescriptors
 /// when python3 is not installed.
 @Suite(.serialized, .enabled(if: CollecTorTestServer.python != nil, "python3 not found: CollecTor loopback HTTP tests skipped"))
 struct CollecTorClientTests {
-    /// A served tree, its server and a client pointed at it.
+    /// A served tree, its server (over HTTPS with a test CA when `https`) and a client pointed at it.
     struct Setup {
         let dir: URL
         let server: CollecTorTestServer
+        let certificates: TestCertificates?
         var served: URL { dir.appendingPathComponent("served") }
         var mirror: URL { dir.appendingPathComponent("mirror") }
-        var client: CollecTorClient { CollecTorClient(baseURL: server.baseURL, timeout: 20) }
+        var client: CollecTorClient {
+            CollecTorClient(baseURL: server.baseURL, timeout: 20, caCertificatesFile: certificates?.caCertificate.path)
+        }
 
-        init(ranges: Bool = true, extra: [CollecTorFile] = []) throws {
+        init(ranges: Bool = true, extra: [CollecTorFile] = [], https: Bool = false) throws {
             dir = try CollecTorFixtures.makeTree(extra: extra)
-            server = try CollecTorTestServer(serving: dir.appendingPathComponent("served"), ranges: ranges)
+            certificates = https ? try TestCertificates(in: dir) : nil
+            server = try CollecTorTestServer(serving: dir.appendingPathComponent("served"), ranges: ranges, tls: certificates)
         }
 
         func servedBytes(_ path: String) throws -> Data { try Data(contentsOf: served.appendingPathComponent(path)) }
@@ -143,9 +148,10 @@ struct CollecTorClientTests {
         #expect(try setup.mirrorBytes(file.path) == whole)
     }
 
-    @Test("an interrupted transfer leaves a .part; the next run resumes it and verifies the whole file")
-    func interruptedThenResumed() async throws {
-        let setup = try Setup()
+    @Test("an interrupted transfer leaves a .part; the next run resumes it and verifies the whole file (HTTP and HTTPS)",
+          arguments: [false, true])
+    func interruptedThenResumed(https: Bool) async throws {
+        let setup = try Setup(https: https)
         defer { setup.finish() }
         let file = try #require(try await setup.client.fetchIndex().allFiles.first { $0.path == CollecTorFixtures.consensusPath })
         try setup.server.cutOnce(file.path)
@@ -163,9 +169,10 @@ struct CollecTorClientTests {
         #expect(try setup.mirrorBytes(file.path) == setup.servedBytes(file.path))
     }
 
-    @Test("a tampered file (same size, one byte changed) is rejected and deleted; the others arrive")
-    func tamperedFile() async throws {
-        let setup = try Setup()
+    @Test("a tampered file (same size, one byte changed) is rejected and deleted; the others arrive (HTTP and HTTPS)",
+          arguments: [false, true])
+    func tamperedFile(https: Bool) async throws {
+        let setup = try Setup(https: https)
         defer { setup.finish() }
         let index = try await setup.client.fetchIndex()
         let victim = "recent/relay-descriptors/extra-infos/2017-07-17-17-20-00-extra-infos"

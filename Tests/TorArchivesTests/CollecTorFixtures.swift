@@ -188,6 +188,11 @@ final class CollecTorTestServer {
                 return
             self.wfile.write(body)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if len(sys.argv) > 5:   # HTTPS: certificate chain and key made by the test
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[4], sys.argv[5])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
     threading.Timer(120, lambda: os._exit(0)).start()
     server.serve_forever()
@@ -196,9 +201,11 @@ final class CollecTorTestServer {
     let process = Process()
     let port: Int
     let control: URL
+    let https: Bool
 
-    /// Starts serving `directory`; `control` receives the request log and cut markers.
-    init(serving directory: URL, ranges: Bool = true) throws {
+    /// Starts serving `directory` (over HTTPS with `tls`); `control` receives the request log and
+    /// cut markers.
+    init(serving directory: URL, ranges: Bool = true, tls: TestCertificates? = nil) throws {
         guard let python = Self.python else { throw CocoaError(.executableNotLoadable) }
         control = directory.deletingLastPathComponent().appendingPathComponent("control-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: control, withIntermediateDirectories: true)
@@ -206,6 +213,8 @@ final class CollecTorTestServer {
         try Self.script.write(to: scriptURL, atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [scriptURL.path, directory.path, control.path, ranges ? "range" : "norange"]
+            + (tls.map { [$0.serverChain.path, $0.serverKey.path] } ?? [])
+        https = tls != nil
         let out = Pipe()
         process.standardOutput = out
         try process.run()
@@ -222,7 +231,9 @@ final class CollecTorTestServer {
         self.port = port
     }
 
-    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    /// HTTPS goes to `localhost`, the name in the test certificate (which may resolve to ::1
+    /// first: the server listens on 127.0.0.1 only).
+    var baseURL: URL { URL(string: https ? "https://localhost:\(port)" : "http://127.0.0.1:\(port)")! }
 
     /// The next request for `path` sends half its body, then drops the connection.
     func cutOnce(_ path: String) throws {
@@ -245,4 +256,46 @@ final class CollecTorTestServer {
     }
 
     deinit { stop() }
+}
+
+/// A throwaway CA and a server certificate for `localhost` / 127.0.0.1 signed by it, made with
+/// the openssl command-line tool in a temporary directory.
+struct TestCertificates {
+    static let openssl: String? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return (path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"])
+            .map { $0 + "/openssl" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
+    let directory: URL
+    var caCertificate: URL { directory.appendingPathComponent("ca.pem") }
+    var serverChain: URL { directory.appendingPathComponent("server.pem") }
+    var serverKey: URL { directory.appendingPathComponent("server.key") }
+
+    /// `name` keeps two CAs of one test apart.
+    init(in parent: URL, name: String = "tls") throws {
+        guard let openssl = Self.openssl else { throw CocoaError(.executableNotLoadable) }
+        directory = parent.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
+            .write(to: directory.appendingPathComponent("server.ext"), atomically: true, encoding: .utf8)
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        for arguments in [
+            ["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=TorDescriptors test CA \(name)",
+             "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+            ["req"] + ec + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"],
+            ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
+             "-days", "2", "-extfile", "server.ext"],
+        ] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: openssl)
+            process.arguments = arguments
+            process.currentDirectoryURL = directory
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad, userInfo: ["openssl": arguments.joined(separator: " ")]) }
+        }
+    }
 }

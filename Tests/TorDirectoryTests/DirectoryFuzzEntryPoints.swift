@@ -1,13 +1,14 @@
-import TorDirectory
+import TorWire
 
-/// The HTTP response fuzz target, shared by the libFuzzer executable in `Fuzz/` (this file is
+/// The HTTP fuzz targets, shared by the libFuzzer executable in `Fuzz/` (this file is
 /// symlinked there) and by `DirectoryFuzzRegressionTests`, which replays the saved inputs.
 ///
 /// Input layout: byte 0 seeds the sizes of the pieces the response "arrives" in, byte 1 picks
-/// the header and body caps, the rest is the response as a DirPort would send it. The target
-/// runs what ``DirectoryClient`` does with a socket's bytes, without the socket: read pieces
-/// until ``HTTPResponse/expectedLength(of:maxHeaderBytes:)`` says the response is complete,
-/// parse it, decode its body.
+/// the header and body caps, the rest is the response as a server would send it.
+/// `http-response` reads pieces until ``HTTPResponse/expectedLength(of:maxHeaderBytes:)`` says
+/// the response is complete, parses it and decodes its body; `http-reader` feeds the same pieces
+/// to ``HTTPResponseReader`` (what the NIO client in TorNetwork does with a channel's bytes),
+/// chunked bodies included, then closes.
 ///
 /// ```swift
 /// DirectoryFuzzEntryPoints.targets["http-response"]!([3, 0] + Array("HTTP/1.0 200 OK\r\n\r\n".utf8))
@@ -15,6 +16,7 @@ import TorDirectory
 enum DirectoryFuzzEntryPoints {
     static let targets: [String: @Sendable ([UInt8]) -> Void] = [
         "http-response": httpResponse,
+        "http-reader": httpReader,
     ]
 
     static var names: [String] { targets.keys.sorted() }
@@ -31,7 +33,7 @@ enum DirectoryFuzzEntryPoints {
         let maxDecoded = [0, 100, 4096, 1 << 20][Int(data[1] >> 5 & 3)]
         let maxEncoded = data[1] & 0x80 != 0 ? 1 << 30 : 8192
 
-        // What SocketExchange.run does with each piece it receives.
+        // Pieces as a socket might deliver them; stop once the response is complete.
         var state = UInt32(data[0]) &* 2_654_435_761 | 1
         var received: [UInt8] = []
         var position = wire.startIndex
@@ -51,7 +53,7 @@ enum DirectoryFuzzEntryPoints {
         }
 
         let response: HTTPResponse
-        do throws(DirectoryAttempt.Failure) {
+        do throws(HTTPFailure) {
             response = try HTTPResponse(parsing: received, limits: limits)
         } catch {
             switch error {
@@ -77,7 +79,7 @@ enum DirectoryFuzzEntryPoints {
             violated("body of \(body.count) bytes, Content-Length \(length)", data)
         }
 
-        do throws(DirectoryAttempt.Failure) {
+        do throws(HTTPFailure) {
             let decoded = try response.decodedBody(maxBytes: maxDecoded)
             if decoded.count > maxDecoded { violated("decoded \(decoded.count) bytes, cap \(maxDecoded)", data) }
             let coding = response.header("Content-Encoding")?.lowercased() ?? "identity"
@@ -91,5 +93,59 @@ enum DirectoryFuzzEntryPoints {
             default: violated("decoding failed with \(error)", data)
             }
         }
+    }
+
+    /// Pieces of `wire` as a socket might deliver them, sized from `seed`.
+    static func pieces(of wire: ArraySlice<UInt8>, seed: UInt8) -> [ArraySlice<UInt8>] {
+        var state = UInt32(seed) &* 2_654_435_761 | 1
+        var result: [ArraySlice<UInt8>] = []
+        var position = wire.startIndex
+        while position < wire.endIndex {
+            state = state &* 1_103_515_245 &+ 12345
+            let piece = seed & 1 == 0 ? 1 + Int((state >> 16) % 64) : 1 + Int((state >> 16) % 9000)
+            let end = min(wire.endIndex, position + piece)
+            result.append(wire[position..<end])
+            position = end
+        }
+        return result
+    }
+
+    static func httpReader(_ data: [UInt8]) {
+        guard data.count >= 2 else { return }
+        let headerCaps = [64, 512, 4096, 64 << 10]
+        let limits = HTTPResponse.Limits(maxHeaderBytes: headerCaps[Int(data[1] & 3)], maxHeaderCount: Int(data[1] >> 2 & 7) * 4 + 1)
+        let maxBody = [0, 100, 4096, 1 << 20][Int(data[1] >> 5 & 3)]
+        var reader = HTTPResponseReader(limits: limits, maxBodyBytes: maxBody)
+        var heads = 0, ends = 0, body = 0
+        func count(_ events: [HTTPResponseReader.Event]) {
+            for event in events {
+                switch event {
+                case .head(let head):
+                    heads += 1
+                    if !(0...999).contains(head.status) || (100...199).contains(head.status) { violated("head with status \(head.status) delivered", data) }
+                    if head.headers.count > limits.maxHeaderCount { violated("\(head.headers.count) headers", data) }
+                case .body(let piece):
+                    if heads != 1 || ends != 0 { violated("body outside head..end", data) }
+                    body += piece.count
+                case .end: ends += 1
+                }
+            }
+        }
+        do throws(HTTPFailure) {
+            for piece in pieces(of: data[2...], seed: data[0]) { count(try reader.feed(piece)) }
+            count(try reader.finish())
+        } catch {
+            switch error {
+            case .malformedResponse: break
+            case .headersTooLarge(let limit) where limit == limits.maxHeaderBytes: break
+            case .tooManyHeaders(let limit) where limit == limits.maxHeaderCount: break
+            case .responseTooLarge(let limit) where limit == maxBody: break
+            default: violated("reading failed with \(error)", data)
+            }
+            if body > maxBody { violated("\(body) body bytes delivered, cap \(maxBody)", data) }
+            return
+        }
+        if heads != 1 || ends != 1 || !reader.isComplete { violated("\(heads) heads, \(ends) ends", data) }
+        if body > maxBody || body != reader.bodyBytes { violated("\(body) body bytes, cap \(maxBody)", data) }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import TorDirectory
+import TorWire
 
 /// Replays the inputs the `http-response` fuzzer kept and checks the HTTP header limits and
 /// the `Content-Length` values that used to trap. Every response here is synthetic.
@@ -32,6 +33,20 @@ import TestSupport
         }
     }
 
+    /// The reader's target on every framing, cut at every length, under every cap setting it
+    /// picks from byte 1 (its invariants trap on a violation).
+    @Test func readerEntryPointOnSyntheticResponses() {
+        let entry = DirectoryFuzzEntryPoints.targets["http-reader"]!
+        let chunked = Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=1\r\nhello\r\n1\r\n!\r\n0\r\nT: t\r\n\r\n".utf8)
+        let partial = Array("HTTP/1.1 206 Partial Content\r\nContent-Length: 4\r\n\r\nabcd".utf8)
+        let interim = Array("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\n\r\nto the close".utf8)
+        for wire in [chunked, partial, interim, Self.syntheticResponse(["Content-Length: 15"])] {
+            for length in 0...wire.count {
+                for control in [0x00, 0x7F, 0x3F, 0xFF] as [UInt8] { entry([UInt8(length & 1), control] + wire.prefix(length)) }
+            }
+        }
+    }
+
     /// `Content-Length: Int.max` overflowed `headerEnd + length`, and a negative one made
     /// `prefix` trap; both now count as "no usable length".
     @Test func extremeContentLengthsNoLongerTrap() throws {
@@ -51,7 +66,7 @@ import TestSupport
 
     @Test func headerBytesLimit() throws {
         let long = Self.syntheticResponse(["X-Padding: " + String(repeating: "a", count: 70_000)])
-        #expect(throws: DirectoryAttempt.Failure.headersTooLarge(limit: 64 << 10)) { try HTTPResponse(parsing: long) }
+        #expect(throws: HTTPFailure.headersTooLarge(limit: 64 << 10)) { try HTTPResponse(parsing: long) }
         // The reader stops as soon as the headers pass the cap, without waiting for their end.
         let head = Array(long.prefix(65_537))
         #expect(HTTPResponse.expectedLength(of: Array(long.prefix(65_536))) == nil)
@@ -61,7 +76,7 @@ import TestSupport
         #expect(response.body.elementsEqual("synthetic body\n".utf8))
         #expect(response.header("x-padding")?.count == 70_000)
         // An unfinished short header block is malformed, not too large.
-        #expect(throws: DirectoryAttempt.Failure.malformedResponse("no end of headers in 17 bytes")) {
+        #expect(throws: HTTPFailure.malformedResponse("no end of headers in 17 bytes")) {
             try HTTPResponse(parsing: Array("HTTP/1.0 200 OK\r\n".utf8))
         }
     }
@@ -70,10 +85,10 @@ import TestSupport
         let hundred = (0..<100).map { "X-\($0): v" }
         let ok = try HTTPResponse(parsing: Self.syntheticResponse(hundred))
         #expect(ok.headers.count == 100 && ok.header("x-99") == "v")
-        #expect(throws: DirectoryAttempt.Failure.tooManyHeaders(limit: 100)) {
+        #expect(throws: HTTPFailure.tooManyHeaders(limit: 100)) {
             try HTTPResponse(parsing: Self.syntheticResponse(hundred + ["X-100: v"]))
         }
-        #expect(throws: DirectoryAttempt.Failure.tooManyHeaders(limit: 3)) {
+        #expect(throws: HTTPFailure.tooManyHeaders(limit: 3)) {
             try HTTPResponse(parsing: Self.syntheticResponse(Array(hundred.prefix(4))), limits: .init(maxHeaderCount: 3))
         }
     }
@@ -100,8 +115,8 @@ import TestSupport
     @Test func decodedBodyUsesTheContentEncoding() throws {
         let response = try HTTPResponse(parsing: Self.syntheticResponse(["Content-Encoding: identity"]))
         #expect(try response.decodedBody(maxBytes: 100) == Array("synthetic body\n".utf8))
-        #expect(throws: DirectoryAttempt.Failure.decodedTooLarge(limit: 4)) { try response.decodedBody(maxBytes: 4) }
+        #expect(throws: HTTPFailure.decodedTooLarge(limit: 4)) { try response.decodedBody(maxBytes: 4) }
         let odd = try HTTPResponse(parsing: Self.syntheticResponse(["Content-Encoding: br"]))
-        #expect(throws: DirectoryAttempt.Failure.unsupportedEncoding("br")) { try odd.decodedBody(maxBytes: 100) }
+        #expect(throws: HTTPFailure.unsupportedEncoding("br")) { try odd.decodedBody(maxBytes: 100) }
     }
 }

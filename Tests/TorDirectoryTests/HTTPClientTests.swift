@@ -141,4 +141,89 @@ import Testing
         _ = try await client([server.endpoint]).query(path: "/x")
         #expect(server.requests.first?.contains("Accept-Encoding: x-zstd, x-tor-lzma, deflate, gzip, identity\r\n") == true)
     }
+
+    @Test func syntheticPathWithCRLFIsRefusedBeforeAnythingIsSent() async throws {
+        let server = try LoopbackServer { _, send in _ = send(LoopbackServer.response(body: [])[...]) }
+        defer { server.stop() }
+        for path in ["/tor/keys/all\r\nX-Injected: 1", "/tor/keys/all HTTP/1.1\r\n\r\nGET /x", "/tor/\0"] {
+            do {
+                _ = try await client([server.endpoint]).query(path: path)
+                Issue.record("\(path.debugDescription) was sent")
+            } catch {
+                guard case .invalidRequest = error else { Issue.record("got \(error)"); continue }
+                #expect(error.attempts.isEmpty)
+            }
+        }
+        do {
+            _ = try await client([server.endpoint]).query(path: "/x", headers: [("X-A", "1\r\nX-B: 2")])
+            Issue.record("a header with CR LF was sent")
+        } catch {
+            guard case .invalidRequest = error else { Issue.record("got \(error)"); return }
+        }
+        // A good request afterwards is the first and only connection the server saw.
+        _ = try await client([server.endpoint]).query(path: "/ok")
+        #expect(server.acceptedCount == 1)
+        #expect(server.requests.first?.hasPrefix("GET /ok HTTP/1.0\r\n") == true)
+    }
+
+    @Test func syntheticSilentServerHitsTheDeadline() async throws {
+        // Accepts, reads the request, never answers, never closes.
+        let server = try LoopbackServer(waitForClose: true)
+        defer { server.stop() }
+        do {
+            _ = try await client([server.endpoint]) { $0.requestTimeout = .milliseconds(700) }.query(path: "/x")
+            Issue.record("a silent server must hit the deadline")
+        } catch {
+            #expect(error.attempts.map(\.failure) == [.deadlineExceeded])
+        }
+        // The client closed its end when the deadline passed.
+        #expect(try await Self.eventually { server.closedByClientCount == 1 })
+    }
+
+    @Test func syntheticCancellationClosesTheConnection() async throws {
+        let server = try LoopbackServer(waitForClose: true)
+        defer { server.stop() }
+        let client = client([server.endpoint]) { $0.requestTimeout = .seconds(600) }
+        let task = Task { try await client.query(path: "/x") }
+        #expect(try await Self.eventually { server.requestCount == 1 })
+        #expect(server.closedByClientCount == 0)
+        task.cancel()
+        // The server sees the close long before the 600 s deadline.
+        #expect(try await Self.eventually { server.closedByClientCount == 1 })
+        switch await task.result {
+        case .success: Issue.record("expected cancellation")
+        case .failure(let error): #expect((error as? DirectoryClientError).map { if case .cancelled = $0 { true } else { false } } == true, "\(error)")
+        }
+    }
+
+    @Test func syntheticChunkedHTTP11AnswerIsDechunked() async throws {
+        let server = try LoopbackServer { _, send in
+            let head = "HTTP/1.1 200 OK\r\nContent-Encoding: identity\r\nTransfer-Encoding: chunked\r\n\r\n"
+            _ = send(Array((head + "6\r\nhello \r\n6\r\nworld\n\r\n0\r\n\r\n").utf8)[...])
+            Thread.sleep(forTimeInterval: 5)   // the last chunk, not the close, ends the body
+        }
+        defer { server.stop() }
+        let response = try await client([server.endpoint]) { $0.requestTimeout = .seconds(3) }.query(path: "/x")
+        #expect(response.body == Array("hello world\n".utf8))
+    }
+
+    @Test func syntheticHostNameTriesEveryAddress() async throws {
+        // "localhost" may resolve to ::1 before 127.0.0.1; the server listens on 127.0.0.1 only,
+        // so an answer means the client went on to the next address.
+        let server = try LoopbackServer { _, send in _ = send(LoopbackServer.response(body: Array("v4\n".utf8))[...]) }
+        defer { server.stop() }
+        let response = try await client([DirectoryEndpoint(host: "localhost", port: server.port)]).query(path: "/x")
+        #expect(response.body == Array("v4\n".utf8))
+    }
+
+    /// Polls `condition` every 20 ms for up to 60 s (long: other suites may hold the cooperative
+    /// pool for many seconds when the whole test suite runs).
+    static func eventually(_ condition: () -> Bool) async throws -> Bool {
+        let end = ContinuousClock.now.advanced(by: .seconds(60))
+        while ContinuousClock.now < end {
+            if condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return condition()
+    }
 }

@@ -133,7 +133,7 @@ public struct CollecTorDirectory: Sendable, Hashable {
 
     /// A name the server may give: no separators, not `.` or `..`, so a hostile index cannot
     /// make a download write outside its mirror directory.
-    static func isSafeComponent(_ name: String) -> Bool {
+    package static func isSafeComponent(_ name: String) -> Bool {
         !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("\\") && !name.contains("\0")
     }
 }

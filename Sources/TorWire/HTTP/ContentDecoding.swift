@@ -2,13 +2,13 @@ import Decompression
 
 /// Undoes the `Content-Encoding` a DirPort answered with (which need not be the one asked for:
 /// tor answers `x-tor-lzma` requests for descriptors with `identity`, and `gzip` with `deflate`).
-enum ContentDecoding {
+package enum ContentDecoding {
     /// Content codings to ask for by default, most preferred first: tor's own order of
     /// preference (zstd, then lzma, then zlib), identity last; only codings whose library this
     /// process could load.
-    static let supported: [CompressionFormat] = [.zstd, .xz, .deflate, .gzip, .identity].filter(\.isAvailable)
+    package static let supported: [CompressionFormat] = [.zstd, .xz, .deflate, .gzip, .identity].filter(\.isAvailable)
 
-    static func decode(_ body: ArraySlice<UInt8>, contentEncoding: String?, maxBytes: Int) throws(DirectoryAttempt.Failure) -> [UInt8] {
+    package static func decode(_ body: ArraySlice<UInt8>, contentEncoding: String?, maxBytes: Int) throws(HTTPFailure) -> [UInt8] {
         let coding = (contentEncoding ?? "identity").trimmingSpaces.lowercased()
         guard let format = CompressionFormat(contentEncoding: coding) else { throw .unsupportedEncoding(coding) }
         do {

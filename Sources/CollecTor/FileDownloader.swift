@@ -1,14 +1,13 @@
 import Crypto
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import TorArchives
+import TorWire
 
 /// Mirrors one index file: skip when present and intact, else stream to `NAME.part` (resuming
 /// an existing one), verify size and SHA-256, rename into place.
 struct FileDownloader: Sendable {
     let client: CollecTorClient
-    let transport: HTTPTransport
+    let transport: CollecTorTransport
     let directory: URL
     let options: CollecTorDownloadOptions
     let meter: ProgressMeter
@@ -68,16 +67,20 @@ struct FileDownloader: Sendable {
             state.hasher = prefixHasher
             state.written = start
         }
-        var request = URLRequest(url: url)
-        if start > 0 { request.setValue("bytes=\(start)-", forHTTPHeaderField: "Range") }
         let meter = self.meter
-        let transportError = await transport.perform(request, onResponse: { response in
-            state.open(response: response, part: part, requestedStart: start, url: url.absoluteString)
-        }, onData: { chunk in
-            let ok = state.write(chunk, limit: file.size, url: url.absoluteString)
-            if ok { meter.add(bytes: chunk.count) }
-            return ok
-        })
+        var transportError: CollecTorError?
+        do throws(CollecTorError) {
+            try await transport.stream(url, headers: start > 0 ? [("Range", "bytes=\(start)-")] : [], maxBodyBytes: .max,
+                                       onHead: { head in
+                state.open(response: head, part: part, requestedStart: start, url: url.absoluteString)
+            }, onBody: { chunk in
+                let ok = state.write(chunk, limit: file.size, url: url.absoluteString)
+                if ok { meter.add(bytes: chunk.count) }
+                return ok
+            })
+        } catch {
+            transportError = error
+        }
         state.close()
         if let failure = state.failure {
             if Self.isContentMismatch(failure) { try? FileManager.default.removeItem(atPath: part) }
@@ -85,7 +88,7 @@ struct FileDownloader: Sendable {
         }
         if let transportError {
             // The .part stays: the next run continues it.
-            return .failed(CollecTorError(.transport(transportError.localizedDescription), location: url.absoluteString))
+            return .failed(transportError)
         }
         guard state.opened else { return .failed(CollecTorError(.transport("no response"), location: url.absoluteString)) }
         guard state.written == file.size else {
@@ -135,9 +138,9 @@ struct FileDownloader: Sendable {
     }
 }
 
-/// The state of one transfer, touched only from the transport's callbacks (one at a time, under
-/// its delegate's lock) and read after the transfer completed.
-private final class AttemptState: @unchecked Sendable {
+/// The state of one transfer, touched only from the transport's callbacks (which run one at a
+/// time in the downloading task) and read after the transfer completed.
+private final class AttemptState {
     var hasher = SHA256()
     var written = 0
     var resumedFrom = 0
@@ -147,9 +150,9 @@ private final class AttemptState: @unchecked Sendable {
 
     /// Accepts 200 (whole file: the part starts over) or a 206 that continues exactly where the
     /// part ends; anything else fails the transfer without touching the part.
-    func open(response: HTTPURLResponse, part: String, requestedStart: Int, url: String) -> Bool {
+    func open(response: HTTPResponse, part: String, requestedStart: Int, url: String) -> Bool {
         let manager = FileManager.default
-        switch response.statusCode {
+        switch response.status {
         case 200:
             hasher = SHA256()
             written = 0
@@ -159,7 +162,7 @@ private final class AttemptState: @unchecked Sendable {
             }
             self.handle = handle
         case 206 where requestedStart > 0:
-            let range = response.value(forHTTPHeaderField: "Content-Range") ?? ""
+            let range = response.header("Content-Range") ?? ""
             guard range.hasPrefix("bytes \(requestedStart)-"), let handle = FileHandle(forWritingAtPath: part) else {
                 failure = CollecTorError(.transport("unexpected Content-Range '\(range)'"), location: url)
                 return false
@@ -174,14 +177,14 @@ private final class AttemptState: @unchecked Sendable {
             self.handle = handle
             resumedFrom = requestedStart
         default:
-            failure = CollecTorError(.httpStatus(response.statusCode), location: url)
+            failure = CollecTorError(.httpStatus(response.status), location: url)
             return false
         }
         opened = true
         return true
     }
 
-    func write(_ chunk: Data, limit: Int, url: String) -> Bool {
+    func write(_ chunk: ArraySlice<UInt8>, limit: Int, url: String) -> Bool {
         guard let handle else { return false }
         guard written + chunk.count <= limit else {
             failure = CollecTorError(.sizeMismatch(expected: limit, actual: written + chunk.count), location: url)

@@ -1,15 +1,15 @@
 import Decompression
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import TorArchives
 
 /// Reads CollecTor's index and mirrors its files to a local directory.
 ///
 /// Downloads keep CollecTor's paths under the mirror directory, are written to `NAME.part`
 /// and renamed only once their size and SHA-256 match the index, and resume: a file already
 /// present with the right size and digest is skipped, and a `.part` left by an interrupted run
-/// continues with an HTTP `Range` request (or restarts when the server ignores it).
+/// continues with an HTTP `Range` request (or restarts when the server ignores it). Transfers go
+/// over TorNetwork's SwiftNIO client (HTTPS with the system's trust roots, or the CAs of
+/// ``caCertificatesFile``).
 ///
 /// ```swift
 /// let client = CollecTorClient()
@@ -26,16 +26,24 @@ public struct CollecTorClient: Sendable {
 
     /// The server root; file paths of the index are resolved against it.
     public var baseURL: URL
-    /// Seconds without data before a request fails.
+    /// Seconds without data (or to connect) before a request fails.
     public var timeout: TimeInterval
     /// The largest index accepted, compressed or not.
     public var maxIndexBytes: Int
+    /// A PEM file of CA certificates to trust instead of the system's (a test server's CA).
+    public var caCertificatesFile: String?
 
     /// Creates a client for `baseURL`.
-    public init(baseURL: URL = CollecTorClient.defaultBaseURL, timeout: TimeInterval = 60, maxIndexBytes: Int = 256 << 20) {
+    public init(baseURL: URL = CollecTorClient.defaultBaseURL, timeout: TimeInterval = 60, maxIndexBytes: Int = 256 << 20,
+                caCertificatesFile: String? = nil) {
         self.baseURL = baseURL
         self.timeout = timeout
         self.maxIndexBytes = maxIndexBytes
+        self.caCertificatesFile = caCertificatesFile
+    }
+
+    func transport() throws(CollecTorError) -> CollecTorTransport {
+        try CollecTorTransport(baseURL: baseURL, timeout: timeout, caCertificatesFile: caCertificatesFile)
     }
 
     /// The index names tried in order: the xz copy is the smallest, the plain one always exists.
@@ -51,7 +59,7 @@ public struct CollecTorClient: Sendable {
     /// Fetches and parses the index, trying ``indexPaths`` in order and moving on when one is
     /// missing or does not decode; throws the last failure when none works.
     public func fetchIndex() async throws(CollecTorError) -> CollecTorIndex {
-        let transport = HTTPTransport(timeout: timeout, maxConnectionsPerHost: 1)
+        let transport = try transport()
         var lastError = CollecTorError(.badIndex("no index"), location: baseURL.absoluteString)
         for path in Self.indexPaths {
             let url = url(for: path)
@@ -81,7 +89,13 @@ public struct CollecTorClient: Sendable {
                          progress: (@Sendable (CollecTorProgress) -> Void)? = nil) async -> CollecTorDownloadReport {
         let meter = ProgressMeter(filesTotal: files.count, bytesTotal: files.reduce(0) { $0 + $1.size },
                                   interval: options.progressInterval, callback: progress)
-        let transport = HTTPTransport(timeout: timeout, maxConnectionsPerHost: max(1, options.maxConcurrentDownloads))
+        let transport: CollecTorTransport
+        do throws(CollecTorError) {
+            transport = try self.transport()
+        } catch {
+            return CollecTorDownloadReport(results: files.map { CollecTorDownloadResult(file: $0, localURL: directory, outcome: .failed(error)) },
+                                           bytesTransferred: 0)
+        }
         let downloader = FileDownloader(client: self, transport: transport, directory: directory, options: options, meter: meter)
         var results = [CollecTorDownloadResult?](repeating: nil, count: files.count)
         await withTaskGroup(of: (Int, CollecTorDownloadResult).self) { group in

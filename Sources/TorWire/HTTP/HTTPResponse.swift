@@ -1,4 +1,4 @@
-/// A DirPort's HTTP/1.0 response: status line, headers and the (still encoded) body.
+/// An HTTP/1.x response: status line, headers and the (still encoded) body.
 ///
 /// This is the sans-I/O half of a request: ``expectedLength(of:maxHeaderBytes:)`` tells a
 /// reader when the bytes received so far make a whole response, ``init(parsing:limits:)``
@@ -23,8 +23,8 @@ public struct HTTPResponse: Sendable {
     ///
     /// | Limit | Default | Error |
     /// |---|---|---|
-    /// | ``maxHeaderBytes`` | 64 KiB | ``DirectoryAttempt/Failure/headersTooLarge(limit:)`` |
-    /// | ``maxHeaderCount`` | 100 | ``DirectoryAttempt/Failure/tooManyHeaders(limit:)`` |
+    /// | ``maxHeaderBytes`` | 64 KiB | ``HTTPFailure/headersTooLarge(limit:)`` |
+    /// | ``maxHeaderCount`` | 100 | ``HTTPFailure/tooManyHeaders(limit:)`` |
     ///
     /// ```swift
     /// let response = try HTTPResponse(parsing: bytes, limits: .init(maxHeaderBytes: 8192))
@@ -86,11 +86,19 @@ public struct HTTPResponse: Sendable {
         return length > Int.max - end ? Int.max : end + length
     }
 
+    /// A response put together by a reader that framed the body itself (``HTTPResponseReader``).
+    public init(status: Int, reason: String, headers: [(name: String, value: String)], body: ArraySlice<UInt8>) {
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.body = body
+    }
+
     /// Parses a complete response (the connection has closed or `Content-Length` is reached).
     ///
-    /// Throws ``DirectoryAttempt/Failure/malformedResponse(_:)`` for bytes that are not an
+    /// Throws ``HTTPFailure/malformedResponse(_:)`` for bytes that are not an
     /// HTTP response, and the header limits' errors.
-    public init(parsing bytes: [UInt8], limits: Limits = .default) throws(DirectoryAttempt.Failure) {
+    public init(parsing bytes: [UInt8], limits: Limits = .default) throws(HTTPFailure) {
         guard let end = Self.headerEnd(in: bytes, limit: limits.maxHeaderBytes) else {
             if bytes.count > limits.maxHeaderBytes { throw .headersTooLarge(limit: limits.maxHeaderBytes) }
             throw .malformedResponse("no end of headers in \(bytes.count) bytes")
@@ -98,7 +106,7 @@ public struct HTTPResponse: Sendable {
         try self.init(parsing: bytes[...], headerEnd: end, limits: limits)
     }
 
-    private init(parsing bytes: ArraySlice<UInt8>, headerEnd end: Int, limits: Limits) throws(DirectoryAttempt.Failure) {
+    private init(parsing bytes: ArraySlice<UInt8>, headerEnd end: Int, limits: Limits) throws(HTTPFailure) {
         var lines: [ArraySlice<UInt8>] = []
         var start = bytes.startIndex
         for i in bytes.startIndex..<end where bytes[i] == 0x0A {
@@ -142,10 +150,10 @@ public struct HTTPResponse: Sendable {
     }
 
     /// The body with its `Content-Encoding` undone (`identity` when absent), at most `maxBytes`
-    /// long: ``DirectoryAttempt/Failure/decodedTooLarge(limit:)`` beyond,
-    /// ``DirectoryAttempt/Failure/unsupportedEncoding(_:)`` or
-    /// ``DirectoryAttempt/Failure/decodingFailed(_:)`` for a body that cannot be decoded.
-    public func decodedBody(maxBytes: Int) throws(DirectoryAttempt.Failure) -> [UInt8] {
+    /// long: ``HTTPFailure/decodedTooLarge(limit:)`` beyond,
+    /// ``HTTPFailure/unsupportedEncoding(_:)`` or
+    /// ``HTTPFailure/decodingFailed(_:)`` for a body that cannot be decoded.
+    public func decodedBody(maxBytes: Int) throws(HTTPFailure) -> [UInt8] {
         try ContentDecoding.decode(body, contentEncoding: header("Content-Encoding"), maxBytes: maxBytes)
     }
 
@@ -153,7 +161,7 @@ public struct HTTPResponse: Sendable {
 }
 
 extension String {
-    var trimmingSpaces: String {
+    package var trimmingSpaces: String {
         var s = Substring(self)
         while s.first == " " || s.first == "\t" { s.removeFirst() }
         while s.last == " " || s.last == "\t" { s.removeLast() }
