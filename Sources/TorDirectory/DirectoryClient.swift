@@ -69,6 +69,9 @@ public struct DirectoryClient: Sendable {
         public var randomizeStart: Bool = true
         /// How `consensus()` checks what it fetched.
         public var verification: ConsensusVerification = .authorities
+        /// Endpoints that are ORPorts, with the relay identity each must prove: requests to
+        /// them go over a BEGIN_DIR stream (see ``DirectoryRoute``), others to DirPorts.
+        public var orportIdentities: [DirectoryEndpoint: Fingerprint] = [:]
         /// Called for every finished or failed attempt (for progress output).
         public var progress: (@Sendable (DirectoryProgress) -> Void)?
 
@@ -141,6 +144,11 @@ public struct DirectoryClient: Sendable {
         let flag = CancellationFlag()
         let started = ContinuousClock.now
         let deadline = started.advanced(by: configuration.requestTimeout)
+        if let fingerprint = configuration.orportIdentities[endpoint] {
+            let raw = try await Self.orportExchange(endpoint: endpoint, fingerprint: fingerprint, request: bytes, deadline: deadline,
+                                                    configuration: configuration)
+            return try Self.response(raw: raw, endpoint: endpoint, path: path, started: started, configuration: configuration)
+        }
         let result: Result<[UInt8], SocketFailure> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 // A thread of its own: the exchange blocks in poll(), and Dispatch's global queue
@@ -163,6 +171,12 @@ public struct DirectoryClient: Sendable {
         case .success(let bytes): raw = bytes
         case .failure(let failure): throw Self.attemptFailure(failure)
         }
+        return try Self.response(raw: raw, endpoint: endpoint, path: path, started: started, configuration: configuration)
+    }
+
+    /// The decoded 200 answer in `raw`, the bytes of an HTTP response from either transport.
+    static func response(raw: [UInt8], endpoint: DirectoryEndpoint, path: String, started: ContinuousClock.Instant,
+                         configuration: Configuration) throws(DirectoryAttempt.Failure) -> DirectoryResponse {
         let downloaded = ContinuousClock.now
         let response = try HTTPResponse(parsing: raw, limits: configuration.headerLimits)
         guard response.status == 200 else { throw .httpStatus(response.status, response.reason) }

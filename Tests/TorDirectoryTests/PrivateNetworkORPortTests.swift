@@ -25,6 +25,10 @@ struct PrivateNetworkORPortTests {
         }
     }
 
+    /// The ORPorts of the authorities as the progress output shows them ("127.0.0.1:2200N"
+    /// with TORNET_BASE_PORT=22000): the first four digits of authority 0's ORPort.
+    static var authorityPortPrefix: String { (try? Router("auth0")).map { String(String($0.port).prefix(4)) } ?? "-" }
+
     /// The body of a raw HTTP/1.0 200 answer (no content coding asked, so none used).
     static func body(of raw: [UInt8]) throws -> [UInt8] {
         #expect(raw.starts(with: Array("HTTP/1.0 200".utf8)), "status line: \(String(decoding: raw.prefix(40), as: UTF8.self))")
