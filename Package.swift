@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "Decompression", targets: ["Decompression"]),
         .library(name: "TorArchives", targets: ["TorArchives"]),
         .library(name: "TorDirectory", targets: ["TorDirectory"]),
+        // For Fuzz/ (the link-layer fuzz targets); the sans-I/O protocol pieces.
+        .library(name: "TorWire", targets: ["TorWire"]),
         .executable(name: "tordesc", targets: ["tordesc"]),
     ],
     dependencies: [

@@ -14,6 +14,8 @@ let targetNames = [
     // I/O layers (entry points in Tests/{Decompression,TorArchives,TorDirectory}Tests/*FuzzEntryPoints.swift).
     "decompress-gzip", "decompress-deflate", "decompress-xz", "decompress-lzma", "decompress-zstd",
     "decompress-bzip2", "tar", "archive-reader", "http-response",
+    // The ORPort link layer (Tests/TorWireTests/LinkFuzzEntryPoints.swift).
+    "link-cells", "certs-cell",
 ]
 
 let package = Package(
@@ -28,6 +30,7 @@ let package = Package(
                 .product(name: "Decompression", package: "TorDescriptors"),
                 .product(name: "TorArchives", package: "TorDescriptors"),
                 .product(name: "TorDirectory", package: "TorDescriptors"),
+                .product(name: "TorWire", package: "TorDescriptors"),
             ],
             path: "Sources/FuzzTargets"
         ),

@@ -165,6 +165,21 @@ for doc in docs[:6]:
     write_io("http-response", http(b"200 OK", b"x-zstd", tool(["zstd", "-c", "-q"], body), lf=b"\n"), [(4, 0xE3)])
 write_io("http-response", http(b"503 Directory busy, try again later", b"identity", b""), [(0, 0xE3)])
 write_io("http-response", http(b"404 Not found", b"identity", b"", False), [(1, 0x03)])
+# link-cells / certs-cell: the CERTS cell and TLS certificate a private-network relay (tor 0.4.9)
+# sent (Tests/TorWireTests/Fixtures), and the handshake cells around them as a relay sends them.
+fixtures = "Tests/TorWireTests/Fixtures/"
+if os.path.exists(fixtures + "relay-certs-cell.bin"):
+    certs = open(fixtures + "relay-certs-cell.bin", "rb").read()
+    tls = open(fixtures + "relay-tls-cert.der", "rb").read()
+    write("certs-cell", len(certs).to_bytes(2, "big") + certs + tls)
+    def cell(command, payload):
+        if command == 7 or command >= 128:
+            return bytes(4) + bytes([command]) + len(payload).to_bytes(2, "big") + payload
+        return bytes(4) + bytes([command]) + payload.ljust(509, b"\0")
+    versions = bytes([0, 0, 7, 0, 6, 0, 3, 0, 4, 0, 5])
+    netinfo = bytes([0, 0, 0, 0, 4, 4, 127, 0, 0, 1, 1, 4, 4, 127, 0, 0, 1])
+    for seed in [0, 7, 200]:
+        write("link-cells", bytes([seed]) + versions + cell(129, certs) + cell(130, bytes(32) + bytes([0, 1, 0, 3])) + cell(8, netinfo))
 PY
 for dir in Tests/*/FuzzRegressions/*/; do
     [ -d "$dir" ] || continue
