@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TorDescriptors
+@testable import TorDirectory
 import TorNetwork
 import TorWire
 
@@ -99,6 +100,27 @@ struct PrivateNetworkORPortTests {
         try Data(result.certsPayload).write(to: fixtures.appendingPathComponent("relay-certs-cell.bin"))
         try Data(result.tlsCertificateDER).write(to: fixtures.appendingPathComponent("relay-tls-cert.der"))
         try Data("\(router.fingerprint.hex)\n\(Int(Date().timeIntervalSince1970))\n".utf8).write(to: fixtures.appendingPathComponent("relay-link.txt"))
+    }
+
+    /// A relay stopped by its PID (SIGSTOP: the kernel accepts the connection, TLS never
+    /// answers) costs one deadline; the client then asks the next relay's ORPort.
+    @Test func aHungRelayIsSkippedWithinTheDeadline() async throws {
+        let hung = try Router("relay0"), good = try Router("relay1")
+        let pid = try #require(try PrivateNet.pids()["relay0"])
+        let client = try PrivateNet.client {
+            $0.randomizeStart = false
+            $0.requestTimeout = .seconds(2)
+            $0.use(orports: [hung, good].map {
+                DirectoryRoute(endpoint: DirectoryEndpoint(host: "127.0.0.1", port: UInt16($0.port), nickname: $0.name), fingerprint: $0.fingerprint)
+            })
+        }
+        kill(pid, SIGSTOP)
+        defer { kill(pid, SIGCONT) }
+        let started = ContinuousClock.now
+        let download = try await client.consensusDownload()
+        #expect(download.response.endpoint.nickname == "relay1")
+        #expect(download.consensus.entries.count == 6)
+        #expect(ContinuousClock.now - started < .seconds(8))
     }
 
     @Test func aClosedPortIsAConnectError() async throws {
