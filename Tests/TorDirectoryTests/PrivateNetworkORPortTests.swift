@@ -86,7 +86,9 @@ struct PrivateNetworkORPortTests {
         #expect(Set(descriptors.compactMap(\.fingerprint)).count == 6)
         let seconds = Double(result.elapsed.components.seconds) + Double(result.elapsed.components.attoseconds) / 1e18
         print("ORPort \(name) /tor/server/all: \(result.response.count) bytes, \(result.cellsReceived) cells in, "
-              + "\(result.cellsSent) out, \(String(format: "%.1f", seconds * 1000)) ms")
+              + "\(result.cellsSent) out, \(String(format: "%.1f", seconds * 1000)) ms; phases: "
+              + result.phaseTimes.map { "\($0.phase) \(String(format: "%.1f", Double($0.at.components.attoseconds) / 1e15 + Double($0.at.components.seconds) * 1000))" }
+                .joined(separator: ", "))
     }
 
     /// Writes the CERTS cell and TLS certificate of relay1 as TorWireTests' fixture (run once

@@ -29,6 +29,9 @@ public enum ORPortDirectoryConnection {
         public var cellsSent: Int
         /// From the TCP connect to the stream's END.
         public var elapsed: Duration
+        /// When each phase of the exchange began, from the start (connected, TLS done and
+        /// VERSIONS answered, handshake done, circuit made, stream open, finished).
+        public var phaseTimes: [(phase: String, at: Duration)]
     }
 
     /// Fetches `path` with an HTTP/1.0 GET and returns the raw HTTP response bytes.
@@ -66,6 +69,8 @@ public enum ORPortDirectoryConnection {
             var tls = TLSConfiguration.makeClientConfiguration()
             // Relays present self-signed certificates; the CERTS cell, not a CA, vouches for them.
             tls.certificateVerification = .noHostnameVerification
+            // No CA is consulted, so the system's trust store need not be loaded.
+            tls.trustRoots = .certificates([])
             context = try NIOSSLContext(configuration: tls)
         } catch { throw .tls("\(error)") }
         let promise = group.next().makePromise(of: Result.self)
@@ -171,6 +176,7 @@ final class ORPortExchangeHandler: ChannelInboundHandler {
     private let started: ContinuousClock.Instant
     private var certificateSet = false
     private var done = false
+    private var phaseTimes: [(phase: String, at: Duration)] = []
 
     init(request: [UInt8], expected: Fingerprint?, maxResponseBytes: Int, leaf: NIOLockedValueBox<[UInt8]?>,
          promise: EventLoopPromise<ORPortDirectoryConnection.Result>, started: ContinuousClock.Instant) {
@@ -194,6 +200,7 @@ final class ORPortExchangeHandler: ChannelInboundHandler {
         // NIOSSL holds this until the TLS handshake is done.
         write(context, exchange.start())
         self.exchange = exchange
+        phaseTimes.append(("connected", ContinuousClock.now - started))
         context.fireChannelActive()
     }
 
@@ -208,13 +215,15 @@ final class ORPortExchangeHandler: ChannelInboundHandler {
         }
         let buffer = unwrapInboundIn(data)
         do {
+            let before = exchange.phase
             let reply = try exchange.receive(buffer.readableBytesView)
+            if exchange.phase != before { phaseTimes.append(("\(exchange.phase)", ContinuousClock.now - started)) }
             if !reply.isEmpty { write(context, reply) }
             if exchange.isFinished, let identity = exchange.handshake.identity {
                 done = true
                 promise.succeed(.init(response: exchange.response, identity: identity, certsPayload: exchange.handshake.certsPayload ?? [],
                                       tlsCertificateDER: exchange.handshake.tlsCertificateDER ?? [], cellsReceived: exchange.cellsReceived,
-                                      cellsSent: exchange.cellsSent, elapsed: ContinuousClock.now - started))
+                                      cellsSent: exchange.cellsSent, elapsed: ContinuousClock.now - started, phaseTimes: phaseTimes))
                 context.close(promise: nil)
             }
         } catch {
