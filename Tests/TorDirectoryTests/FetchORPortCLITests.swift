@@ -37,6 +37,12 @@ import TorDescriptors
         let consensus = try NetworkStatusConsensus(parsing: Array(try Data(contentsOf: output)))
         #expect(consensus.entries.count == 6)
 
+        // relay0 also listens on [::1] (private-tor-network.sh: BASE+20).
+        let relay0 = try Self.relay("relay0")
+        let v6 = try FetchCLITests.run(["fetch", "server-descriptors", "--relay", "[::1]:\(relay0.port + 10)=\(relay0.fingerprint)",
+                                        "--authorities", authorities])
+        #expect(v6.status == 0 && v6.stderr.contains("[::1]:\(relay0.port + 10) /tor/server/all"), "\(v6.stderr)")
+
         let wrong = try FetchCLITests.run(["fetch", "consensus", "--relay", "127.0.0.1:\(relay.port)=\(other.fingerprint)",
                                            "--authorities", authorities, "--quiet"])
         #expect(wrong.status == 1)
