@@ -45,6 +45,10 @@ public enum LinkError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// DESTROY reasons (tor-spec "Tearing down circuits").
+///
+/// ```swift
+/// DestroyReason(code: 5)   // .resourceLimit, "RESOURCELIMIT (5)"
+/// ```
 public enum DestroyReason: Sendable, Hashable, CustomStringConvertible {
     case none, `protocol`, `internal`, requested, hibernating, resourceLimit, connectFailed, orIdentity
     case channelClosed, finished, timeout, destroyed, noSuchService
@@ -82,6 +86,10 @@ public enum DestroyReason: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// RELAY_END reasons (tor-spec "Closing streams").
+///
+/// ```swift
+/// EndReason(code: 6) == .done   // how a directory stream ends normally
+/// ```
 public enum EndReason: Sendable, Hashable, CustomStringConvertible {
     case misc, resolveFailed, connectRefused, exitPolicy, destroy, done, timeout, noRoute, hibernating
     case `internal`, resourceLimit, connReset, torProtocol, notDirectory

@@ -85,12 +85,20 @@ struct AESCounterStream: Sendable {
 }
 
 /// Relay cell commands (tor-spec "Relay cells").
+///
+/// ```swift
+/// RelayCell(command: .beginDir, streamID: 1)
+/// ```
 public enum RelayCommand: UInt8, Sendable {
     case begin = 1, data = 2, end = 3, connected = 4, sendme = 5, extend = 6, extended = 7, truncate = 8
     case truncated = 9, drop = 10, resolve = 11, resolved = 12, beginDir = 13, extend2 = 14, extended2 = 15
 }
 
 /// A decrypted relay cell's fields.
+///
+/// ```swift
+/// let data = RelayCell(command: .data, streamID: 1, data: Array("GET / HTTP/1.0\r\n\r\n".utf8))
+/// ```
 public struct RelayCell: Sendable, Hashable {
     public var command: UInt8
     public var streamID: UInt16
