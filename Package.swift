@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "TorWire", targets: ["TorWire"]),
         .library(name: "TorDirectory", targets: ["TorDirectory"]),
         .library(name: "CollecTor", targets: ["CollecTor"]),
+        // For Fuzz/ (the HTTP and link-layer fuzz targets); the sans-I/O protocol pieces.
+        .library(name: "TorWire", targets: ["TorWire"]),
         .executable(name: "tordesc", targets: ["tordesc"]),
     ],
     dependencies: [

@@ -14,6 +14,8 @@ let targetNames = [
     // I/O layers (entry points in Tests/{Decompression,TorArchives,TorDirectory}Tests/*FuzzEntryPoints.swift; the HTTP ones need only TorWire).
     "decompress-gzip", "decompress-deflate", "decompress-xz", "decompress-lzma", "decompress-zstd",
     "decompress-bzip2", "tar", "archive-reader", "http-response", "http-reader",
+    // The ORPort link layer (Tests/TorWireTests/LinkFuzzEntryPoints.swift).
+    "link-cells", "certs-cell",
 ]
 
 let package = Package(

@@ -180,6 +180,21 @@ for doc in docs[:4]:
     write_io("http-reader", b"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 100-%d/%d\r\nContent-Length: %d\r\n\r\n"
              % (len(body) - 1, len(body), len(body) - 100) + body[100:], [(1, 0x7F)])
 write_io("http-reader", b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n", [(0, 0x7F)])
+# link-cells / certs-cell: the CERTS cell and TLS certificate a private-network relay (tor 0.4.9)
+# sent (Tests/TorWireTests/Fixtures), and the handshake cells around them as a relay sends them.
+fixtures = "Tests/TorWireTests/Fixtures/"
+if os.path.exists(fixtures + "relay-certs-cell.bin"):
+    certs = open(fixtures + "relay-certs-cell.bin", "rb").read()
+    tls = open(fixtures + "relay-tls-cert.der", "rb").read()
+    write("certs-cell", len(certs).to_bytes(2, "big") + certs + tls)
+    def cell(command, payload):
+        if command == 7 or command >= 128:
+            return bytes(4) + bytes([command]) + len(payload).to_bytes(2, "big") + payload
+        return bytes(4) + bytes([command]) + payload.ljust(509, b"\0")
+    versions = bytes([0, 0, 7, 0, 6, 0, 3, 0, 4, 0, 5])
+    netinfo = bytes([0, 0, 0, 0, 4, 4, 127, 0, 0, 1, 1, 4, 4, 127, 0, 0, 1])
+    for seed in [0, 7, 200]:
+        write("link-cells", bytes([seed]) + versions + cell(129, certs) + cell(130, bytes(32) + bytes([0, 1, 0, 3])) + cell(8, netinfo))
 PY
 for dir in Tests/*/FuzzRegressions/*/; do
     [ -d "$dir" ] || continue

@@ -11,6 +11,12 @@
 #   status  prints each process and whether it runs, and the consensus router count.
 # Ports: TORNET_BASE_PORT (default 17000): authority i ORPort BASE+i, DirPort BASE+100+i;
 # relay j ORPort BASE+10+j, DirPort BASE+110+j, relay 0 also ORPort [::1]:BASE+20.
+# Opt-in, for ORPort flow-control tests (#16):
+#   TORNET_LARGE_DESCRIPTORS=1  every router's ContactInfo is ~15,000 bytes (tor's descriptor
+#                               limit is 20,000), so /tor/server/all spans hundreds of cells;
+#   TORNET_CONSENSUS_PARAMS="k=v ..."  the authorities vote these consensus parameters (e.g.
+#                               "circwindow=100 sendme_accept_min_version=1": relays then wait
+#                               for a client's authenticated circuit SENDME every 100 cells).
 set -Eeuo pipefail
 
 command=${1:?usage: $0 start|stop|status DIR}
@@ -70,8 +76,12 @@ V3AuthNIntervalsValid 2
 ServerDNSResolvConfFile /dev/null
 ServerDNSDetectHijacking 0
 ServerDNSTestAddresses
-ContactInfo tordescriptors-test <test@localhost>
 EOF
+    if [[ -n "${TORNET_LARGE_DESCRIPTORS:-}" ]]; then
+        echo "ContactInfo tordescriptors-test <test@localhost> $(printf 'padding%.0s' $(seq 1 2100))"
+    else
+        echo "ContactInfo tordescriptors-test <test@localhost>"
+    fi
     cat "$dir/dirauthority-lines"
 }
 
@@ -130,6 +140,8 @@ TestingV3AuthInitialDistDelay 2
 V3BandwidthsFile $dir/bandwidth-file
 ExitRelay 0
 EOF
+          [[ -n "${TORNET_CONSENSUS_PARAMS:-}" ]] && echo "ConsensusParams $TORNET_CONSENSUS_PARAMS"
+          true
         } > "$node/torrc"
     done
     for j in $(seq 0 $((relays - 1))); do

@@ -70,6 +70,9 @@ public struct DirectoryClient: Sendable {
         public var randomizeStart: Bool = true
         /// How `consensus()` checks what it fetched.
         public var verification: ConsensusVerification = .authorities
+        /// Endpoints that are ORPorts, with the relay identity each must prove: requests to
+        /// them go over a BEGIN_DIR stream (see ``DirectoryRoute``), others to DirPorts.
+        public var orportIdentities: [DirectoryEndpoint: Fingerprint] = [:]
         /// Called for every finished or failed attempt (for progress output).
         public var progress: (@Sendable (DirectoryProgress) -> Void)?
         /// How requests reach endpoints: DirPorts over plain HTTP.
@@ -151,7 +154,12 @@ public struct DirectoryClient: Sendable {
         let started = ContinuousClock.now
         let limits = DirectoryExchangeLimits(connectTimeout: configuration.connectTimeout, deadline: started.advanced(by: configuration.requestTimeout),
                                              headerLimits: configuration.headerLimits, maxEncodedBytes: configuration.maxEncodedBytes)
-        let response = try await configuration.transport.exchange(request, with: endpoint, limits: limits)
+        let response: HTTPResponse
+        if let fingerprint = configuration.orportIdentities[endpoint] {
+            response = try await ORPortTransport(fingerprint: fingerprint).exchange(request, with: endpoint, limits: limits)
+        } else {
+            response = try await configuration.transport.exchange(request, with: endpoint, limits: limits)
+        }
         let downloaded = ContinuousClock.now
         guard response.status == 200 else { throw .httpStatus(response.status, response.reason) }
         let coding = response.header("Content-Encoding") ?? "identity"

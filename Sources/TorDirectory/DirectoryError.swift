@@ -33,6 +33,9 @@ public struct DirectoryAttempt: Sendable, CustomStringConvertible {
         case invalidDocument(String)
         /// The document parsed but failed verification (signatures, digests).
         case verificationFailed(String)
+        /// Over an ORPort: the TLS or link handshake failed, the relay proved another identity
+        /// than the one asked for, or it closed the circuit or stream (the reason named).
+        case linkFailed(String)
         case cancelled
 
         public var description: String {
@@ -52,6 +55,7 @@ public struct DirectoryAttempt: Sendable, CustomStringConvertible {
             case .decodingFailed(let why): "content decoding failed: \(why)"
             case .invalidDocument(let why): "invalid document: \(why)"
             case .verificationFailed(let why): "verification failed: \(why)"
+            case .linkFailed(let why): "ORPort link: \(why)"
             case .cancelled: "cancelled"
             }
         }

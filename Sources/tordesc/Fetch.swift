@@ -5,19 +5,23 @@ import Decompression
 import TorDescriptors
 import TorDirectory
 
-/// `tordesc fetch KIND`: download directory documents from DirPorts.
+/// `tordesc fetch KIND`: download directory documents from ORPorts (BEGIN_DIR) or DirPorts.
 struct Fetch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
-        abstract: "Download directory documents from directory authorities' DirPorts.",
+        abstract: "Download directory documents from directory authorities' or relays' ORPorts or DirPorts.",
         discussion: """
             Documents are parsed (and the consensus verified against the authorities) before
             they are written, byte-exact as served after content decoding. Progress goes to
             standard error. Without --authority/--authorities the public Tor network's
-            authorities are asked.
+            authorities are asked. Over an ORPort (as tor asks: TLS, a one-hop circuit and a
+            BEGIN_DIR stream) the relay must prove the fingerprint it is listed with.
+            --via auto (the default) uses ORPorts wherever the fingerprint is known
+            (authorities, --relay) and DirPorts for --authority HOST:PORT.
 
             Examples:
               tordesc fetch consensus -o consensus
+              tordesc fetch consensus --via orport --relay 127.0.0.1:22010=3EDF243FE32CAE3512B7047556BCC52CAF65B0AE --authorities net/authorities
               tordesc fetch microdescriptors --authorities net/authorities --compression x-zstd,deflate
               tordesc fetch server-descriptors --fingerprint 9695DFC35FFEB861329B9F1AB04C46397020CE31
             """
@@ -30,7 +34,12 @@ struct Fetch: ParsableCommand {
     }
 
     @Argument(help: "What to fetch: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: Kind
+    enum Via: String, ExpressibleByArgument, CaseIterable { case orport, dirport, auto }
+
     @Option(name: .customLong("authority"), help: "A DirPort HOST:PORT to ask (repeatable; [IPv6]:PORT).") var endpoints: [String] = []
+    @Option(name: .customLong("relay"), help: "A relay's HOST:ORPORT=FINGERPRINT to ask over its ORPort, its identity checked (repeatable).")
+    var relays: [String] = []
+    @Option(help: "Transport: orport, dirport or auto (ORPort where the fingerprint is known).") var via: Via = .auto
     @Option(name: .customLong("authorities"), help: "A file of torrc DirAuthority lines (e.g. a private network's).") var authoritiesFile: String?
     @Option(help: "Content codings to ask for, comma-separated (default: all this build decodes).") var compression: String?
     @Option(name: .customLong("fingerprint"), help: "Relay or authority fingerprint (server-descriptors, extra-infos, key-certificates; repeatable).")
@@ -74,6 +83,17 @@ struct Fetch: ParsableCommand {
                 guard let endpoint = DirectoryEndpoint(text) else { throw ValidationError("--authority \(text): expected HOST:PORT") }
                 return endpoint
             }
+        }
+        let routes = try relays.map { text in
+            guard let route = DirectoryRoute(text) else { throw ValidationError("--relay \(text): expected HOST:ORPORT=FINGERPRINT") }
+            return route
+        }
+        switch (via, routes.isEmpty, endpoints.isEmpty) {
+        case (.dirport, false, _): throw ValidationError("--relay names ORPorts; it cannot be used with --via dirport")
+        case (_, false, _): configuration.use(orports: routes)
+        case (.orport, true, false): throw ValidationError("--authority names DirPorts; with --via orport use --relay HOST:ORPORT=FINGERPRINT")
+        case (.orport, true, true), (.auto, true, true): configuration.use(orports: list.orportRoutes)
+        case (.dirport, true, _), (.auto, true, false): break
         }
         configuration.maxAttempts = max(1, attempts)
         if let compression {

@@ -2,8 +2,8 @@ import Foundation
 import TorDirectory
 
 /// How `exits`, `relay` and `summary` read the live network when no file is named: the current
-/// ns consensus from the directory authorities, verified against the pinned authorities (the
-/// client's default), as `tordesc fetch consensus` gets it.
+/// ns consensus from the directory authorities' ORPorts (their identities checked), verified
+/// against the pinned authorities (the client's default), as `tordesc fetch consensus` gets it.
 enum LiveFetchHook {
     /// The bytes of the current, verified ns-flavor consensus. Throws the client's error (which
     /// lists every endpoint tried) when no authority answered with a consensus that verifies.
@@ -18,6 +18,7 @@ enum LiveFetchHook {
             }
         }
         var configuration = DirectoryClient.Configuration(list: list)
+        configuration.use(orports: list.orportRoutes)
         configuration.maxAttempts = 4
         let client = DirectoryClient(configuration: configuration)
         let semaphore = DispatchSemaphore(value: 0)

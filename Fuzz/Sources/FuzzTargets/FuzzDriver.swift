@@ -26,6 +26,7 @@ public enum FuzzDriver {
         .merging(DecompressionFuzzEntryPoints.targets) { a, _ in a }
         .merging(ArchiveFuzzEntryPoints.targets) { a, _ in a }
         .merging(DirectoryFuzzEntryPoints.targets) { a, _ in a }
+        .merging(LinkFuzzEntryPoints.targets) { a, _ in a }
 
     public static func run(_ name: String) -> Never {
         guard let target = targets[name] else {

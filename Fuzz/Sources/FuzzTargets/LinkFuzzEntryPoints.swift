@@ -1,0 +1,1 @@
+../../../Tests/TorWireTests/LinkFuzzEntryPoints.swift

@@ -1,0 +1,157 @@
+import Foundation
+import TorDescriptors
+
+/// One directory request over an ORPort, as tor makes it, without I/O: the link handshake,
+/// a one-hop circuit made with CREATE_FAST, a BEGIN_DIR stream carrying `request` (an
+/// HTTP/1.0 request), and the answer's bytes with stream- and circuit-level flow control
+/// (authenticated SENDME v1 on the circuit).
+///
+/// Feed it the TLS plaintext as it arrives; send what it returns; stop when it is finished.
+///
+/// ```swift
+/// var exchange = ORPortDirectoryExchange(request: Array("GET /tor/status-vote/current/consensus HTTP/1.0\r\n\r\n".utf8),
+///                                        expected: fingerprint, tlsCertificateDER: leaf, peerAddress: [127, 0, 0, 1])
+/// send(exchange.start())
+/// while !exchange.isFinished { send(try exchange.receive(read())) }
+/// let response = exchange.response
+/// ```
+public struct ORPortDirectoryExchange: Sendable {
+    public enum Phase: Sendable, Hashable { case handshake, creatingCircuit, openingStream, receiving, finished }
+
+    public private(set) var phase: Phase = .handshake
+    /// The HTTP response bytes received so far over the BEGIN_DIR stream.
+    public private(set) var response: [UInt8] = []
+    public private(set) var handshake: LinkHandshake
+    /// Cells received and sent (for measurements).
+    public private(set) var cellsReceived = 0, cellsSent = 0
+    public var isFinished: Bool { phase == .finished }
+
+    private var reader = CellReader()
+    private let request: [UInt8]
+    private let maxResponseBytes: Int
+    private let circuitID: UInt32
+    private let streamID: UInt16 = 1
+    private let x: [UInt8]
+    private var crypto: RelayCrypto?
+    private var circuitWindow = FlowWindow(start: 1000, increment: 100)
+    private var streamWindow = FlowWindow(start: 500, increment: 50)
+
+    public init(request: [UInt8], expected: Fingerprint?, tlsCertificateDER: [UInt8]?, peerAddress: [UInt8],
+                maxResponseBytes: Int = 64 << 20, now: Date = Date()) {
+        self.request = request
+        self.maxResponseBytes = maxResponseBytes
+        handshake = LinkHandshake(expected: expected, tlsCertificateDER: tlsCertificateDER, peerAddress: peerAddress, now: now)
+        // The initiator of a link protocol 4+ connection sets the top bit of its circuit ids.
+        circuitID = 0x8000_0000 | UInt32.random(in: 1...0x7FFF_FFFF)
+        x = (0..<20).map { _ in UInt8.random(in: 0...255) }
+    }
+
+    /// Sets the relay's TLS leaf certificate when it was not known at `init` (a TLS stack
+    /// that reports it only once the handshake is done); needed before the CERTS cell.
+    public mutating func setTLSCertificate(_ der: [UInt8]) { handshake.tlsCertificateDER = der }
+
+    /// Our first bytes: the VERSIONS cell.
+    public mutating func start() -> [UInt8] {
+        cellsSent += 1
+        return handshake.versionsCell
+    }
+
+    /// Takes received bytes and returns the bytes to send in answer (possibly none).
+    public mutating func receive(_ bytes: some Sequence<UInt8>) throws(LinkError) -> [UInt8] {
+        reader.append(bytes)
+        var out: [UInt8] = []
+        while phase != .finished, let cell = try reader.next() {
+            cellsReceived += 1
+            for reply in try handle(cell) {
+                out += reply.encoded()
+                cellsSent += 1
+            }
+        }
+        return out
+    }
+
+    private mutating func handle(_ cell: Cell) throws(LinkError) -> [Cell] {
+        if phase == .handshake {
+            guard let netinfo = try handshake.receive(cell) else { return [] }
+            phase = .creatingCircuit
+            return [netinfo, Cell(circuitID: circuitID, command: .createFast, payload: x)]
+        }
+        switch Cell.Command(rawValue: cell.command) {
+        case .padding, .vpadding: return []
+        case .destroy where cell.circuitID == circuitID:
+            throw .destroyed(DestroyReason(code: cell.payload.first ?? 0))
+        case .createdFast where phase == .creatingCircuit && cell.circuitID == circuitID:
+            let keys = try CircuitKeys(x: x, createdFastPayload: cell.payload)
+            crypto = RelayCrypto(keys: keys)
+            phase = .openingStream
+            return [relayCell(RelayCell(command: .beginDir, streamID: streamID))]
+        case .relay where cell.circuitID == circuitID && crypto != nil:
+            return try handleRelay(cell.payload)
+        default:
+            throw .unexpectedCell(cell.commandName, state: "on circuit \(cell.circuitID) while \(phase)")
+        }
+    }
+
+    private mutating func handleRelay(_ payload: [UInt8]) throws(LinkError) -> [Cell] {
+        let (relay, digest) = try crypto!.open(payload)
+        let command = RelayCommand(rawValue: relay.command)
+        if command == .drop { return [] }
+        if command == .sendme { return [] } // our package windows never run low: the request is a few cells
+        guard relay.streamID == streamID else {
+            throw .unexpectedCell("RELAY \(command.map { "\($0)" } ?? "command \(relay.command)")", state: "on stream \(relay.streamID)")
+        }
+        switch (phase, command) {
+        case (.openingStream, .connected):
+            phase = .receiving
+            return stride(from: 0, to: request.count, by: RelayCell.maxData).map { offset in
+                relayCell(RelayCell(command: .data, streamID: streamID, data: Array(request[offset..<min(request.count, offset + RelayCell.maxData)])))
+            }
+        case (.receiving, .data):
+            guard response.count + relay.data.count <= maxResponseBytes else { throw .responseTooLarge(limit: maxResponseBytes) }
+            response += relay.data
+            var replies: [Cell] = []
+            if circuitWindow.received() {
+                // Authenticated SENDME v1: VERSION 1, DATA_LEN 20, the running digest after
+                // the cell that brought the window to its increment (tor-spec "SENDME").
+                replies.append(relayCell(RelayCell(command: .sendme, streamID: 0, data: [1, 0, 20] + digest)))
+            }
+            if streamWindow.received() { replies.append(relayCell(RelayCell(command: .sendme, streamID: streamID))) }
+            return replies
+        case (.openingStream, .end), (.receiving, .end):
+            let reason = EndReason(code: relay.data.first ?? 1)
+            guard reason == .done, phase == .receiving else { throw .streamEnded(reason) }
+            phase = .finished
+            return []
+        default:
+            throw .unexpectedCell("RELAY \(command.map { "\($0)" } ?? "command \(relay.command)")", state: "while \(phase)")
+        }
+    }
+
+    private mutating func relayCell(_ relay: RelayCell) -> Cell {
+        Cell(circuitID: circuitID, command: .relay, payload: crypto!.seal(relay))
+    }
+}
+
+/// A receiving flow-control window: starts at `start`, falls by one per DATA cell, and grows
+/// by `increment` each time we send a SENDME (when it has fallen to `start - increment`).
+/// Since this client consumes data at once and answers at once, as tor does when its buffers
+/// are empty, the window never runs out on our side; the relay's package window is what
+/// the SENDMEs pace.
+struct FlowWindow: Sendable {
+    private(set) var window: Int
+    let start: Int, increment: Int
+
+    init(start: Int, increment: Int) {
+        self.window = start
+        self.start = start
+        self.increment = increment
+    }
+
+    /// Counts one DATA cell; true when a SENDME is due now.
+    mutating func received() -> Bool {
+        window -= 1
+        guard window <= start - increment else { return false }
+        window += increment
+        return true
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+import TorDescriptors
+@testable import TorDirectory
+import TorNetwork
+import TorWire
+
+/// Directory requests over the private network's ORPorts (#16): BEGIN_DIR to an authority and
+/// to a plain relay, identities checked, bodies over many cells.
+@Suite(.enabled(if: PrivateNet.isAvailable, "needs TORDESC_PRIVATE_NET (scripts/test-private-network.sh)"), .serialized)
+struct PrivateNetworkORPortTests {
+    /// A router's ORPort (from its torrc) and fingerprint (from its data directory).
+    struct Router {
+        let name: String
+        let port: Int
+        let fingerprint: Fingerprint
+
+        init(_ name: String) throws {
+            let node = PrivateNet.directory!.appendingPathComponent(name)
+            let line = try String(contentsOf: node.appendingPathComponent("fingerprint"), encoding: .utf8)
+            fingerprint = try #require(Fingerprint(hex: line.split(separator: " ").last!.trimmingCharacters(in: .whitespacesAndNewlines)))
+            let torrc = try String(contentsOf: node.appendingPathComponent("torrc"), encoding: .utf8)
+            let orport = try #require(torrc.split(separator: "\n").first { $0.hasPrefix("ORPort 127.0.0.1:") })
+            port = try #require(Int(orport.split(separator: ":").last!))
+            self.name = name
+        }
+    }
+
+    /// The ORPorts of the authorities as the progress output shows them ("127.0.0.1:2200N"
+    /// with TORNET_BASE_PORT=22000): the first four digits of authority 0's ORPort.
+    static var authorityPortPrefix: String { (try? Router("auth0")).map { String(String($0.port).prefix(4)) } ?? "-" }
+
+    /// The body of a raw HTTP/1.0 200 answer (no content coding asked, so none used).
+    static func body(of raw: [UInt8]) throws -> [UInt8] {
+        #expect(raw.starts(with: Array("HTTP/1.0 200".utf8)), "status line: \(String(decoding: raw.prefix(40), as: UTF8.self))")
+        let separator = Array("\r\n\r\n".utf8)
+        let end = try #require((0..<(raw.count - 3)).first { raw[$0..<($0 + 4)].elementsEqual(separator) })
+        return Array(raw[(end + 4)...])
+    }
+
+    static func exchange(_ router: Router, path: String, fingerprint: Fingerprint? = nil) async throws -> ORPortDirectoryConnection.Result {
+        try await ORPortDirectoryConnection.exchange(host: "127.0.0.1", port: router.port, fingerprint: fingerprint ?? router.fingerprint,
+                                                     request: try ORPortDirectoryConnection.request(path: path), deadline: .now + .seconds(30))
+    }
+
+    @Test(arguments: ["auth0", "relay1"])
+    func consensusOverTheORPortParses(name: String) async throws {
+        let router = try Router(name)
+        let result = try await Self.exchange(router, path: "/tor/status-vote/current/consensus")
+        #expect(result.identity.fingerprint == router.fingerprint)
+        #expect(result.identity.ed25519Identity != nil)
+        let consensus = try NetworkStatusConsensus(parsing: try Self.body(of: result.response))
+        #expect(consensus.entries.count == 6)
+        #expect(consensus.entries.contains { $0.fingerprint == router.fingerprint })
+    }
+
+    @Test func theRawFetchAPIReturnsTheHTTPResponse() async throws {
+        let router = try Router("relay0")
+        let raw = try await ORPortDirectoryConnection.fetch(host: "127.0.0.1", port: router.port, fingerprint: router.fingerprint,
+                                                            path: "/tor/server/authority", deadline: .now + .seconds(30))
+        let descriptors = try ServerDescriptor.parseAll(try Self.body(of: raw)[...], isBridge: false).map { try $0.get() }
+        #expect(descriptors.map(\.fingerprint) == [router.fingerprint])
+    }
+
+    @Test func aWrongFingerprintIsRefusedNamingBoth() async throws {
+        let router = try Router("relay2"), other = try Router("auth1")
+        do {
+            _ = try await Self.exchange(router, path: "/tor/status-vote/current/consensus", fingerprint: other.fingerprint)
+            Issue.record("relay2 was accepted as auth1")
+        } catch ORPortError.link(.identityMismatch(let expected, let actual)) {
+            #expect(expected == other.fingerprint && actual == router.fingerprint)
+            let text = "\(ORPortError.link(.identityMismatch(expected: expected, actual: actual)))"
+            #expect(text.contains(other.fingerprint.hex) && text.contains(router.fingerprint.hex))
+        }
+    }
+
+    /// Every server descriptor in one answer. With TORNET_LARGE_DESCRIPTORS=1 (descriptors of
+    /// ~15 KB) it spans a few hundred cells, so SENDMEs go out on both levels; with
+    /// TORNET_CONSENSUS_PARAMS="circwindow=100 sendme_accept_min_version=1" the relay waits
+    /// for each authenticated circuit SENDME and refuses a wrong one.
+    @Test(arguments: ["auth2", "relay0"])
+    func allServerDescriptorsArriveWhole(name: String) async throws {
+        let router = try Router(name)
+        let result = try await Self.exchange(router, path: "/tor/server/all")
+        let descriptors = try ServerDescriptor.parseAll(try Self.body(of: result.response)[...], isBridge: false).map { try $0.get() }
+        #expect(Set(descriptors.compactMap(\.fingerprint)).count == 6)
+        let seconds = Double(result.elapsed.components.seconds) + Double(result.elapsed.components.attoseconds) / 1e18
+        print("ORPort \(name) /tor/server/all: \(result.response.count) bytes, \(result.cellsReceived) cells in, "
+              + "\(result.cellsSent) out, \(String(format: "%.1f", seconds * 1000)) ms; phases: "
+              + result.phaseTimes.map { "\($0.phase) \(String(format: "%.1f", Double($0.at.components.attoseconds) / 1e15 + Double($0.at.components.seconds) * 1000))" }
+                .joined(separator: ", "))
+    }
+
+    /// Writes the CERTS cell and TLS certificate of relay1 as TorWireTests' fixture (run once
+    /// with TORDESC_WRITE_LINK_FIXTURE=1; the files are committed).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["TORDESC_WRITE_LINK_FIXTURE"] != nil, "writes the TorWireTests fixture on request"))
+    func writeTheLinkFixture() async throws {
+        let router = try Router("relay1")
+        let result = try await Self.exchange(router, path: "/tor/keys/all")
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("TorWireTests/Fixtures")
+        try Data(result.certsPayload).write(to: fixtures.appendingPathComponent("relay-certs-cell.bin"))
+        try Data(result.tlsCertificateDER).write(to: fixtures.appendingPathComponent("relay-tls-cert.der"))
+        try Data("\(router.fingerprint.hex)\n\(Int(Date().timeIntervalSince1970))\n".utf8).write(to: fixtures.appendingPathComponent("relay-link.txt"))
+    }
+
+    /// A relay stopped by its PID (SIGSTOP: the kernel accepts the connection, TLS never
+    /// answers) costs one deadline; the client then asks the next relay's ORPort.
+    @Test func aHungRelayIsSkippedWithinTheDeadline() async throws {
+        let hung = try Router("relay0"), good = try Router("relay1")
+        let pid = try #require(try PrivateNet.pids()["relay0"])
+        let client = try PrivateNet.client {
+            $0.randomizeStart = false
+            $0.requestTimeout = .seconds(2)
+            $0.use(orports: [hung, good].map {
+                DirectoryRoute(endpoint: DirectoryEndpoint(host: "127.0.0.1", port: UInt16($0.port), nickname: $0.name), fingerprint: $0.fingerprint)
+            })
+        }
+        kill(pid, SIGSTOP)
+        defer { kill(pid, SIGCONT) }
+        let started = ContinuousClock.now
+        let download = try await client.consensusDownload()
+        #expect(download.response.endpoint.nickname == "relay1")
+        #expect(download.consensus.entries.count == 6)
+        #expect(ContinuousClock.now - started < .seconds(8))
+    }
+
+    @Test func aClosedPortIsAConnectError() async throws {
+        do {
+            _ = try await ORPortDirectoryConnection.fetch(host: "127.0.0.1", port: 1, fingerprint: nil, path: "/tor/keys/all",
+                                                          deadline: .now + .seconds(5))
+            Issue.record("port 1 answered")
+        } catch ORPortError.connectFailed {}
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import TorDescriptors
+import TorWire
+
+/// Fuzz targets for the ORPort link layer, shared by the libFuzzer executables in `Fuzz/`
+/// (this file is symlinked there) and by `LinkFuzzRegressionTests`, which replays saved inputs.
+///
+/// - `link-cells`: byte 0 seeds the sizes of the pieces the bytes arrive in; the rest is what
+///   a relay sends after TLS. Cells are split by ``CellReader`` and fed to a client
+///   ``LinkHandshake`` until it throws.
+/// - `certs-cell`: bytes 0–1 give the length of a CERTS payload, then the payload, then the
+///   TLS certificate DER; ``CertsCell`` parses and validates them.
+///
+/// ```swift
+/// LinkFuzzEntryPoints.targets["certs-cell"]!([0, 1, 0])
+/// ```
+enum LinkFuzzEntryPoints {
+    static let targets: [String: @Sendable ([UInt8]) -> Void] = [
+        "link-cells": linkCells,
+        "certs-cell": certsCell,
+    ]
+
+    static var names: [String] { targets.keys.sorted() }
+
+    static func violated(_ message: @autoclosure () -> String, _ bytes: [UInt8]) -> Never {
+        fatalError("fuzz invariant violated: \(message()) (input of \(bytes.count) bytes)")
+    }
+
+    /// A fixed instant, so that certificate validity does not depend on when the fuzzer runs.
+    static let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    static func linkCells(_ data: [UInt8]) {
+        guard let seed = data.first else { return }
+        let wire = data.dropFirst()
+        var reader = CellReader()
+        var handshake = LinkHandshake(expected: nil, tlsCertificateDER: Array(wire.prefix(64)), peerAddress: [127, 0, 0, 1], now: now)
+        var state = UInt32(seed) &* 2_654_435_761 | 1
+        var position = wire.startIndex
+        var cells = 0
+        do {
+            while position < wire.endIndex {
+                state = state &* 1_103_515_245 &+ 12_345
+                let size = 1 + Int(state >> 16) % 600
+                let end = min(wire.endIndex, position + size)
+                reader.append(wire[position..<end])
+                position = end
+                while let cell = try reader.next() {
+                    cells += 1
+                    if cells > 1, !Cell.isVariableLength(cell.command), cell.payload.count != Cell.fixedPayloadLength {
+                        violated("fixed-length cell with \(cell.payload.count) payload bytes", data)
+                    }
+                    if try handshake.receive(cell) != nil, handshake.identity == nil { violated("NETINFO sent before CERTS was valid", data) }
+                }
+                if reader.bufferedCount > CellReader.maxBufferedBytes { violated("reader holds \(reader.bufferedCount) bytes", data) }
+            }
+        } catch {
+            _ = error.description
+        }
+    }
+
+    static func certsCell(_ data: [UInt8]) {
+        guard data.count >= 2 else { return }
+        let length = min(data.count - 2, Int(data[0]) << 8 | Int(data[1]))
+        let payload = Array(data[2..<(2 + length)])
+        let tls = Array(data[(2 + length)...])
+        do {
+            let identity = try CertsCell(payload: payload).validate(tlsCertificateDER: tls, expected: nil, now: now)
+            if identity.fingerprint != identity.rsaIdentity.fingerprint { violated("fingerprint is not the identity key's", data) }
+        } catch {
+            _ = error.description
+        }
+        _ = try? X509Certificate(der: payload)
+    }
+}
