@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TorWireTests",
-            dependencies: ["TorWire", "TorDescriptors"],
+            dependencies: ["TorWire", "TorDescriptors", "TestSupport"],
             path: "Tests/TorWireTests"
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The one network stack of #16: nothing in the project reaches for URLSession's networking half
 /// (FoundationNetworking, which drags libcurl and its TLS into every process), and the built
