@@ -1,13 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 extension NetworkStatusConsensus {
     /// Parses a consensus with its router status entries read by up to `parallelism` threads,
     /// giving the same value as ``init(parsing:mode:)`` (same entries, warnings, line numbers

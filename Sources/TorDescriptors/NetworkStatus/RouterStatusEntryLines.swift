@@ -13,8 +13,13 @@ enum EntryKey: UInt16 {
 
     var bit: UInt16 { 1 << rawValue }
 
-    @inline(__always)
     static func lookup(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> EntryKey? {
+        ByteCursor.with(bytes) { lookup($0, range) }
+    }
+
+    /// The key of a non-empty keyword.
+    @inline(__always)
+    static func lookup(_ bytes: ByteCursor, _ range: Range<Int>) -> EntryKey? {
         let first = bytes[range.lowerBound]
         switch range.count {
         case 1:
@@ -33,7 +38,7 @@ enum EntryKey: UInt16 {
             if first == UInt8(ascii: "i"), second == UInt8(ascii: "d") { return .id }
             return nil
         case 5:
-            return ByteText.equals(bytes, range, "stats") ? .stats : nil
+            return bytes.equals(range, "stats") ? .stats : nil
         default:
             return nil
         }

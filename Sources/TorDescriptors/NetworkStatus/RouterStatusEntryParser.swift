@@ -224,7 +224,7 @@ struct RouterStatusEntryScanner: Sendable {
             }
             // An object after an entry line (only unknown items may carry one).
             var object: Range<Int>? = nil
-            if position < raw.end, raw.hasPrefix(position..<raw.end, "-----BEGIN ") {
+            if position < raw.end, raw[position] == UInt8(ascii: "-"), raw.hasPrefix(position..<raw.end, "-----BEGIN ") {
                 let objectStart = position
                 while position < raw.end {
                     let (objectEnd, objectNext) = raw.lineBounds(position)
@@ -235,7 +235,7 @@ struct RouterStatusEntryScanner: Sendable {
                 }
                 object = objectStart..<position
             }
-            let key = keywordEnd > lineStart ? EntryKey.lookup(bytes, lineStart..<keywordEnd) : nil
+            let key = keywordEnd > lineStart ? EntryKey.lookup(raw, lineStart..<keywordEnd) : nil
             if let key, object == nil, seen & key.bit == 0, fastPath(key, raw, args, into: &entry) {
                 seen |= key.bit
                 continue
@@ -274,12 +274,18 @@ struct RouterStatusEntryScanner: Sendable {
             entry.versionLine = raw.string(args)
             return true
         case .pr:
-            guard !strict else { return false }
+            // Strict mode checks the list in the same pass, without building it.
+            guard !strict || ProtocolVersions.isValid(bytes, args) else { return false }
             entry.protocolsRange = args
             return true
         case .p:
-            guard !strict, raw.hasPrefix(args, "accept ") || raw.hasPrefix(args, "reject ") else { return false }
+            guard strict ? Self.isValidPolicySummary(bytes, args) : raw.hasPrefix(args, "accept ") || raw.hasPrefix(args, "reject ")
+            else { return false }
             entry.exitPolicyRange = args
+            return true
+        case .a:
+            guard let orAddress = Self.orAddress(bytes, args) else { return false }
+            entry.orAddresses.append(orAddress)
             return true
         case .w:
             var cursor = args.lowerBound
@@ -306,7 +312,7 @@ struct RouterStatusEntryScanner: Sendable {
             guard flavor == .microdesc, let digest = raw.sha256Digest(args) else { return false }
             entry.microdescriptorDigest = digest
             return true
-        case .a, .id, .stats:
+        case .id, .stats:
             return false
         }
     }
