@@ -103,13 +103,9 @@ extension ByteCursor {
         return count == length
     }
 
+    /// An identity: the same 20 bytes as a SHA-1 digest, without the generic byte-collection init.
     func fingerprint(_ range: Range<Int>) -> Fingerprint? {
-        var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        return withUnsafeMutableBytes(of: &storage) { raw -> Fingerprint? in
-            let out = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            guard base64(range, length: 20, into: out) else { return nil }
-            return Fingerprint(bytes: UnsafeBufferPointer(start: out, count: 20))
-        }
+        sha1Digest(range).map { Fingerprint(high: $0.a, middle: $0.b, low: $0.c) }
     }
 
     func sha1Digest(_ range: Range<Int>) -> SHA1DigestValue? {
