@@ -83,3 +83,7 @@ extension BridgeNetworkStatus: StemJSONRepresentable {
         ])
     }
 }
+
+extension BridgeNetworkStatus {
+    public static var documentKind: DocumentKind { .bridgeNetworkStatus }
+}

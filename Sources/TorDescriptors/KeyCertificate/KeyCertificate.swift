@@ -146,3 +146,7 @@ extension KeyCertificate {
         ])
     }
 }
+
+extension KeyCertificate {
+    public static var documentKind: DocumentKind { .keyCertificate }
+}
