@@ -144,11 +144,14 @@ package struct KeywordRules<Key: DocumentKeyword>: Sendable {
     package let kind: DocumentKind
     package let rules: [KeywordRule<Key>]
     private let table: KeywordTable<Int>
+    /// `rules[i].key`, apart, so a lenient lookup reads one small array.
+    private let keys: [Key]
 
     package init(kind: DocumentKind, source: RuleSource, _ rules: [KeywordRule<Key>]) {
         self.kind = kind
         self.rules = rules.map { $0.sourced(source) }
         self.table = KeywordTable(rules.enumerated().map { ($0.element.keyword, $0.offset) })
+        self.keys = rules.map(\.key)
     }
 
     /// The same rules reported as another kind, with some rules replaced (matched by key).
@@ -161,7 +164,7 @@ package struct KeywordRules<Key: DocumentKeyword>: Sendable {
     /// The key of the keyword at `range`, or `nil` for a keyword this document type does not know.
     @inline(__always)
     package func key(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Key? {
-        table.lookup(bytes, range).map { rules[$0].key }
+        table.lookup(bytes, range).map { keys[$0] }
     }
 
     /// The rule for `key`, if the table has one.
