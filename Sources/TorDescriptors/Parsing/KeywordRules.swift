@@ -67,7 +67,7 @@ package struct KeywordRule<Key: DocumentKeyword>: Sendable {
     package let arguments: Arguments
     package let object: Object
     /// Object type names (`-----BEGIN NAME-----`) accepted, where tor's parser checks them; empty: any.
-    package let objectTypes: [String]
+    package let objectTypes: [StaticString]
     /// Set by ``KeywordRules``: the table's source unless the rule names its own.
     package private(set) var source: RuleSource?
     /// Why this rule departs from tor's, when it does; the comparison test requires one for
@@ -77,7 +77,7 @@ package struct KeywordRule<Key: DocumentKeyword>: Sendable {
     package var keyword: String { key.rawValue }
 
     init(_ key: Key, count: (Int, Int?), _ position: Position, _ arguments: Arguments, _ object: Object,
-         types: [String], source: RuleSource?, differs: String?) {
+         types: [StaticString], source: RuleSource?, differs: String?) {
         self.key = key
         (minCount, maxCount) = count
         self.position = position
@@ -89,32 +89,32 @@ package struct KeywordRule<Key: DocumentKeyword>: Sendable {
     }
 
     /// tor's `T1`: exactly once.
-    package static func once(_ key: Key, _ arguments: Arguments, _ object: Object, types: [String] = [],
+    package static func once(_ key: Key, _ arguments: Arguments, _ object: Object, types: [StaticString] = [],
                              source: RuleSource? = nil, differs: String? = nil) -> Self {
         Self(key, count: (1, 1), .anywhere, arguments, object, types: types, source: source, differs: differs)
     }
     /// tor's `T01`: at most once.
-    package static func atMostOnce(_ key: Key, _ arguments: Arguments, _ object: Object, types: [String] = [],
+    package static func atMostOnce(_ key: Key, _ arguments: Arguments, _ object: Object, types: [StaticString] = [],
                                    source: RuleSource? = nil, differs: String? = nil) -> Self {
         Self(key, count: (0, 1), .anywhere, arguments, object, types: types, source: source, differs: differs)
     }
     /// tor's `T0N` (and `T`): any number of times.
-    package static func any(_ key: Key, _ arguments: Arguments, _ object: Object, types: [String] = [],
+    package static func any(_ key: Key, _ arguments: Arguments, _ object: Object, types: [StaticString] = [],
                             source: RuleSource? = nil, differs: String? = nil) -> Self {
         Self(key, count: (0, nil), .anywhere, arguments, object, types: types, source: source, differs: differs)
     }
     /// tor's `T1N`: once or more.
-    package static func atLeastOnce(_ key: Key, _ arguments: Arguments, _ object: Object, types: [String] = [],
+    package static func atLeastOnce(_ key: Key, _ arguments: Arguments, _ object: Object, types: [StaticString] = [],
                                     source: RuleSource? = nil, differs: String? = nil) -> Self {
         Self(key, count: (1, nil), .anywhere, arguments, object, types: types, source: source, differs: differs)
     }
     /// tor's `T1_START`: exactly once, the first item.
-    package static func first(_ key: Key, _ arguments: Arguments, _ object: Object, types: [String] = [],
+    package static func first(_ key: Key, _ arguments: Arguments, _ object: Object, types: [StaticString] = [],
                               source: RuleSource? = nil, differs: String? = nil) -> Self {
         Self(key, count: (1, 1), .first, arguments, object, types: types, source: source, differs: differs)
     }
     /// tor's `T1_END`: exactly once, the last item.
-    package static func last(_ key: Key, _ arguments: Arguments, _ object: Object, types: [String] = [],
+    package static func last(_ key: Key, _ arguments: Arguments, _ object: Object, types: [StaticString] = [],
                              source: RuleSource? = nil, differs: String? = nil) -> Self {
         Self(key, count: (1, 1), .last, arguments, object, types: types, source: source, differs: differs)
     }
@@ -146,12 +146,15 @@ package struct KeywordRules<Key: DocumentKeyword>: Sendable {
     private let table: KeywordTable<Int>
     /// `rules[i].key`, apart, so a lenient lookup reads one small array.
     private let keys: [Key]
+    /// `rules[i]`'s checks, apart, so strict mode copies no rule (names, sources, reasons).
+    private let checks: [RuleCheck]
 
     package init(kind: DocumentKind, source: RuleSource, _ rules: [KeywordRule<Key>]) {
         self.kind = kind
         self.rules = rules.map { $0.sourced(source) }
         self.table = KeywordTable(rules.enumerated().map { ($0.element.keyword, $0.offset) })
         self.keys = rules.map(\.key)
+        self.checks = self.rules.map(RuleCheck.init)
     }
 
     /// The same rules reported as another kind, with some rules replaced (matched by key).
@@ -172,32 +175,70 @@ package struct KeywordRules<Key: DocumentKeyword>: Sendable {
 
     /// Throws the first violation: count, position, argument count or object.
     package func check(_ document: TokenizedDocument) throws(DescriptorParseError) {
-        var counts = [Int](repeating: 0, count: rules.count)
+        var counts = [Int](repeating: 0, count: checks.count)
         let bytes = document.bytes
         let items = document.items
         for (index, item) in items.enumerated() {
             guard let ruleIndex = table.lookup(bytes, item.keyword) else { continue }
-            let rule = rules[ruleIndex]
+            let check = checks[ruleIndex]
             counts[ruleIndex] += 1
-            if let max = rule.maxCount, counts[ruleIndex] > max {
+            if counts[ruleIndex] > check.maxCount {
                 throw document.error(.duplicateKeyword, at: item)
             }
-            if rule.position == .first, index != 0 {
+            if check.position == .first, index != 0 {
                 throw document.error(.misplacedKeyword(expected: "must be the first item"), at: item)
             }
-            if rule.position == .last, index != items.count - 1 {
+            if check.position == .last, index != items.count - 1 {
                 throw document.error(.misplacedKeyword(expected: "must be the last item"), at: item)
             }
-            try checkArguments(rule, item, document)
-            try checkObject(rule, item, document)
+            try check.arguments(item, document)
+            try check.object(item, document)
         }
-        for (index, rule) in rules.enumerated() where counts[index] < rule.minCount {
-            throw document.error(.missingKeyword, keyword: rule.keyword)
+        for (index, check) in checks.enumerated() where counts[index] < check.minCount {
+            throw document.error(.missingKeyword, keyword: rules[index].keyword)
         }
     }
+}
 
-    private func checkArguments(_ rule: KeywordRule<Key>, _ item: DocumentItem, _ document: TokenizedDocument) throws(DescriptorParseError) {
-        guard !rule.arguments.concatenated else { return }
+/// What strict mode checks for one rule, without the rule's names and reasons: a trivially
+/// copyable value, so checking an item copies no strings and touches no reference counts.
+struct RuleCheck: Sendable {
+    let minCount: Int
+    let maxCount: Int
+    let position: TokenPosition
+    let minArguments: Int
+    let maxArguments: Int
+    let concatenated: Bool
+    let object: TokenObject
+    /// Up to two accepted object type names (tor never accepts more for one keyword).
+    let firstType: StaticString?
+    let secondType: StaticString?
+
+    init<Key>(_ rule: KeywordRule<Key>) {
+        precondition(rule.objectTypes.count <= 2, "at most two object types per rule")
+        minCount = rule.minCount
+        maxCount = rule.maxCount ?? .max
+        position = rule.position
+        minArguments = rule.arguments.min
+        maxArguments = rule.arguments.max ?? .max
+        concatenated = rule.arguments.concatenated
+        object = rule.object
+        firstType = rule.objectTypes.first
+        secondType = rule.objectTypes.dropFirst().first
+    }
+
+    /// Counts arguments only as far as the rule needs: an argument takes at least one byte and
+    /// one separator, so a line shorter than `2 × MAX_ARGS` bytes cannot exceed tor's limit.
+    @inline(__always)
+    func arguments(_ item: DocumentItem, _ document: TokenizedDocument) throws(DescriptorParseError) {
+        if concatenated { return }
+        let length = item.arguments.count
+        if maxArguments == 0 {
+            if length > 0 { throw document.error(.malformedArguments("takes no arguments"), at: item) }
+            return
+        }
+        let mayExceedLimit = length >= 2 * TorTokenLimits.maxArguments
+        if minArguments == 0, maxArguments == .max, !mayExceedLimit { return }
         var cursor = item.argumentCursor(in: document.bytes)
         var count = 0
         while cursor.next() != nil {
@@ -205,33 +246,38 @@ package struct KeywordRules<Key: DocumentKeyword>: Sendable {
             if count > TorTokenLimits.maxArguments {
                 throw document.error(.malformedArguments("more than \(TorTokenLimits.maxArguments) arguments"), at: item)
             }
+            if count >= minArguments, maxArguments == .max, !mayExceedLimit { return }
         }
-        if count < rule.arguments.min {
-            throw document.error(.malformedArguments("takes at least \(rule.arguments.min) argument(s), found \(count)"), at: item)
+        if count < minArguments {
+            throw document.error(.malformedArguments("takes at least \(minArguments) argument(s), found \(count)"), at: item)
         }
-        if let max = rule.arguments.max, count > max {
-            throw document.error(.malformedArguments(max == 0 ? "takes no arguments" : "takes at most \(max) argument(s), found \(count)"), at: item)
+        if count > maxArguments {
+            throw document.error(.malformedArguments("takes at most \(maxArguments) argument(s), found \(count)"), at: item)
         }
     }
 
-    private func checkObject(_ rule: KeywordRule<Key>, _ item: DocumentItem, _ document: TokenizedDocument) throws(DescriptorParseError) {
-        guard let object = item.object else {
-            if rule.object.isRequired { throw document.error(.malformedObject("object required"), at: item) }
+    @inline(__always)
+    func object(_ item: DocumentItem, _ document: TokenizedDocument) throws(DescriptorParseError) {
+        guard let found = item.object else {
+            if object.isRequired { throw document.error(.malformedObject("object required"), at: item) }
             return
         }
-        if rule.object == .forbidden { throw document.error(.malformedObject("unexpected object"), at: item) }
+        if object == .forbidden { throw document.error(.malformedObject("unexpected object"), at: item) }
         let bytes = document.bytes
+        let name = found.name
         // tor decodes every `RSA PUBLIC KEY` object and refuses one where the rule wants no key.
-        let isKey = ByteText.equals(bytes, object.name, "RSA PUBLIC KEY")
-        if isKey, !(rule.object.isKey || rule.object == .optional) {
+        let isKey = ByteText.equals(bytes, name, "RSA PUBLIC KEY")
+        if isKey, !(object.isKey || object == .optional) {
             throw document.error(.malformedObject("unexpected public key"), at: item)
         }
-        if rule.object.isKey, !isKey {
-            throw document.error(.malformedObject("expected RSA PUBLIC KEY, found \(ByteText.string(bytes, object.name))"), at: item)
+        if object.isKey, !isKey {
+            throw document.error(.malformedObject("expected RSA PUBLIC KEY, found \(ByteText.string(bytes, name))"), at: item)
         }
-        if !rule.objectTypes.isEmpty, !rule.objectTypes.contains(where: { bytes[object.name].elementsEqual($0.utf8) }) {
-            throw document.error(.malformedObject("expected \(rule.objectTypes.joined(separator: " or ")), found \(ByteText.string(bytes, object.name))"), at: item)
-        }
+        guard let firstType else { return }
+        if ByteText.equals(bytes, name, firstType) { return }
+        if let secondType, ByteText.equals(bytes, name, secondType) { return }
+        let expected = [firstType, secondType].compactMap { $0.map { "\($0)" } }.joined(separator: " or ")
+        throw document.error(.malformedObject("expected \(expected), found \(ByteText.string(bytes, name))"), at: item)
     }
 }
 
