@@ -144,8 +144,8 @@ package struct KeywordRules<Key: DocumentKeyword>: Sendable {
     package let kind: DocumentKind
     package let rules: [KeywordRule<Key>]
     private let table: KeywordTable<Int>
-    /// `rules[i].key`, apart, so a lenient lookup reads one small array.
-    private let keys: [Key]
+    /// Keyword to key directly, for lenient lookups (one probe, no second array).
+    private let keyTable: KeywordTable<Key>
     /// `rules[i]`'s checks, apart, so strict mode copies no rule (names, sources, reasons).
     private let checks: [RuleCheck]
 
@@ -153,8 +153,8 @@ package struct KeywordRules<Key: DocumentKeyword>: Sendable {
         self.kind = kind
         self.rules = rules.map { $0.sourced(source) }
         self.table = KeywordTable(rules.enumerated().map { ($0.element.keyword, $0.offset) })
-        self.keys = rules.map(\.key)
-        self.checks = self.rules.map(RuleCheck.init)
+        self.keyTable = KeywordTable(rules.map { ($0.keyword, $0.key) })
+        self.checks = self.rules.map { RuleCheck($0) }
     }
 
     /// The same rules reported as another kind, with some rules replaced (matched by key).
@@ -167,7 +167,7 @@ package struct KeywordRules<Key: DocumentKeyword>: Sendable {
     /// The key of the keyword at `range`, or `nil` for a keyword this document type does not know.
     @inline(__always)
     package func key(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Key? {
-        table.lookup(bytes, range).map { keys[$0] }
+        keyTable.lookup(bytes, range)
     }
 
     /// The rule for `key`, if the table has one.
