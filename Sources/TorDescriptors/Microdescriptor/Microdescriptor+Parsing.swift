@@ -66,9 +66,9 @@ extension Microdescriptor {
         var unrecognized: [UnrecognizedItem] = []
         var seenOnionKey = false, seenNtor = false, seenP = false, seenP6 = false, seenPR = false
 
-        let keywords = Self.rules
+        let keywords = Self.rules.keyTable
         for item in document.items {
-            guard let key = keywords.key(bytes, item.keyword) else {
+            guard let key = keywords.lookup(bytes, item.keyword) else {
                 unrecognized.append(UnrecognizedItem(item, in: bytes))
                 continue
             }

@@ -145,7 +145,7 @@ package struct KeywordRules<Key: DocumentKeyword>: Sendable {
     package let rules: [KeywordRule<Key>]
     private let table: KeywordTable<Int>
     /// Keyword to key directly, for lenient lookups (one probe, no second array).
-    private let keyTable: KeywordTable<Key>
+    private let keyLookup: KeywordTable<Key>
     /// `rules[i]`'s checks, apart, so strict mode copies no rule (names, sources, reasons).
     private let checks: [RuleCheck]
 
@@ -153,7 +153,7 @@ package struct KeywordRules<Key: DocumentKeyword>: Sendable {
         self.kind = kind
         self.rules = rules.map { $0.sourced(source) }
         self.table = KeywordTable(rules.enumerated().map { ($0.element.keyword, $0.offset) })
-        self.keyTable = KeywordTable(rules.map { ($0.keyword, $0.key) })
+        self.keyLookup = KeywordTable(rules.map { ($0.keyword, $0.key) })
         self.checks = self.rules.map { RuleCheck($0) }
     }
 
@@ -167,8 +167,12 @@ package struct KeywordRules<Key: DocumentKeyword>: Sendable {
     /// The key of the keyword at `range`, or `nil` for a keyword this document type does not know.
     @inline(__always)
     package func key(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Key? {
-        keyTable.lookup(bytes, range)
+        keyLookup.lookup(bytes, range)
     }
+
+    /// The keyword-to-key table alone: a parser's item loop passes it on instead of the rules
+    /// (copying the rules retains every array they hold, once per item).
+    package var keyTable: KeywordTable<Key> { keyLookup }
 
     /// The rule for `key`, if the table has one.
     package func rule(for key: Key) -> KeywordRule<Key>? { rules.first { $0.key == key } }

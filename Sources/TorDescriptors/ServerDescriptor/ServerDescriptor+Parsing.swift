@@ -48,7 +48,7 @@ extension ServerDescriptor {
         if strict { try Self.rules(bridge: bridge).check(document) }
         try parseRouter(router, document, strict: strict)
 
-        let keywords = Self.rules(bridge: bridge)   // one lazy-global check, not one per item
+        let keywords = Self.rules(bridge: bridge).keyTable   // one lazy-global check, not one per item
         for item in document.items where item.range.lowerBound != router.range.lowerBound {
             do throws(DescriptorParseError) {
                 try parseItem(item, document, keywords, strict: strict)
@@ -115,10 +115,10 @@ extension ServerDescriptor {
         return bytes[range].allSatisfy { Tokenizer.isKeywordByte($0) && $0 != UInt8(ascii: "-") }
     }
 
-    private mutating func parseItem(_ item: DocumentItem, _ document: TokenizedDocument, _ keywords: KeywordRules<Key>,
+    private mutating func parseItem(_ item: DocumentItem, _ document: TokenizedDocument, _ keywords: KeywordTable<Key>,
                                     strict: Bool) throws(DescriptorParseError) {
         let bytes = document.bytes
-        guard let key = keywords.key(bytes, item.keyword) else {
+        guard let key = keywords.lookup(bytes, item.keyword) else {
             unrecognizedLines.append(UnrecognizedItem(item, in: bytes))
             return
         }
