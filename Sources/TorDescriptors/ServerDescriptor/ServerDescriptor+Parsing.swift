@@ -48,7 +48,7 @@ extension ServerDescriptor {
         if strict { try Self.rules(bridge: bridge).check(document) }
         try parseRouter(router, document, strict: strict)
 
-        let keywords = Self.rules(bridge: bridge).keyTable   // one lazy-global check, not one per item
+        let keywords = Self.keyTable   // one lazy-global check, not one per item
         for item in document.items where item.range.lowerBound != router.range.lowerBound {
             do throws(DescriptorParseError) {
                 try parseItem(item, document, keywords, strict: strict)

@@ -56,6 +56,9 @@ extension ServerDescriptor {
 
     static func rules(bridge: Bool) -> KeywordRules<Key> { bridge ? bridgeRules : relayRules }
 
+    /// Keyword to key, the same for relay and bridge rules; a global so the item loop copies no rules.
+    static let keyTable = relayRules.keyTable
+
     /// Cross-item rules of strict mode, after every item parsed without error.
     func checkStrict(_ document: TokenizedDocument) throws(DescriptorParseError) {
         let bytes = document.bytes
