@@ -114,12 +114,21 @@ import Testing
     }
 
     @Test func syntheticOverloadAndExtras() throws {
-        let bytes = Self.synthetic(extra: ["overload-general 1 2020-01-01 00:00:00", "eventdns 1", "hidden-service-dir 2 3",
+        let bytes = Self.synthetic(extra: ["overload-general 1 2020-01-01 00:00:00", "eventdns 1", "hidden-service-dir",
                                            "bridge-distribution-request moat", "or-address 192.0.2.7:443"])
         let d = try ServerDescriptor(parsing: bytes, mode: .strict)
         #expect(d.overloadGeneral == OverloadGeneral(version: 1, timestamp: TorTimestamp(parsing: "2020-01-01 00:00:00")!))
-        #expect(d.eventDNS == true && d.hiddenServiceDirVersions == [2, 3] && d.bridgeDistributionRequest == "moat")
+        #expect(d.eventDNS == true && d.isHiddenServiceDir && d.hiddenServiceDirVersions.isEmpty && d.bridgeDistributionRequest == "moat")
         #expect(d.orAddresses.first?.description == "192.0.2.7:443")
+    }
+
+    /// dir-spec once allowed `hidden-service-dir` version numbers; tor's table says `NO_ARGS`, so
+    /// strict mode refuses them (no real descriptor in the corpus has any) and lenient reads them.
+    @Test func hiddenServiceDirVersionsAreLenientOnly() throws {
+        let bytes = Self.synthetic(extra: ["hidden-service-dir 2 3"])
+        #expect(try ServerDescriptor(parsing: bytes).hiddenServiceDirVersions == [2, 3])
+        let error = try #require(throws: DescriptorParseError.self) { _ = try ServerDescriptor(parsing: bytes, mode: .strict) }
+        #expect(error.keyword == "hidden-service-dir" && error.failure == .malformedArguments("takes no arguments"))
     }
 
     @Test func syntheticBrokenMiddleDocumentKeepsNeighbours() throws {

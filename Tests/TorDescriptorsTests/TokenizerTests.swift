@@ -160,17 +160,21 @@ import Testing
 
     // MARK: Lenient versus strict
 
-    @Test func emptyLines() throws {
-        let document = try Self.tokenize("a\n\nb\r\n\r\nc\n")
-        #expect(Self.keywords(document) == ["a", "b", "c"])
-        #expect(document.items.map(\.line) == [1, 3, 5])
-        #expect(Self.failure("a\n\nb\n")?.line == 2)
-        #expect(Self.failure("a\n\nb\n")?.failure == .malformedLine("empty line"))
-        #expect(Self.failure("a\nb\r\n\r\n")?.line == 3)
+    /// tor's tokenizer skips whitespace, blank lines and `#` comments before every item
+    /// (`eat_whitespace_eos`), so strict mode does too; lenient skips blank lines.
+    @Test func blankLinesAndLeadingWhitespaceFollowTor() throws {
+        for mode in [ValidationMode.lenient, .strict] {
+            let document = try Self.tokenize("a\n\nb\r\n\r\nc\n\n", mode)
+            #expect(Self.keywords(document) == ["a", "b", "c"])
+            #expect(document.items.map(\.line) == [1, 3, 5])
+        }
+        let indented = try Self.tokenize("a\n  \t b 1\n\t\n# a comment\n  # another\nc\n", .strict)
+        #expect(Self.keywords(indented) == ["a", "b", "c"])
+        #expect(indented.items.map(\.line) == [1, 2, 6])
+        #expect(indented.string(indented.items[1].arguments) == "1")
     }
 
-    @Test func leadingWhitespaceAndBadKeywordCharacters() throws {
-        #expect(Self.failure("a\n b\n")?.line == 2)
+    @Test func badKeywordCharacters() throws {
         #expect(Self.failure("a\nb_c 1\n")?.keyword == "b_c")
         #expect(Self.failure("a\nb_c 1\n", .lenient) == nil)
         #expect(try Self.tokenize("Upper-Case-9 x\n", .strict).items.count == 1)
@@ -193,14 +197,22 @@ import Testing
 
     // MARK: KeywordRules
 
-    static let rules = KeywordRules(kind: .serverDescriptor, [
-        KeywordRule("router", .exactlyOnce, .first),
-        KeywordRule("bandwidth", .exactlyOnce),
-        KeywordRule("platform", .atMostOnce),
-        KeywordRule("or-address", .any, object: false),
-        KeywordRule("family", .atLeastOnce),
-        KeywordRule("onion-key", .atMostOnce, object: true),
-        KeywordRule("router-signature", .exactlyOnce, .last, object: true),
+    enum Key: String, DocumentKeyword {
+        case router, bandwidth, platform, orAddress = "or-address", family, onionKey = "onion-key"
+        case routerSignature = "router-signature", uptime, hibernating, ntor = "ntor-onion-key"
+    }
+
+    static let rules = KeywordRules<Key>(kind: .serverDescriptor, source: .spec("test"), [
+        .first(.router, .any, .optional),
+        .once(.bandwidth, .any, .optional),
+        .atMostOnce(.platform, .concat, .optional),
+        .any(.orAddress, .any, .forbidden),
+        .atLeastOnce(.family, .any, .optional),
+        .atMostOnce(.onionKey, .none, .rsaKey1024),
+        .last(.routerSignature, .any, .required, types: ["SIGNATURE"]),
+        .atMostOnce(.uptime, .exactly(1), .forbidden),
+        .atMostOnce(.hibernating, .atLeast(2), .forbidden),
+        .atMostOnce(.ntor, .any, .required),
     ])
 
     static func ruleError(_ text: String) -> DescriptorParseError? {
@@ -211,9 +223,13 @@ import Testing
     }
 
     static let signature = "router-signature\n-----BEGIN SIGNATURE-----\nAA==\n-----END SIGNATURE-----\n"
+    static let opening = "router a\nbandwidth 1\nfamily x\n"
 
     @Test func keywordRulesAccept() {
         #expect(Self.ruleError("router a\nbandwidth 1\nfamily x\nfamily y\nor-address 1\nor-address 2\nunknown\n" + Self.signature) == nil)
+        #expect(Self.ruleError(Self.opening + "onion-key\n-----BEGIN RSA PUBLIC KEY-----\nAA==\n-----END RSA PUBLIC KEY-----\n" + Self.signature) == nil)
+        // CONCAT_ARGS: the rest of the line is one argument, even an empty one.
+        #expect(Self.ruleError(Self.opening + "platform\n" + Self.signature) == nil)
     }
 
     @Test func keywordRulesViolations() {
@@ -229,14 +245,39 @@ import Testing
         let notFirst = Self.ruleError("bandwidth 1\nrouter a\nfamily x\n" + Self.signature)
         #expect(notFirst?.failure == .misplacedKeyword(expected: "must be the first item") && notFirst?.line == 2)
 
-        let notLast = Self.ruleError("router a\nbandwidth 1\nfamily x\n" + Self.signature + "family z\n")
+        let notLast = Self.ruleError(Self.opening + Self.signature + "family z\n")
         #expect(notLast?.failure == .misplacedKeyword(expected: "must be the last item") && notLast?.line == 4)
 
-        let needsObject = Self.ruleError("router a\nbandwidth 1\nfamily x\nonion-key\n" + Self.signature)
+        let needsObject = Self.ruleError(Self.opening + "ntor-onion-key\n" + Self.signature)
         #expect(needsObject?.failure == .malformedObject("object required") && needsObject?.line == 4)
 
-        let noObject = Self.ruleError("router a\nbandwidth 1\nfamily x\nor-address 1\n-----BEGIN X-----\nAA==\n-----END X-----\n" + Self.signature)
+        let needsKey = Self.ruleError(Self.opening + "onion-key\n" + Self.signature)
+        #expect(needsKey?.failure == .malformedObject("object required") && needsKey?.keyword == "onion-key")
+
+        let noObject = Self.ruleError(Self.opening + "or-address 1\n-----BEGIN X-----\nAA==\n-----END X-----\n" + Self.signature)
         #expect(noObject?.failure == .malformedObject("unexpected object") && noObject?.line == 4)
+
+        let notAKey = Self.ruleError(Self.opening + "onion-key\n-----BEGIN X-----\nAA==\n-----END X-----\n" + Self.signature)
+        #expect(notAKey?.failure == .malformedObject("expected RSA PUBLIC KEY, found X"))
+
+        let unexpectedKey = Self.ruleError(Self.opening + "ntor-onion-key\n-----BEGIN RSA PUBLIC KEY-----\nAA==\n-----END RSA PUBLIC KEY-----\n" + Self.signature)
+        #expect(unexpectedKey?.failure == .malformedObject("unexpected public key"))
+
+        let wrongType = Self.ruleError(Self.opening + "router-signature\n-----BEGIN X-----\nAA==\n-----END X-----\n")
+        #expect(wrongType?.failure == .malformedObject("expected SIGNATURE, found X"))
+    }
+
+    @Test func keywordRulesArguments() {
+        #expect(Self.ruleError(Self.opening + "onion-key x\n" + Self.signature)?.failure == .malformedArguments("takes no arguments"))
+        #expect(Self.ruleError(Self.opening + "uptime\n" + Self.signature)?.failure == .malformedArguments("takes at least 1 argument(s), found 0"))
+        #expect(Self.ruleError(Self.opening + "uptime 1 2\n" + Self.signature)?.failure == .malformedArguments("takes at most 1 argument(s), found 2"))
+        #expect(Self.ruleError(Self.opening + "hibernating 1\n" + Self.signature)?.keyword == "hibernating")
+        #expect(Self.ruleError(Self.opening + "hibernating 1 2 3\n" + Self.signature) == nil)
+        // tor's MAX_ARGS: more than 512 arguments is refused even where any number is allowed.
+        let many = "or-address" + String(repeating: " 1", count: TorTokenLimits.maxArguments)
+        #expect(Self.ruleError(Self.opening + many + "\n" + Self.signature) == nil)
+        #expect(Self.ruleError(Self.opening + many + " 1\n" + Self.signature)?.failure
+            == .malformedArguments("more than \(TorTokenLimits.maxArguments) arguments"))
     }
 
     @Test func errorDescriptionNamesDocumentLineAndKeyword() {

@@ -87,3 +87,7 @@ extension BridgeNetworkStatus: StemJSONRepresentable {
         ])
     }
 }
+
+extension BridgeNetworkStatus {
+    public static var documentKind: DocumentKind { .bridgeNetworkStatus }
+}

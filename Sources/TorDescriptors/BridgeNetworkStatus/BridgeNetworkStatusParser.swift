@@ -4,18 +4,18 @@ struct BridgeNetworkStatusParser {
     /// The document kind errors name.
     static let kind: DocumentKind = .bridgeNetworkStatus
 
-    enum Key: String, CaseIterable, Sendable {
+    enum Key: String, DocumentKeyword {
         case published
         case flagThresholds = "flag-thresholds"
         case fingerprint
     }
 
-    static let keys = KeywordTable<Key>(Key.allCases.map { ($0.rawValue, $0) })
-
-    static let rules = KeywordRules(kind: kind, [
-        KeywordRule("published", .exactlyOnce, .first, object: false),
-        KeywordRule("flag-thresholds", .atMostOnce, object: false),
-        KeywordRule("fingerprint", .atMostOnce, object: false),
+    /// tor does not parse bridge network statuses (the bridge authority writes them, CollecTor
+    /// publishes them); the rules follow CollecTor's format description.
+    static let rules = KeywordRules<Key>(kind: kind, source: .spec("CollecTor bridge-network-status"), [
+        .first(.published, .concat, .forbidden),
+        .atMostOnce(.flagThresholds, .any, .forbidden),
+        .atMostOnce(.fingerprint, .concat, .forbidden),
     ])
 
     struct Parsed {
@@ -75,7 +75,7 @@ struct BridgeNetworkStatusParser {
         }
         if strict { try Self.rules.check(document) }
         for item in document.items {
-            guard let key = Self.keys.lookup(bytes, item.keyword) else {
+            guard let key = Self.rules.key(bytes, item.keyword) else {
                 parsed.unrecognized.append(UnrecognizedItem(item, in: bytes))
                 continue
             }

@@ -249,3 +249,7 @@ struct ConsensusDiffParser {
                                     insertedBytes: range.upperBound..<range.upperBound, insertedLineCount: 0)
     }
 }
+
+extension ConsensusDiff {
+    public static var documentKind: DocumentKind { .consensusDiff }
+}

@@ -1,5 +1,5 @@
 extension DetachedSignatures {
-    enum Key: String, CaseIterable, Sendable {
+    enum Key: String, DocumentKeyword {
         case consensusDigest = "consensus-digest"
         case validAfter = "valid-after"
         case freshUntil = "fresh-until"
@@ -9,21 +9,18 @@ extension DetachedSignatures {
         case directorySignature = "directory-signature"
     }
 
-    static let keywords = KeywordTable<Key>(Key.allCases.map { ($0.rawValue, $0) })
-
     /// The document kind errors name.
     static let kind = DocumentKind.detachedSignature
 
-    /// dir-spec's items, with tor's own counts where the spec is loose: the times exactly once,
-    /// and at least one `directory-signature` (tor rejects a document without one).
-    static let rules = KeywordRules(kind: kind, [
-        KeywordRule("consensus-digest", .exactlyOnce, .first, object: false),
-        KeywordRule("valid-after", .exactlyOnce, object: false),
-        KeywordRule("fresh-until", .exactlyOnce, object: false),
-        KeywordRule("valid-until", .exactlyOnce, object: false),
-        KeywordRule("additional-digest", .any, object: false),
-        KeywordRule("additional-signature", .any, object: true),
-        KeywordRule("directory-signature", .atLeastOnce, object: true),
+    /// tor's `networkstatus_detached_signature_token_table` (it lives with the authority code).
+    static let rules = KeywordRules<Key>(kind: kind, source: .tor("dsigs_parse.c", "networkstatus_detached_signature_token_table"), [
+        .first(.consensusDigest, .atLeast(1), .forbidden),
+        .any(.additionalDigest, .atLeast(3), .forbidden),
+        .once(.validAfter, .concat, .forbidden),
+        .once(.freshUntil, .concat, .forbidden),
+        .once(.validUntil, .concat, .forbidden),
+        .any(.additionalSignature, .atLeast(4), .required, types: ["SIGNATURE"]),
+        .atLeastOnce(.directorySignature, .atLeast(2), .required, types: ["SIGNATURE"]),
     ])
 
     public init(parsing slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
@@ -56,7 +53,7 @@ extension DetachedSignatures {
         var seen = Set<Key>()
 
         for item in document.items {
-            guard let key = Self.keywords.lookup(bytes, item.keyword) else {
+            guard let key = Self.rules.key(bytes, item.keyword) else {
                 unrecognized.append(UnrecognizedItem(item, in: bytes))
                 continue
             }

@@ -120,3 +120,7 @@ extension DetachedSignatures {
         return out + "-----END SIGNATURE-----"
     }
 }
+
+extension DetachedSignatures {
+    public static var documentKind: DocumentKind { .detachedSignature }
+}

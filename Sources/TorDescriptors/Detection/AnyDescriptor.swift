@@ -23,13 +23,15 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
     /// Parses every document of `type` in a buffer; failures never hide the documents around them.
     public static func parseAll(_ bytes: ArraySlice<UInt8>, as type: DescriptorType, mode: ValidationMode = .lenient)
         -> [Result<AnyDescriptor, DescriptorParseError>] {
-        switch type.family {
-        case .serverDescriptor:
+        switch type {
+        case .serverDescriptor, .bridgeServerDescriptor:
             let results = type.isBridge ? ServerDescriptor.parseAll(bytes, mode: mode, isBridge: true) : ServerDescriptor.parseAll(bytes, mode: mode)
             return results.map { $0.map(AnyDescriptor.serverDescriptor) }
-        case .extraInfo:
+        case .extraInfo, .bridgeExtraInfo:
             return ExtraInfoDescriptor.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.extraInfo) }
-        case .networkStatusConsensus:
+        case .microdescriptor:
+            return Microdescriptor.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.microdescriptor) }
+        case .networkStatusConsensus, .networkStatusMicrodescConsensus:
             return NetworkStatusConsensus.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.consensus) }
         case .networkStatusVote:
             return NetworkStatusVote.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.vote) }
@@ -48,8 +50,6 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
                 }
             }
             return ConsensusDiff.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.consensusDiff) }
-        default:
-            return Microdescriptor.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.microdescriptor) }
         }
     }
 

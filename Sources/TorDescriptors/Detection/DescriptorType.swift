@@ -1,6 +1,11 @@
 /// The document types `tordesc parse` and the readers recognise, with CollecTor's `@type`
 /// names, tor's cache file names, and content sniffing.
 ///
+/// One job each: a `DescriptorType` names what a file holds, as its producers name it (CollecTor's
+/// `@type`, tor's cache files, the consensus flavor), and picks the parser; a ``DocumentKind``
+/// names the parsed document family that errors and reports speak of (one per parser, votes and
+/// bridge variants included, no flavors).
+///
 /// ```swift
 /// let type = DescriptorType.detect(fileName: "cached-microdescs.new", bytes: bytes[...])
 /// // .microdescriptor

@@ -1,6 +1,6 @@
 /// Every keyword dir-spec 2.1.2 lists for extra-info documents, plus CollecTor's sanitized
 /// bridge lines (`master-key-ed25519`, `router-digest`, `router-digest-sha256`).
-enum ExtraInfoKeyword: String, CaseIterable, Sendable {
+enum ExtraInfoKeyword: String, DocumentKeyword {
     case extraInfo = "extra-info", published
     case identityEd25519 = "identity-ed25519", masterKeyEd25519 = "master-key-ed25519"
     case routerSigEd25519 = "router-sig-ed25519", routerSignature = "router-signature"

@@ -184,3 +184,7 @@ public struct ExtraInfoDescriptor: ParsableDocument, StemJSONRepresentable, Send
         return sha256Digest.map { Base64.encode($0, padded: false) }
     }
 }
+
+extension ExtraInfoDescriptor {
+    public static var documentKind: DocumentKind { .extraInfo }
+}

@@ -1,33 +1,43 @@
-/// Strict-mode structure rules for extra-info documents (dir-spec 2.1.2).
+/// Strict-mode structure rules for extra-info documents: tor's `extrainfo_token_table`, and
+/// dir-spec §2.1.2 for the statistics lines tor's table lacks (tor ignores those).
 enum ExtraInfoRules {
-    /// Every statistics line may appear at most once and carries no object.
-    private static let statisticsRules: [KeywordRule] = ExtraInfoKeyword.allCases.compactMap { key in
+    /// Statistics lines tor's table lists: at most once, any arguments, no object.
+    private static let torStatistics: Set<ExtraInfoKeyword> = [
+        .readHistory, .writeHistory, .dirStatsEnd, .dirV2IPs, .dirV3IPs, .dirV2Requests, .dirV3Requests,
+        .dirV2Share, .dirV3Share, .dirV2Responses, .dirV3Responses, .dirV2DirectDL, .dirV3DirectDL,
+        .dirV2TunneledDL, .dirV3TunneledDL, .entryStatsEnd, .entryIPs, .cellStatsEnd, .cellProcessedCells,
+        .cellQueuedCells, .cellTimeInQueue, .cellCircuitsPerDecile, .exitStatsEnd, .exitKibibytesWritten,
+        .exitKibibytesRead, .exitStreamsOpened,
+    ]
+
+    private static let historical = "required by tor 0.4.x but absent from extra-info documents of tors before 0.2.7, which archives hold"
+
+    static let relay = KeywordRules<ExtraInfoKeyword>(kind: .extraInfo, source: .tor("routerparse.c", "extrainfo_token_table"), [
+        .first(.extraInfo, .atLeast(2), .forbidden),
+        .once(.published, .concat, .forbidden),
+        .atMostOnce(.identityEd25519, .none, .required, types: ["ED25519 CERT"], differs: historical),
+        .atMostOnce(.routerSigEd25519, .atLeast(1), .forbidden, differs: historical),
+        .last(.routerSignature, .none, .required, types: ["SIGNATURE"]),
+        .any(.transport, .any, .forbidden, source: .spec("2.1.2 transport")),
+        .atMostOnce(.masterKeyEd25519, .any, .forbidden, source: .spec("CollecTor bridge sanitizing: master-key-ed25519")),
+        .atMostOnce(.routerDigest, .any, .forbidden, source: .spec("CollecTor bridge sanitizing: router-digest")),
+        .atMostOnce(.routerDigestSHA256, .any, .forbidden, source: .spec("CollecTor bridge sanitizing: router-digest-sha256")),
+    ] + ExtraInfoKeyword.allCases.compactMap { key -> KeywordRule<ExtraInfoKeyword>? in
         switch key {
-        case .extraInfo, .published, .identityEd25519, .routerSigEd25519, .routerSignature,
-             .routerDigest, .transport:
+        case .extraInfo, .published, .identityEd25519, .routerSigEd25519, .routerSignature, .transport,
+             .masterKeyEd25519, .routerDigest, .routerDigestSHA256:
             return nil
         default:
-            return KeywordRule(key.rawValue, .atMostOnce, object: false)
+            return torStatistics.contains(key)
+                ? .atMostOnce(key, .any, .forbidden)
+                : .atMostOnce(key, .any, .forbidden, source: .spec("2.1.2 \(key.rawValue)"))
         }
-    }
-
-    private static let common: [KeywordRule] = [
-        KeywordRule("extra-info", .exactlyOnce, .first, object: false),
-        KeywordRule("published", .exactlyOnce, object: false),
-        KeywordRule("identity-ed25519", .atMostOnce, object: true),
-        KeywordRule("router-sig-ed25519", .atMostOnce, object: false),
-        KeywordRule("transport", .any, object: false),
-    ] + statisticsRules
-
-    static let relay = KeywordRules(kind: .extraInfo, common + [
-        KeywordRule("router-signature", .exactlyOnce, .last, object: true),
-        KeywordRule("router-digest", .atMostOnce, object: false),
-    ])
+    })
 
     /// CollecTor removes the signatures of bridge descriptors and adds `router-digest`.
-    static let bridge = KeywordRules(kind: .bridgeExtraInfo, common + [
-        KeywordRule("router-signature", .atMostOnce, .last, object: true),
-        KeywordRule("router-digest", .exactlyOnce, object: false),
+    static let bridge = relay.replacing(kind: .bridgeExtraInfo, [
+        relay.rule(for: .routerSignature)!.with(count: (0, 1), differs: "CollecTor removes it from sanitized bridge extra-info documents"),
+        relay.rule(for: .routerDigest)!.with(count: (1, 1), differs: "CollecTor adds it to every sanitized bridge extra-info document"),
     ])
 
     /// Counts, positions and objects, then the Ed25519 pairing "as in router descriptors":

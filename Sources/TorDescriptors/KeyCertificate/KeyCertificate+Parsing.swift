@@ -1,5 +1,5 @@
 extension KeyCertificate {
-    enum Key: String, CaseIterable, Sendable {
+    enum Key: String, DocumentKeyword {
         case version = "dir-key-certificate-version"
         case dirAddress = "dir-address"
         case fingerprint
@@ -11,24 +11,23 @@ extension KeyCertificate {
         case certification = "dir-key-certification"
     }
 
-    static let keywords = KeywordTable<Key>(Key.allCases.map { ($0.rawValue, $0) })
-
     /// The document kind errors name.
     static let kind = DocumentKind.keyCertificate
 
-    /// dir-spec's key certificate items. `dir-key-crosscert` is "exactly once" in the spec and
-    /// in today's tor, but certificates made before tor 0.2.0 lack it (the 2008 one in Stem's
-    /// test data), so strict mode accepts its absence, as Stem does.
-    static let rules = KeywordRules(kind: kind, [
-        KeywordRule("dir-key-certificate-version", .exactlyOnce, .first, object: false),
-        KeywordRule("dir-address", .atMostOnce, object: false),
-        KeywordRule("fingerprint", .exactlyOnce, object: false),
-        KeywordRule("dir-key-published", .exactlyOnce, object: false),
-        KeywordRule("dir-key-expires", .exactlyOnce, object: false),
-        KeywordRule("dir-identity-key", .exactlyOnce, object: true),
-        KeywordRule("dir-signing-key", .exactlyOnce, object: true),
-        KeywordRule("dir-key-crosscert", .atMostOnce, object: true),
-        KeywordRule("dir-key-certification", .exactlyOnce, .last, object: true),
+    /// tor's `dir_key_certificate_table` (`AUTHCERT_MEMBERS` and `fingerprint`).
+    static let rules = KeywordRules<Key>(kind: kind, source: .tor("authcert_parse.c", "dir_key_certificate_table"), [
+        .first(.version, .atLeast(1), .forbidden,
+               differs: "tor's table says T1; tor and the splitter find a certificate by this keyword, so it opens the document"),
+        .atMostOnce(.dirAddress, .atLeast(1), .forbidden),
+        .once(.fingerprint, .concat, .forbidden),
+        .once(.published, .concat, .forbidden),
+        .once(.expires, .concat, .forbidden),
+        .once(.identityKey, .none, .rsaKey),
+        .once(.signingKey, .none, .rsaKey),
+        .atMostOnce(.crossCertificate, .none, .required,
+                    differs: "certificates made before tor 0.2.0 lack it (Stem's 2008 test certificate); tor requires it"),
+        .last(.certification, .none, .required, types: ["SIGNATURE"],
+              differs: "tor's table says T1; authority_cert_parse_from_string then requires it to be the last item"),
     ])
 
     public init(parsing slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
@@ -75,7 +74,7 @@ extension KeyCertificate {
         var seen = Set<Key>()
 
         for item in document.items {
-            guard let key = Self.keywords.lookup(bytes, item.keyword) else {
+            guard let key = Self.rules.key(bytes, item.keyword) else {
                 unrecognized.append(UnrecognizedItem(item, in: bytes))
                 continue
             }

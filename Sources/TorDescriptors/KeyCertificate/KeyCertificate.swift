@@ -150,3 +150,7 @@ extension KeyCertificate {
         ])
     }
 }
+
+extension KeyCertificate {
+    public static var documentKind: DocumentKind { .keyCertificate }
+}

@@ -1,5 +1,5 @@
 extension Microdescriptor {
-    enum Key: String, CaseIterable, Sendable {
+    enum Key: String, DocumentKeyword {
         case onionKey = "onion-key"
         case ntorOnionKey = "ntor-onion-key"
         case a
@@ -11,21 +11,19 @@ extension Microdescriptor {
         case pr
     }
 
-    static let keywords = KeywordTable<Key>(Key.allCases.map { ($0.rawValue, $0) })
-
-    /// dir-spec: `onion-key` opens the document exactly once (its key is optional since TAP
-    /// removal); `ntor-onion-key` was optional before tor 0.4.5.1-alpha, and real documents from
-    /// 2013–2015 lack it, so strict mode accepts its absence.
-    static let rules = KeywordRules(kind: .microdescriptor, [
-        KeywordRule("onion-key", .exactlyOnce, .first),
-        KeywordRule("ntor-onion-key", .atMostOnce, object: false),
-        KeywordRule("a", .any, object: false),
-        KeywordRule("family", .atMostOnce, object: false),
-        KeywordRule("family-ids", .atMostOnce, object: false),
-        KeywordRule("p", .atMostOnce, object: false),
-        KeywordRule("p6", .atMostOnce, object: false),
-        KeywordRule("id", .any, object: false),
-        KeywordRule("pr", .atMostOnce, object: false),
+    /// tor's `microdesc_token_table`; `pr` and `family-ids` (which tor 0.4.8 ignores) from dir-spec §3.3.
+    static let rules = KeywordRules<Key>(kind: .microdescriptor, source: .tor("microdesc_parse.c", "microdesc_token_table"), [
+        .first(.onionKey, .none, .optional,
+               differs: "since tor 0.4.9 removed TAP, onion-key may carry no key (dir-spec 3.3); tor 0.4.8 needs a 1024-bit key"),
+        .atMostOnce(.ntorOnionKey, .atLeast(1), .forbidden,
+                    differs: "microdescriptors of 2013-2015 lack it; tor 0.4.5.1-alpha made it required"),
+        .any(.id, .atLeast(2), .forbidden),
+        .any(.a, .atLeast(1), .forbidden),
+        .atMostOnce(.family, .concat, .forbidden),
+        .atMostOnce(.p, .concat, .forbidden),
+        .atMostOnce(.p6, .concat, .forbidden),
+        .atMostOnce(.familyIDs, .any, .forbidden, source: .spec("3.3 family-ids (tor 0.4.9)")),
+        .atMostOnce(.pr, .any, .forbidden, source: .spec("3.3 pr")),
     ])
 
     public init(parsing slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
@@ -68,7 +66,7 @@ extension Microdescriptor {
         var unrecognized: [UnrecognizedItem] = []
         var seenOnionKey = false, seenNtor = false, seenP = false, seenP6 = false, seenPR = false
 
-        let keywords = Self.keywords
+        let keywords = Self.rules.keyTable
         for item in document.items {
             guard let key = keywords.lookup(bytes, item.keyword) else {
                 unrecognized.append(UnrecognizedItem(item, in: bytes))

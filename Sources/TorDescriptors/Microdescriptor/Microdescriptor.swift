@@ -139,3 +139,7 @@ public struct Microdescriptor: ParsableDocument, StemJSONRepresentable, Sendable
         return result
     }
 }
+
+extension Microdescriptor {
+    public static var documentKind: DocumentKind { .microdescriptor }
+}

@@ -85,7 +85,7 @@ public struct ConsensusAuthority: Sendable {
 }
 
 /// The header keywords of a consensus.
-enum HeaderKey: String, CaseIterable {
+enum HeaderKey: String, DocumentKeyword {
     case networkStatusVersion = "network-status-version"
     case voteStatus = "vote-status"
     case consensusMethod = "consensus-method"
@@ -117,31 +117,74 @@ enum HeaderKey: String, CaseIterable {
     case sharedRandParticipate = "shared-rand-participate"
     case sharedRandCommit = "shared-rand-commit"
 
-    static let table = KeywordTable<HeaderKey>(allCases.map { ($0.rawValue, $0) })
+    /// tor's `networkstatus_consensus_token_table` (preamble and authority sections; the footer
+    /// has its own). Vote-only keywords are listed so lookups find them; the parser rejects them.
+    static let consensusRules = KeywordRules<HeaderKey>(kind: .networkStatusConsensus,
+                                                        source: .tor("ns_parse.c", "networkstatus_consensus_token_table"), [
+        .first(.networkStatusVersion, .atLeast(1), .forbidden),
+        .once(.voteStatus, .atLeast(1), .forbidden),
+        .atMostOnce(.consensusMethod, .exactly(1), .forbidden),
+        .once(.validAfter, .concat, .forbidden),
+        .once(.freshUntil, .concat, .forbidden),
+        .once(.validUntil, .concat, .forbidden),
+        .once(.votingDelay, .atLeast(2), .forbidden),
+        .atMostOnce(.clientVersions, .concat, .forbidden),
+        .atMostOnce(.serverVersions, .concat, .forbidden),
+        .once(.knownFlags, .concat, .forbidden),
+        .atMostOnce(.recommendedClientProtocols, .concat, .forbidden),
+        .atMostOnce(.recommendedRelayProtocols, .concat, .forbidden),
+        .atMostOnce(.requiredClientProtocols, .concat, .forbidden),
+        .atMostOnce(.requiredRelayProtocols, .concat, .forbidden),
+        .atMostOnce(.params, .any, .forbidden),
+        .atMostOnce(.sharedRandPrevious, .exactly(2), .forbidden),
+        .atMostOnce(.sharedRandCurrent, .exactly(2), .forbidden),
+        .atLeastOnce(.dirSource, .atLeast(6), .forbidden),
+        .atLeastOnce(.contact, .concat, .forbidden),
+        .atLeastOnce(.voteDigest, .atLeast(1), .forbidden),
+        .any(.package, .concat, .forbidden, source: .spec("3.4.1 package (consensus methods 19-32)")),
+        .any(.legacyDirKey, .atLeast(1), .forbidden, source: .spec("3.4.1 legacy-dir-key")),
+        .atMostOnce(.bandwidthFileHeaders, .any, .forbidden, source: .spec("3.4.1 bandwidth-file-headers (votes only)")),
+        .atMostOnce(.bandwidthFileDigest, .any, .forbidden, source: .spec("3.4.1 bandwidth-file-digest (votes only)")),
+        .any(.consensusMethods, .any, .forbidden, source: .spec("3.4.1 consensus-methods (votes only)")),
+        .any(.published, .any, .forbidden, source: .spec("3.4.1 published (votes only)")),
+        .any(.flagThresholds, .any, .forbidden, source: .spec("3.4.1 flag-thresholds (votes only)")),
+        .any(.sharedRandParticipate, .any, .forbidden, source: .spec("3.4.1 shared-rand-participate (votes only)")),
+        .any(.sharedRandCommit, .any, .forbidden, source: .spec("3.4.1 shared-rand-commit (votes only)")),
+    ])
 
-    static let rules = KeywordRules(kind: ConsensusKind.document, [
-        KeywordRule("network-status-version", .exactlyOnce, .first, object: false),
-        KeywordRule("vote-status", .exactlyOnce, object: false),
-        KeywordRule("consensus-method", .atMostOnce, object: false),
-        KeywordRule("valid-after", .exactlyOnce, object: false),
-        KeywordRule("fresh-until", .exactlyOnce, object: false),
-        KeywordRule("valid-until", .exactlyOnce, object: false),
-        KeywordRule("voting-delay", .exactlyOnce, object: false),
-        KeywordRule("client-versions", .atMostOnce, object: false),
-        KeywordRule("server-versions", .atMostOnce, object: false),
-        KeywordRule("package", .any, object: false),
-        KeywordRule("known-flags", .exactlyOnce, object: false),
-        KeywordRule("recommended-client-protocols", .atMostOnce, object: false),
-        KeywordRule("recommended-relay-protocols", .atMostOnce, object: false),
-        KeywordRule("required-client-protocols", .atMostOnce, object: false),
-        KeywordRule("required-relay-protocols", .atMostOnce, object: false),
-        KeywordRule("params", .atMostOnce, object: false),
-        KeywordRule("shared-rand-previous-value", .atMostOnce, object: false),
-        KeywordRule("shared-rand-current-value", .atMostOnce, object: false),
-        KeywordRule("dir-source", .any, object: false),
-        KeywordRule("contact", .any, object: false),
-        KeywordRule("vote-digest", .any, object: false),
-        KeywordRule("legacy-dir-key", .any, object: false),
+    /// tor's `networkstatus_token_table`, the vote's preamble and its one authority section (tor
+    /// reads the vote's embedded key certificate with the same table; those items are the key
+    /// certificate's rules).
+    static let voteRules = KeywordRules<HeaderKey>(kind: .networkStatusVote, source: .tor("ns_parse.c", "networkstatus_token_table"), [
+        .first(.networkStatusVersion, .atLeast(1), .forbidden),
+        .once(.voteStatus, .atLeast(1), .forbidden),
+        .once(.published, .concat, .forbidden),
+        .once(.validAfter, .concat, .forbidden),
+        .once(.freshUntil, .concat, .forbidden),
+        .once(.validUntil, .concat, .forbidden),
+        .once(.votingDelay, .atLeast(2), .forbidden),
+        .once(.knownFlags, .any, .forbidden),
+        .atMostOnce(.params, .any, .forbidden),
+        .atMostOnce(.sharedRandParticipate, .none, .forbidden),
+        .any(.sharedRandCommit, .atLeast(3), .forbidden),
+        .atMostOnce(.sharedRandPrevious, .exactly(2), .forbidden),
+        .atMostOnce(.sharedRandCurrent, .exactly(2), .forbidden),
+        .any(.package, .concat, .forbidden),
+        .atMostOnce(.recommendedClientProtocols, .concat, .forbidden),
+        .atMostOnce(.recommendedRelayProtocols, .concat, .forbidden),
+        .atMostOnce(.requiredClientProtocols, .concat, .forbidden),
+        .atMostOnce(.requiredRelayProtocols, .concat, .forbidden),
+        .once(.contact, .concat, .forbidden),
+        .once(.dirSource, .atLeast(6), .forbidden),
+        .atMostOnce(.legacyDirKey, .atLeast(1), .forbidden),
+        .atMostOnce(.clientVersions, .concat, .forbidden),
+        .atMostOnce(.serverVersions, .concat, .forbidden),
+        .once(.consensusMethods, .atLeast(1), .forbidden),
+        .atMostOnce(.flagThresholds, .any, .forbidden, source: .spec("3.4.1 flag-thresholds")),
+        .atMostOnce(.bandwidthFileHeaders, .any, .forbidden, source: .spec("3.4.1 bandwidth-file-headers")),
+        .atMostOnce(.bandwidthFileDigest, .any, .forbidden, source: .spec("3.4.1 bandwidth-file-digest")),
+        .any(.consensusMethod, .any, .forbidden, source: .spec("3.4.1 consensus-method (consensuses only)")),
+        .any(.voteDigest, .any, .forbidden, source: .spec("3.4.1 vote-digest (consensuses only)")),
     ])
 
     var isAuthorityItem: Bool { self == .dirSource || self == .contact || self == .voteDigest || self == .legacyDirKey }
@@ -152,4 +195,13 @@ enum HeaderKey: String, CaseIterable {
         default: false
         }
     }
+}
+
+// Here rather than beside the types, whose files hold the byte-scanning code.
+extension NetworkStatusConsensus {
+    public static var documentKind: DocumentKind { .networkStatusConsensus }
+}
+
+extension NetworkStatusVote {
+    public static var documentKind: DocumentKind { .networkStatusVote }
 }

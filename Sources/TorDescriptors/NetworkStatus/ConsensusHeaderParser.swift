@@ -45,11 +45,11 @@ struct ConsensusHeaderParser {
         var header = ConsensusHeader()
         (header.version, header.flavor) = try Self.readVersionLine(document)
         if strict {
-            try HeaderKey.rules.check(document)
+            try (isVote ? HeaderKey.voteRules : HeaderKey.consensusRules).check(document)
         }
         var inAuthorities = false
         for item in document.items.dropFirst() {
-            guard let key = HeaderKey.table.lookup(bytes, item.keyword) else {
+            guard let key = HeaderKey.consensusRules.key(bytes, item.keyword) else {
                 let unknown = UnrecognizedItem(item, in: bytes)
                 if inAuthorities, !header.authorities.isEmpty {
                     header.authorities[header.authorities.count - 1].unrecognizedLines.append(unknown)

@@ -10,27 +10,10 @@ struct VotePreamble {
     var participate = false
     var commits: [SharedRandomCommit] = []
 
-    private enum Key: String, CaseIterable {
-        case consensusMethods = "consensus-methods", published, flagThresholds = "flag-thresholds"
-        case participate = "shared-rand-participate", commit = "shared-rand-commit"
-    }
-    private static let table = KeywordTable<Key>(Key.allCases.map { ($0.rawValue, $0) })
-
-    /// Vote-only counts from dir-spec §3.4.1; the shared preamble rules are checked by the
-    /// consensus header parser.
-    private static let rules = KeywordRules(kind: .networkStatusVote, [
-        KeywordRule("consensus-methods", .exactlyOnce, object: false),
-        KeywordRule("published", .exactlyOnce, object: false),
-        KeywordRule("flag-thresholds", .atMostOnce, object: false),
-        KeywordRule("shared-rand-participate", .atMostOnce, object: false),
-        KeywordRule("shared-rand-commit", .any, object: false),
-    ])
-
     mutating func read() throws(DescriptorParseError) {
         let bytes = document.bytes
-        if strict { try Self.rules.check(document) }
         for item in document.items {
-            guard let key = Self.table.lookup(bytes, item.keyword) else { continue }
+            guard let key = HeaderKey.voteRules.key(bytes, item.keyword) else { continue }
             do throws(DescriptorParseError) {
                 try readItem(key, item, bytes)
             } catch {
@@ -40,7 +23,7 @@ struct VotePreamble {
         }
     }
 
-    private mutating func readItem(_ key: Key, _ item: DocumentItem, _ bytes: ArraySlice<UInt8>) throws(DescriptorParseError) {
+    private mutating func readItem(_ key: HeaderKey, _ item: DocumentItem, _ bytes: ArraySlice<UInt8>) throws(DescriptorParseError) {
         var cursor = item.argumentCursor(in: bytes)
         switch key {
         case .consensusMethods:
@@ -60,9 +43,9 @@ struct VotePreamble {
                 flagThresholds.append(KeyValueText(key: ByteText.string(bytes, word.lowerBound..<equals),
                                                    value: ByteText.string(bytes, min(equals + 1, word.upperBound)..<word.upperBound)))
             }
-        case .participate:
+        case .sharedRandParticipate:
             participate = true
-        case .commit:
+        case .sharedRandCommit:
             let version = try document.unsignedInteger(&cursor, item, name: "version")
             guard let algorithm = cursor.next(), let identityWord = cursor.next(), let commit = cursor.next() else {
                 throw document.error(.malformedArguments("expected version algorithm identity commit [reveal]"), at: item)
@@ -75,6 +58,8 @@ struct VotePreamble {
             }
             commits.append(SharedRandomCommit(version: version, algorithm: ByteText.string(bytes, algorithm), identity: identity,
                                               commit: ByteText.string(bytes, commit), reveal: reveal.map { ByteText.string(bytes, $0) }))
+        default:
+            break   // read by ConsensusHeaderParser
         }
     }
 

@@ -13,6 +13,9 @@
 /// }
 /// ```
 public protocol ParsableDocument: Sendable {
+    /// The kind errors about documents of this type name (a bridge descriptor's parser may
+    /// report the bridge kind instead, once it knows).
+    static var documentKind: DocumentKind { get }
     /// Keywords that open a document of this type in a multi-document file.
     static var startKeywords: [String] { get }
     /// A keyword that opens a new document when the current one already has it (see ``DocumentSplitter``).
@@ -49,7 +52,7 @@ extension ParsableDocument {
         let maxDocuments = mode.limits.maxDocumentsPerBuffer
         for slice in slices(in: bytes) {
             if results.count >= maxDocuments {
-                results.append(.failure(mode.limits.exceeded(.documentsPerBuffer, kind: kindForErrors, line: slice.firstLine)))
+                results.append(.failure(mode.limits.exceeded(.documentsPerBuffer, kind: documentKind, line: slice.firstLine)))
                 break
             }
             do throws(DescriptorParseError) { results.append(.success(try Self(parsing: slice, mode: mode))) } catch {
@@ -57,14 +60,5 @@ extension ParsableDocument {
             }
         }
         return results
-    }
-
-    /// This type's document kind, for errors raised outside its parser: every parser names its
-    /// kind when it rejects an empty document.
-    static var kindForErrors: DocumentKind {
-        do throws(DescriptorParseError) { _ = try Self(parsing: DocumentSlice(bytes: [], firstLine: 1), mode: .lenient) } catch {
-            return error.document
-        }
-        return .serverDescriptor
     }
 }

@@ -54,8 +54,9 @@ public enum Tokenizer {
     ///
     /// - Parameters:
     ///   - bytes: the document, possibly a slice of a larger file (ranges are into the same indices).
-    ///   - mode: in `.strict`, malformed lines (empty, leading whitespace, bad keyword characters) and
-    ///     non-ASCII bytes outside `nonASCIIAllowed` keywords throw; `.lenient` keeps going.
+    ///   - mode: in `.strict`, bad keyword characters and non-ASCII bytes outside `nonASCIIAllowed`
+    ///     keywords throw, and whitespace and `#` comments before an item are skipped as tor does;
+    ///     `.lenient` keeps going. Both skip blank lines.
     ///   - firstLine: the line number of `bytes.startIndex` in its file.
     ///   - nonASCIIAllowed: keywords whose lines may hold non-ASCII bytes (tor allows it in `contact`
     ///     and `platform`).
@@ -104,9 +105,15 @@ public enum Tokenizer {
             let thisLine = lineNumber
             lineNumber += 1
             if lineEnd - position > maxLine { throw limits.exceeded(.lineBytes, kind: kind, line: thisLine) }
-            if lineEnd == position {
-                // An empty line: tor never writes one inside a document.
-                if strict { throw fail(.malformedLine("empty line"), line: thisLine, keyword: nil) }
+            // tor's tokenizer skips whitespace, blank lines and `#` comments before every item
+            // (`eat_whitespace_eos` in get_next_token), and tor's DirPort serves descriptors
+            // ending in a blank line: both modes skip blank lines, strict the rest as tor does.
+            var lineStart = position
+            if strict {
+                lineStart = cursor.skipSpaces(position, lineEnd)
+                if lineStart < lineEnd, cursor[lineStart] == UInt8(ascii: "#") { lineStart = lineEnd }
+            }
+            if lineEnd == lineStart {
                 position = next
                 continue
             }
@@ -121,7 +128,7 @@ public enum Tokenizer {
             if contentStart == nil { contentStart = position }
 
             // Keyword: up to the first space or tab, after tor's obsolete `opt ` prefix.
-            let (keyword, argumentsStart, hadOpt) = cursor.keyword(position, lineEnd)
+            let (keyword, argumentsStart, hadOpt) = cursor.keyword(lineStart, lineEnd)
             let argumentsEnd = cursor.trimTrailingSpaces(argumentsStart, lineEnd)
 
             var nonASCII = false

@@ -1,5 +1,5 @@
 extension ServerDescriptor {
-    enum Key: String, CaseIterable, Sendable {
+    enum Key: String, DocumentKeyword {
         case router, bandwidth, platform, published, fingerprint, hibernating, uptime
         case onionKey = "onion-key", ntorOnionKey = "ntor-onion-key", signingKey = "signing-key"
         case accept, reject, accept6, reject6
@@ -16,8 +16,6 @@ extension ServerDescriptor {
         case eventdns, overloadGeneral = "overload-general"
         case routerDigest = "router-digest", routerDigestSHA256 = "router-digest-sha256"
     }
-
-    static let keywords = KeywordTable<Key>(Key.allCases.map { ($0.rawValue, $0) })
 
     /// Parses one descriptor; the protocol's entry point. Bridge-ness comes from the bytes.
     public init(parsing slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
@@ -50,7 +48,7 @@ extension ServerDescriptor {
         if strict { try Self.rules(bridge: bridge).check(document) }
         try parseRouter(router, document, strict: strict)
 
-        let keywords = Self.keywords   // one lazy-global check, not one per item
+        let keywords = Self.keyTable   // one lazy-global check, not one per item
         for item in document.items where item.range.lowerBound != router.range.lowerBound {
             do throws(DescriptorParseError) {
                 try parseItem(item, document, keywords, strict: strict)

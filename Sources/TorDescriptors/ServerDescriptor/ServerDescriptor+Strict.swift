@@ -1,56 +1,70 @@
 extension ServerDescriptor {
-    static let relayRules = makeRules(bridge: false)
-    static let bridgeRules = makeRules(bridge: true)
+    /// Archived descriptors predate keywords that tor 0.4.8 requires (`T1`): they keep tor's
+    /// arguments and object, but may be absent.
+    private static let historical = "required by tor 0.4.x but absent from descriptors of older tors, which archives hold"
 
-    static func rules(bridge: Bool) -> KeywordRules { bridge ? bridgeRules : relayRules }
+    /// tor's `routerdesc_token_table`; keywords tor's table lacks come from dir-spec §2.1.1.
+    static let relayRules = KeywordRules<Key>(kind: .serverDescriptor, source: .tor("routerparse.c", "routerdesc_token_table"), [
+        .first(.router, .atLeast(5), .forbidden),
+        .once(.bandwidth, .atLeast(3), .forbidden),
+        .once(.published, .concat, .forbidden),
+        .once(.signingKey, .none, .rsaKey1024),
+        .atMostOnce(.onionKey, .none, .rsaKey1024,
+                    differs: "optional since tor 0.4.9 removed TAP onion keys (proposal 350); tor 0.4.8's table still requires it"),
+        .atMostOnce(.ntorOnionKey, .atLeast(1), .forbidden, differs: historical),
+        .last(.routerSignature, .none, .required, types: ["SIGNATURE"]),
+        .atMostOnce(.uptime, .atLeast(1), .forbidden),
+        .atMostOnce(.fingerprint, .concat, .forbidden),
+        .atMostOnce(.hibernating, .atLeast(1), .forbidden),
+        .atMostOnce(.platform, .concat, .forbidden),
+        .atMostOnce(.proto, .concat, .forbidden, differs: historical),
+        .atMostOnce(.contact, .concat, .forbidden),
+        .atMostOnce(.readHistory, .any, .forbidden),
+        .atMostOnce(.writeHistory, .any, .forbidden),
+        .atMostOnce(.extraInfoDigest, .atLeast(1), .forbidden),
+        .atMostOnce(.hiddenServiceDir, .none, .forbidden),
+        .atMostOnce(.identityEd25519, .none, .required, types: ["ED25519 CERT"], differs: historical),
+        .atMostOnce(.masterKeyEd25519, .atLeast(1), .forbidden, differs: historical),
+        .atMostOnce(.routerSigEd25519, .atLeast(1), .forbidden, differs: historical),
+        .atMostOnce(.onionKeyCrosscert, .none, .required, types: ["CROSSCERT"], differs: historical),
+        .atMostOnce(.ntorOnionKeyCrosscert, .exactly(1), .required, types: ["ED25519 CERT"], differs: historical),
+        .atMostOnce(.allowSingleHopExits, .none, .forbidden),
+        .atMostOnce(.family, .any, .forbidden),
+        .atMostOnce(.cachesExtraInfo, .none, .forbidden),
+        .any(.orAddress, .atLeast(1), .forbidden),
+        .atMostOnce(.tunnelledDirServer, .none, .forbidden),
+        .any(.accept, .any, .forbidden),
+        .any(.reject, .any, .forbidden),
+        .any(.accept6, .any, .forbidden),
+        .any(.reject6, .any, .forbidden),
+        .atMostOnce(.ipv6Policy, .concat, .forbidden),
+        // Not in tor 0.4.8's table (tor ignores them); counts from dir-spec.
+        .any(.familyCert, .any, .required, source: .spec("2.1.1 family-cert (tor 0.4.9)")),
+        .atMostOnce(.protocols, .any, .forbidden, source: .spec("2.1.1 protocols (obsolete)")),
+        .atMostOnce(.eventdns, .any, .forbidden, source: .spec("2.1.1 eventdns (obsolete)")),
+        .atMostOnce(.bridgeDistributionRequest, .any, .forbidden, source: .spec("2.1.1 bridge-distribution-request")),
+        .atMostOnce(.overloadGeneral, .any, .forbidden, source: .spec("2.1.1 overload-general")),
+        .atMostOnce(.routerDigest, .any, .forbidden, source: .spec("CollecTor bridge sanitizing: router-digest")),
+        .atMostOnce(.routerDigestSHA256, .any, .forbidden, source: .spec("CollecTor bridge sanitizing: router-digest-sha256")),
+    ])
 
-    /// dir-spec §2.1.1 counts, relaxed where archives legitimately differ: `onion-key`,
-    /// `ntor-onion-key`, `proto` and the Ed25519 items became required only in tor
-    /// 0.4.5.1-alpha (and `onion-key` optional again with TAP's removal), so they are
-    /// "at most once" here. Sanitized bridges lack keys and signatures, and need no last item.
-    private static func makeRules(bridge: Bool) -> KeywordRules {
-        let once: [String] = [
-            "platform", "fingerprint", "hibernating", "uptime", "contact", "read-history", "write-history",
-            "eventdns", "bridge-distribution-request", "family", "protocols", "proto", "ntor-onion-key",
-            "master-key-ed25519", "ipv6-policy", "router-sig-ed25519", "extra-info-digest", "overload-general",
-            "router-digest", "router-digest-sha256",
-        ]
-        let flags = ["caches-extra-info", "hidden-service-dir", "tunnelled-dir-server", "allow-single-hop-exits"]
-        let withObject = ["onion-key", "identity-ed25519", "onion-key-crosscert", "ntor-onion-key-crosscert"]
-        var rules: [KeywordRule] = [
-            .init("router", .exactlyOnce, .first, object: false),
-            .init("bandwidth", .exactlyOnce, object: false),
-            .init("published", .exactlyOnce, object: false),
-            .init("family-cert", .any, object: true),
-        ]
-        rules += once.map { .init($0, .atMostOnce, object: false) }
-        rules += flags.map { .init($0, .atMostOnce, object: false) }
-        rules += withObject.map { .init($0, .atMostOnce, object: true) }
-        rules += ["accept", "reject", "accept6", "reject6", "or-address"].map { .init($0, .any, object: false) }
-        if bridge {
-            rules.append(.init("signing-key", .atMostOnce, object: true))
-            rules.append(.init("router-signature", .atMostOnce, .last, object: true))
-        } else {
-            rules.append(.init("signing-key", .exactlyOnce, object: true))
-            rules.append(.init("router-signature", .exactlyOnce, .last, object: true))
-        }
-        return KeywordRules(kind: bridge ? .bridgeServerDescriptor : .serverDescriptor, rules)
-    }
+    /// CollecTor's sanitized bridge descriptors lack keys and signatures.
+    static let bridgeRules = relayRules.replacing(kind: .bridgeServerDescriptor, [
+        relayRules.rule(for: .signingKey)!.with(count: (0, 1), differs: "CollecTor removes it from sanitized bridge descriptors"),
+        relayRules.rule(for: .routerSignature)!.with(count: (0, 1), differs: "CollecTor removes it from sanitized bridge descriptors"),
+    ])
 
-    /// Keywords the spec marks "[No extra arguments]".
-    private static let noArguments = KeywordTable<Bool>([
-        "onion-key", "signing-key", "router-signature", "identity-ed25519", "onion-key-crosscert",
-        "caches-extra-info", "tunnelled-dir-server", "allow-single-hop-exits",
-    ].map { ($0, true) })
+    static func rules(bridge: Bool) -> KeywordRules<Key> { bridge ? bridgeRules : relayRules }
+
+    /// Keyword to key, the same for relay and bridge rules; a global so the item loop copies no rules.
+    static let keyTable = relayRules.keyTable
 
     /// Cross-item rules of strict mode, after every item parsed without error.
     func checkStrict(_ document: TokenizedDocument) throws(DescriptorParseError) {
         let bytes = document.bytes
         let items = document.items
         for (index, item) in items.enumerated() {
-            if Self.noArguments.lookup(bytes, item.keyword) != nil, !item.arguments.isEmpty {
-                throw document.error(.malformedArguments("takes no arguments"), at: item)
-            }
+            // Cheaper than a table lookup: a length check and at most one memcmp each.
             if item.keywordEquals("identity-ed25519", in: bytes), index > 1 {
                 throw document.error(.misplacedKeyword(expected: "must be the first or second item"), at: item)
             }

@@ -306,3 +306,7 @@ enum PlatformText {
         return 0
     }
 }
+
+extension ServerDescriptor {
+    public static var documentKind: DocumentKind { .serverDescriptor }
+}
