@@ -36,15 +36,7 @@ struct BridgeNetworkStatusParser {
     func parse() throws(DescriptorParseError) -> Parsed {
         let bytes = slice.bytes
         // The header ends at the first `r` line.
-        var position = bytes.startIndex
-        var line = slice.firstLine
-        while position < bytes.endIndex {
-            let (end, next) = Tokenizer.lineBounds(bytes, from: position)
-            let keyword = RouterStatusEntryScanner.keywordEnd(bytes, position, end)
-            if ByteText.equals(bytes, position..<keyword, "r") { break }
-            position = next
-            line += 1
-        }
+        let (position, line) = RouterStatusEntryScanner.headerEnd(bytes, firstLine: slice.firstLine, stopAtFooter: false)
         let header = try Tokenizer.tokenize(bytes[bytes.startIndex..<position], kind: Self.kind, mode: mode,
                                             firstLine: slice.firstLine)
         var parsed = Parsed()

@@ -60,16 +60,43 @@ enum FooterKey: String, CaseIterable {
     static let table = KeywordTable<FooterKey>(allCases.map { ($0.rawValue, $0) })
 }
 
+/// What the footer reader returns: the footer, the signed range it closes (`nil` without a
+/// signature), and what lenient parsing stepped over.
+typealias ConsensusFooterRead = (footer: ConsensusFooter, signedRange: Range<Int>?, warnings: [DescriptorParseError])
+
+extension ConsensusFooter {
+    /// Reads everything from `start` (where the entries ended, on line `line`) to the end as the
+    /// footer of a consensus or vote: the one footer reader behind ``ConsensusReader/footer()``,
+    /// the parallel consensus parse and votes. `contentStart` is where `network-status-version`
+    /// starts, the beginning of the signed range.
+    static func read(_ bytes: ArraySlice<UInt8>, from start: Int, line: Int, flavor: ConsensusFlavor, kind: DocumentKind,
+                     mode: ValidationMode, contentStart: Int) throws(DescriptorParseError) -> ConsensusFooterRead {
+        var warnings: [DescriptorParseError] = []
+        var document: TokenizedDocument? = nil
+        if start < bytes.endIndex {
+            document = try Tokenizer.tokenize(bytes[start..<bytes.endIndex], kind: kind, mode: mode, firstLine: line)
+        }
+        let footer = try ConsensusHeaderParser.parseFooter(document, flavor: flavor, kind: kind, strict: mode == .strict,
+                                                            warnings: &warnings, endLine: line)
+        var signedRange: Range<Int>? = nil
+        if let document, let first = document.items.first(where: { $0.keywordEquals("directory-signature", in: bytes) }) {
+            // Through the space after the keyword, not the newline (dir-spec §3.4.1).
+            signedRange = contentStart..<Swift.min(first.keyword.upperBound + 1, bytes.endIndex)
+        }
+        return (footer, signedRange, warnings)
+    }
+}
+
 extension ConsensusHeaderParser {
     /// Reads the footer items. Strict mode: `directory-footer` (no arguments) first if present,
     /// at most one `bandwidth-weights`, at least one signature, and nothing but signatures after
     /// the first one; `ns`-flavored documents carry only sha1 signatures.
-    static func parseFooter(_ document: TokenizedDocument?, flavor: ConsensusFlavor, strict: Bool,
+    static func parseFooter(_ document: TokenizedDocument?, flavor: ConsensusFlavor, kind: DocumentKind, strict: Bool,
                             warnings: inout [DescriptorParseError], endLine: Int) throws(DescriptorParseError) -> ConsensusFooter {
         var footer = ConsensusFooter()
         guard let document else {
             if strict {
-                throw DescriptorParseError(document: ConsensusKind.document, line: endLine, keyword: "directory-signature", failure: .missingKeyword)
+                throw DescriptorParseError(document: kind, line: endLine, keyword: "directory-signature", failure: .missingKeyword)
             }
             return footer
         }

@@ -244,7 +244,7 @@ struct ConsensusHeaderParser {
         guard strict else { return }
         for authority in header.authorities where !authority.isLegacy {
             if authority.contact == nil || authority.voteDigest == nil {
-                throw DescriptorParseError(document: ConsensusKind.document, line: authority.line, keyword: "dir-source",
+                throw DescriptorParseError(document: document.kind, line: authority.line, keyword: "dir-source",
                                            failure: .malformedArguments("authority \(authority.nickname) needs one contact and one vote-digest line"))
             }
         }

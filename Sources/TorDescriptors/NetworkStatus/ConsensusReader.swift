@@ -1,8 +1,10 @@
 import Crypto
+import Foundation
 
 /// Reads a consensus incrementally: the header is parsed on creation, then entries are parsed
 /// one per ``nextEntry()`` (nothing keeps them), then ``footer()`` reads the rest. Memory stays
-/// flat apart from the input buffer. Also a `Sequence` of entries for `for` loops.
+/// flat apart from the input buffer. Also a `Sequence` of entries for `for` loops: a loop that
+/// stops at a strict-mode error leaves it in ``failure`` of the reader it looped over.
 ///
 /// ```swift
 /// var reader = try ConsensusReader(bytes[...])
@@ -10,8 +12,12 @@ import Crypto
 /// var exits = 0
 /// while let entry = try reader.nextEntry() where entry.flags.contains(.exit) { exits += 1 }
 /// let signatures = try reader.footer().footer.signatures
+///
+/// let strictReader = try ConsensusReader(bytes[...], mode: .strict)
+/// for entry in strictReader { print(entry.nickname) }
+/// if let error = strictReader.failure { print(error) }
 /// ```
-public struct ConsensusReader: Sendable, Sequence, IteratorProtocol {
+public struct ConsensusReader: Sendable, Sequence {
     /// Annotations before the first line.
     public let annotations: [Annotation]
     /// Preamble and authority section.
@@ -20,8 +26,12 @@ public struct ConsensusReader: Sendable, Sequence, IteratorProtocol {
     public let headerWarnings: [DescriptorParseError]
     /// Where `network-status-version` starts.
     public let contentStart: Int
-    /// Set when a `for` loop stopped at a strict-mode error.
-    public private(set) var failure: DescriptorParseError?
+    /// Line number of the first line of the buffer (as given by the ``DocumentSlice``).
+    public let firstLine: Int
+    /// Set when a `for` loop over this reader (or ``next()``) stopped at a strict-mode error.
+    /// `for` loops iterate a copy (``makeIterator()``), so the copies share this record.
+    public var failure: DescriptorParseError? { failureRecord.value }
+    private let failureRecord = FailureRecord()
     private var scanner: RouterStatusEntryScanner
     private let mode: ValidationMode
 
@@ -45,6 +55,7 @@ public struct ConsensusReader: Sendable, Sequence, IteratorProtocol {
         self.header = header
         self.headerWarnings = parser.warnings
         self.contentStart = headerDocument.content.lowerBound
+        self.firstLine = slice.firstLine
         self.mode = mode
         self.scanner = RouterStatusEntryScanner(bytes: bytes, flavor: header.flavor, mode: mode, position: position, line: line)
     }
@@ -59,10 +70,28 @@ public struct ConsensusReader: Sendable, Sequence, IteratorProtocol {
         try scanner.collect(into: &entries)
     }
 
-    /// For `for entry in reader`: stops at a strict-mode error and records it in ``failure``.
+    /// The next entry, or `nil` at the footer or at a strict-mode error (recorded in ``failure``).
     public mutating func next() -> RouterStatusEntry? {
+        Self.next(&scanner, failure: failureRecord)
+    }
+
+    /// The entries from where the reader stands, for `for` loops; an error that stops the loop
+    /// is recorded in ``failure`` of the reader (and of every copy of it).
+    public func makeIterator() -> EntryIterator {
+        EntryIterator(scanner: scanner, failure: failureRecord)
+    }
+
+    /// Iterates a reader's remaining entries (see ``ConsensusReader/makeIterator()``).
+    public struct EntryIterator: IteratorProtocol, Sendable {
+        fileprivate var scanner: RouterStatusEntryScanner
+        fileprivate let failure: FailureRecord
+
+        public mutating func next() -> RouterStatusEntry? { ConsensusReader.next(&scanner, failure: failure) }
+    }
+
+    private static func next(_ scanner: inout RouterStatusEntryScanner, failure: FailureRecord) -> RouterStatusEntry? {
         do throws(DescriptorParseError) { return try scanner.next() } catch {
-            failure = error
+            failure.value = error
             return nil
         }
     }
@@ -70,21 +99,20 @@ public struct ConsensusReader: Sendable, Sequence, IteratorProtocol {
     /// Skips any remaining entries and parses the footer, with the signed range it closes.
     public mutating func footer() throws(DescriptorParseError) -> (footer: ConsensusFooter, signedRange: Range<Int>?, warnings: [DescriptorParseError]) {
         while try scanner.next() != nil {}
-        let bytes = scanner.bytes
-        let start = scanner.position
-        var warnings: [DescriptorParseError] = []
-        var document: TokenizedDocument? = nil
-        if start < bytes.endIndex {
-            document = try Tokenizer.tokenize(bytes[start..<bytes.endIndex], kind: ConsensusKind.document, mode: mode, firstLine: scanner.line)
-        }
-        let footer = try ConsensusHeaderParser.parseFooter(document, flavor: header.flavor, strict: mode == .strict,
-                                                            warnings: &warnings, endLine: scanner.line)
-        var signedRange: Range<Int>? = nil
-        if let document, let first = document.items.first(where: { $0.keywordEquals("directory-signature", in: bytes) }) {
-            // Through the space after the keyword, not the newline (dir-spec §3.4.1).
-            signedRange = contentStart..<Swift.min(first.keyword.upperBound + 1, bytes.endIndex)
-        }
-        return (footer, signedRange, warnings)
+        return try ConsensusFooter.read(scanner.bytes, from: scanner.position, line: scanner.line, flavor: header.flavor,
+                                        kind: ConsensusKind.document, mode: mode, contentStart: contentStart)
+    }
+}
+
+/// The error that stopped a `for` loop over a ``ConsensusReader``, shared between the reader and
+/// the iterator copies the loop runs on. Locked, since the reader is `Sendable`.
+private final class FailureRecord: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: DescriptorParseError?
+
+    var value: DescriptorParseError? {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
     }
 }
 

@@ -1,16 +1,7 @@
-/// The `DocumentKind` this folder reports in errors (both flavors share it). Votes are read by
-/// the same code and relabel its errors as ``DocumentKind/networkStatusVote`` (``vote(_:)``).
+/// The `DocumentKind` consensuses report in errors (both flavors share it). Votes are read by
+/// the same code, which is given ``DocumentKind/networkStatusVote`` from the start.
 enum ConsensusKind {
     static let document: DocumentKind = .networkStatusConsensus
-
-    /// `error` as a vote's: the consensus code that read the vote named a consensus; errors of
-    /// the embedded key certificate keep their own kind.
-    static func vote(_ error: DescriptorParseError) -> DescriptorParseError {
-        guard error.document == document else { return error }
-        var relabelled = error
-        relabelled.document = .networkStatusVote
-        return relabelled
-    }
 }
 
 /// The flavor named on a consensus's `network-status-version` line.

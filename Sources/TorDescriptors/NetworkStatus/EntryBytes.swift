@@ -1,95 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
-/// Unchecked byte access for the entry scanner, indexed like the `ArraySlice` it came from.
-///
-/// Valid only inside the `withUnsafeBufferPointer` call that made it. Every read is within
-/// `start..<end`, which the callers guarantee by construction (line ends come from `memchr`).
-struct EntryBytes {
-    /// Points at index 0 of the slice's index space, so `p[i]` reads `slice[i]`.
-    let p: UnsafePointer<UInt8>
-    let start: Int
-    let end: Int
-    /// ``base64DecodeTable``: a table, because branching on random base64 characters mispredicts.
-    let table: UnsafePointer<UInt8>
-
-    init(_ buffer: UnsafeBufferPointer<UInt8>, startIndex: Int, table: UnsafePointer<UInt8>) {
-        p = buffer.baseAddress! - startIndex
-        start = startIndex
-        end = startIndex + buffer.count
-        self.table = table
-    }
-
-    /// Runs `body` with unchecked access to `bytes`.
-    static func with<R>(_ bytes: ArraySlice<UInt8>, _ body: (EntryBytes) -> R) -> R {
-        base64DecodeTable.withUnsafeBufferPointer { table in
-            bytes.withUnsafeBufferPointer { buffer in
-                body(EntryBytes(buffer, startIndex: bytes.startIndex, table: table.baseAddress!))
-            }
-        }
-    }
-
-    @inline(__always) subscript(index: Int) -> UInt8 { p[index] }
-
-    /// The end of the line at `position` (CR LF or LF excluded) and the start of the next one.
-    @inline(__always)
-    func lineBounds(_ position: Int) -> (end: Int, next: Int) {
-        guard let found = memchr(p + position, 0x0A, end - position) else { return (end, end) }
-        let newline = position + (UnsafeRawPointer(found) - UnsafeRawPointer(p + position))
-        if newline > position, p[newline - 1] == ByteText.carriageReturn { return (newline - 1, newline + 1) }
-        return (newline, newline + 1)
-    }
-
-    @inline(__always)
-    func keywordEnd(_ position: Int, _ lineEnd: Int) -> Int {
-        var index = position
-        while index < lineEnd, p[index] != ByteText.space, p[index] != ByteText.tab { index += 1 }
-        return index
-    }
-
-    /// The next space- or tab-separated word at or after `position` before `lineEnd`.
-    @inline(__always)
-    func word(_ position: inout Int, _ lineEnd: Int) -> Range<Int>? {
-        var start = position
-        while start < lineEnd, p[start] == ByteText.space || p[start] == ByteText.tab { start += 1 }
-        guard start < lineEnd else { position = lineEnd; return nil }
-        var stop = start + 1
-        while stop < lineEnd, p[stop] != ByteText.space, p[stop] != ByteText.tab { stop += 1 }
-        position = stop
-        return start..<stop
-    }
-
-    @inline(__always)
-    func equals(_ range: Range<Int>, _ word: StaticString) -> Bool {
-        word.utf8CodeUnitCount == range.count && memcmpEqual(p + range.lowerBound, word.utf8Start, range.count)
-    }
-
-    @inline(__always)
-    func hasPrefix(_ range: Range<Int>, _ word: StaticString) -> Bool {
-        word.utf8CodeUnitCount <= range.count && memcmpEqual(p + range.lowerBound, word.utf8Start, word.utf8CodeUnitCount)
-    }
-
+/// The router status entry fields, decoded straight from a ``ByteCursor``: entries are ~99% of
+/// a consensus, so the scanner reads them without the tokenizer or intermediate strings.
+extension ByteCursor {
     /// Whether the keyword at `range` ends the entries.
     @inline(__always)
     func isFooterKeyword(_ range: Range<Int>) -> Bool {
-        p[range.lowerBound] == UInt8(ascii: "d") && (equals(range, "directory-footer") || equals(range, "directory-signature"))
-    }
-
-    @inline(__always)
-    func unsigned(_ range: Range<Int>) -> Int? {
-        guard !range.isEmpty, range.count <= 18 else { return nil }
-        var value = 0
-        for index in range {
-            let digit = p[index] &- 0x30
-            guard digit < 10 else { return nil }
-            value = value &* 10 &+ Int(digit)
-        }
-        return value
+        self[range.lowerBound] == UInt8(ascii: "d") && (equals(range, "directory-footer") || equals(range, "directory-signature"))
     }
 
     func ipv4(_ range: Range<Int>) -> UInt32? {
@@ -99,8 +15,8 @@ struct EntryBytes {
         while octets < 4 {
             var octet: UInt32 = 0
             var digits = 0
-            while index < range.upperBound, p[index] &- 0x30 < 10, digits < 3 {
-                octet = octet * 10 + UInt32(p[index] &- 0x30)
+            while index < range.upperBound, self[index] &- 0x30 < 10, digits < 3 {
+                octet = octet * 10 + UInt32(self[index] &- 0x30)
                 digits += 1
                 index += 1
             }
@@ -108,7 +24,7 @@ struct EntryBytes {
             value = value << 8 | octet
             octets += 1
             if octets < 4 {
-                guard index < range.upperBound, p[index] == UInt8(ascii: ".") else { return nil }
+                guard index < range.upperBound, self[index] == UInt8(ascii: ".") else { return nil }
                 index += 1
             }
         }
@@ -119,7 +35,7 @@ struct EntryBytes {
     func timestamp(_ date: Range<Int>, _ time: Range<Int>) -> TorTimestamp? {
         guard date.count == 10, time.count == 8 else { return nil }
         let d = date.lowerBound, t = time.lowerBound
-        guard p[d + 4] == UInt8(ascii: "-"), p[d + 7] == UInt8(ascii: "-"), p[t + 2] == UInt8(ascii: ":"), p[t + 5] == UInt8(ascii: ":"),
+        guard self[d + 4] == UInt8(ascii: "-"), self[d + 7] == UInt8(ascii: "-"), self[t + 2] == UInt8(ascii: ":"), self[t + 5] == UInt8(ascii: ":"),
               let year = unsigned(d..<(d + 4)), let month = unsigned((d + 5)..<(d + 7)), let day = unsigned((d + 8)..<(d + 10)),
               let hour = unsigned(t..<(t + 2)), let minute = unsigned((t + 3)..<(t + 5)), let second = unsigned((t + 6)..<(t + 8)),
               (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year), hour < 24, minute < 60, second < 61
@@ -145,15 +61,21 @@ struct EntryBytes {
     /// Decodes unpadded (or padded) base64 of exactly `length` ≤ 32 bytes into `out`, four
     /// characters (three bytes) at a time.
     func base64(_ range: Range<Int>, length: Int, into out: UnsafeMutablePointer<UInt8>) -> Bool {
+        // A table, because branching on random base64 characters mispredicts; fetched once per
+        // value (a `static let` access costs a lazy-initialisation check).
+        Base64.table.withUnsafeBufferPointer { table in base64(range, length: length, into: out, table: table.baseAddress!) }
+    }
+
+    private func base64(_ range: Range<Int>, length: Int, into out: UnsafeMutablePointer<UInt8>, table: UnsafePointer<UInt8>) -> Bool {
         var stop = range.upperBound
-        while stop > range.lowerBound, p[stop - 1] == UInt8(ascii: "=") { stop -= 1 }
+        while stop > range.lowerBound, self[stop - 1] == UInt8(ascii: "=") { stop -= 1 }
         let characters = stop - range.lowerBound
         guard characters == (length * 4 + 2) / 3 else { return false }
         var index = range.lowerBound
         var count = 0
         while stop - index >= 4 {
-            let a = UInt32(table[Int(p[index])]), b = UInt32(table[Int(p[index + 1])])
-            let c = UInt32(table[Int(p[index + 2])]), d = UInt32(table[Int(p[index + 3])])
+            let a = UInt32(table[Int(self[index])]), b = UInt32(table[Int(self[index + 1])])
+            let c = UInt32(table[Int(self[index + 2])]), d = UInt32(table[Int(self[index + 3])])
             guard (a | b | c | d) < 64 else { return false }
             let group = a &<< 18 | b &<< 12 | c &<< 6 | d
             out[count] = UInt8(truncatingIfNeeded: group &>> 16)
@@ -165,12 +87,12 @@ struct EntryBytes {
         switch stop - index {
         case 0: break
         case 2:
-            let a = UInt32(table[Int(p[index])]), b = UInt32(table[Int(p[index + 1])])
+            let a = UInt32(table[Int(self[index])]), b = UInt32(table[Int(self[index + 1])])
             guard (a | b) < 64 else { return false }
             out[count] = UInt8(truncatingIfNeeded: (a &<< 6 | b) &>> 4)
             count += 1
         case 3:
-            let a = UInt32(table[Int(p[index])]), b = UInt32(table[Int(p[index + 1])]), c = UInt32(table[Int(p[index + 2])])
+            let a = UInt32(table[Int(self[index])]), b = UInt32(table[Int(self[index + 1])]), c = UInt32(table[Int(self[index + 2])])
             guard (a | b | c) < 64 else { return false }
             let group = a &<< 12 | b &<< 6 | c
             out[count] = UInt8(truncatingIfNeeded: group &>> 10)
@@ -181,13 +103,9 @@ struct EntryBytes {
         return count == length
     }
 
+    /// An identity: the same 20 bytes as a SHA-1 digest, without the generic byte-collection init.
     func fingerprint(_ range: Range<Int>) -> Fingerprint? {
-        var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        return withUnsafeMutableBytes(of: &storage) { raw -> Fingerprint? in
-            let out = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            guard base64(range, length: 20, into: out) else { return nil }
-            return Fingerprint(bytes: UnsafeBufferPointer(start: out, count: 20))
-        }
+        sha1Digest(range).map { Fingerprint(high: $0.a, middle: $0.b, low: $0.c) }
     }
 
     func sha1Digest(_ range: Range<Int>) -> SHA1DigestValue? {
@@ -218,12 +136,3 @@ struct EntryBytes {
         }
     }
 }
-
-/// Base64 character values; 0xFF for anything else.
-let base64DecodeTable: [UInt8] = {
-    var table = [UInt8](repeating: 0xFF, count: 256)
-    for (value, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
-        table[Int(byte)] = UInt8(value)
-    }
-    return table
-}()

@@ -1,13 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 extension NetworkStatusConsensus {
     /// Parses a consensus with its router status entries read by up to `parallelism` threads,
     /// giving the same value as ``init(parsing:mode:)`` (same entries, warnings, line numbers
@@ -88,26 +80,9 @@ extension NetworkStatusConsensus {
             skipped += parts[i]!.skipped
         }
         let last = parts[chunkCount - 1]!.scanner
-        let footer = try footer(bytes, from: last.position, line: last.line, flavor: flavor, mode: mode,
-                                contentStart: reader.contentStart)
+        let footer = try ConsensusFooter.read(bytes, from: last.position, line: last.line, flavor: flavor,
+                                              kind: ConsensusKind.document, mode: mode, contentStart: reader.contentStart)
         return NetworkStatusConsensus(slice: slice, reader: reader, entries: entries, skipped: skipped, footer: footer)
-    }
-
-    /// The footer from `start` (where the entries ended), as ``ConsensusReader/footer()`` reads it.
-    private static func footer(_ bytes: ArraySlice<UInt8>, from start: Int, line: Int, flavor: ConsensusFlavor, mode: ValidationMode,
-                               contentStart: Int) throws(DescriptorParseError) -> (footer: ConsensusFooter, signedRange: Range<Int>?, warnings: [DescriptorParseError]) {
-        var warnings: [DescriptorParseError] = []
-        var document: TokenizedDocument? = nil
-        if start < bytes.endIndex {
-            document = try Tokenizer.tokenize(bytes[start..<bytes.endIndex], kind: ConsensusKind.document, mode: mode, firstLine: line)
-        }
-        let footer = try ConsensusHeaderParser.parseFooter(document, flavor: flavor, strict: mode == .strict,
-                                                            warnings: &warnings, endLine: line)
-        var signedRange: Range<Int>? = nil
-        if let document, let first = document.items.first(where: { $0.keywordEquals("directory-signature", in: bytes) }) {
-            signedRange = contentStart..<Swift.min(first.keyword.upperBound + 1, bytes.endIndex)
-        }
-        return (footer, signedRange, warnings)
     }
 
     /// Chunk starts: `from`, then the first `r ` line at or after each even split point.
@@ -115,14 +90,13 @@ extension NetworkStatusConsensus {
         var starts = [start]
         let length = bytes.endIndex - start
         guard length > 0 else { return starts }
-        bytes.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress! - bytes.startIndex
+        ByteCursor.with(bytes) { cursor in
             for i in 1..<max(chunks, 1) {
                 var position = max(start + length * i / chunks, starts.last! + 1)
-                while position < bytes.endIndex {
-                    guard let found = memchr(base + position, 0x0A, bytes.endIndex - position) else { return }
-                    let lineStart = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
-                    if lineStart + 1 < bytes.endIndex, base[lineStart] == UInt8(ascii: "r"), base[lineStart + 1] == ByteText.space {
+                while position < cursor.end {
+                    guard let newline = cursor.firstIndex(of: ByteText.newline, from: position, to: cursor.end) else { return }
+                    let lineStart = newline + 1
+                    if lineStart + 1 < cursor.end, cursor[lineStart] == UInt8(ascii: "r"), cursor[lineStart + 1] == ByteText.space {
                         starts.append(lineStart)
                         break
                     }
@@ -136,8 +110,8 @@ extension NetworkStatusConsensus {
     /// Newlines in `range`, and whether a line there starts with `-` (an object's
     /// `-----BEGIN`), inside which an `r ` line need not start an entry.
     private static func lineCount(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> (newlines: Int, hasObject: Bool) {
-        bytes.withUnsafeBufferPointer { buffer in
-            let chunk = UnsafeBufferPointer(rebasing: buffer[(range.lowerBound - bytes.startIndex)..<(range.upperBound - bytes.startIndex)])
+        ByteCursor.with(bytes) { cursor in
+            let chunk = cursor.buffer(range)
             var newlines = 0
             var object = 0
             var previous: UInt8 = 0

@@ -105,7 +105,6 @@ extension ConsensusReader {
                                         authorities: TrustedAuthorities = .tor, at time: TorTimestamp,
                                         tolerance seconds: Int64 = 0) throws(DescriptorParseError) -> (footer: ConsensusFooter, report: VerificationReport) {
         let (footer, signedRange, _) = try self.footer()
-        let firstLine = 1
         var report = VerificationReport(document: .networkStatusConsensus, firstLine: firstLine)
         let signed = signedRange.flatMap { range in
             range.lowerBound >= bytes.startIndex && range.upperBound <= bytes.endIndex ? bytes[range] : nil

@@ -13,8 +13,13 @@ enum EntryKey: UInt16 {
 
     var bit: UInt16 { 1 << rawValue }
 
-    @inline(__always)
     static func lookup(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> EntryKey? {
+        ByteCursor.with(bytes) { lookup($0, range) }
+    }
+
+    /// The key of a non-empty keyword.
+    @inline(__always)
+    static func lookup(_ bytes: ByteCursor, _ range: Range<Int>) -> EntryKey? {
         let first = bytes[range.lowerBound]
         switch range.count {
         case 1:
@@ -33,7 +38,7 @@ enum EntryKey: UInt16 {
             if first == UInt8(ascii: "i"), second == UInt8(ascii: "d") { return .id }
             return nil
         case 5:
-            return ByteText.equals(bytes, range, "stats") ? .stats : nil
+            return bytes.equals(range, "stats") ? .stats : nil
         default:
             return nil
         }
@@ -42,7 +47,7 @@ enum EntryKey: UInt16 {
 
 extension RouterStatusEntryScanner {
     func fail(_ why: String, _ line: Int, _ keyword: String) -> DescriptorParseError {
-        DescriptorParseError(document: ConsensusKind.document, line: line, keyword: keyword, failure: .malformedArguments(why))
+        DescriptorParseError(document: kind, line: line, keyword: keyword, failure: .malformedArguments(why))
     }
 
     /// Applies one non-`r` line to the entry.
@@ -61,14 +66,14 @@ extension RouterStatusEntryScanner {
             warnings.append(error)
         }
         if item.object != nil {
-            try problem(DescriptorParseError(document: ConsensusKind.document, line: item.line, keyword: keyword,
+            try problem(DescriptorParseError(document: kind, line: item.line, keyword: keyword,
                                              failure: .malformedObject("unexpected object")))
         }
         // Vote `m` lines (several per entry) are read by the vote parser from the entry's bytes.
         if key == .m, isVote { return }
         if key != .a {
             if seen & key.bit != 0 {
-                try problem(DescriptorParseError(document: ConsensusKind.document, line: item.line, keyword: keyword, failure: .duplicateKeyword))
+                try problem(DescriptorParseError(document: kind, line: item.line, keyword: keyword, failure: .duplicateKeyword))
                 return   // lenient keeps the first
             }
             seen |= key.bit
@@ -98,7 +103,7 @@ extension RouterStatusEntryScanner {
             }
         case .m:
             if flavor != .microdesc, strict {
-                throw DescriptorParseError(document: ConsensusKind.document, line: item.line, keyword: keyword,
+                throw DescriptorParseError(document: kind, line: item.line, keyword: keyword,
                                            failure: .misplacedKeyword(expected: "only in microdesc-flavored consensuses and votes"))
             }
             if let digest = Self.decodeBase64(bytes, args, length: 32, { SHA256DigestValue(bytes: $0) }) {
@@ -107,7 +112,7 @@ extension RouterStatusEntryScanner {
                 try problem(fail("expected a base64 SHA-256 digest: '\(ByteText.escaped(bytes, args))'", item.line, keyword))
             }
         case .id, .stats:
-            if !isVote { try problem(DescriptorParseError(document: ConsensusKind.document, line: item.line, keyword: keyword,
+            if !isVote { try problem(DescriptorParseError(document: kind, line: item.line, keyword: keyword,
                                              failure: .misplacedKeyword(expected: "only in votes"))) }
             var cursor = ArgumentCursor(bytes: bytes, range: args)
             if key == .id {
@@ -128,9 +133,7 @@ extension RouterStatusEntryScanner {
         var cursor = ArgumentCursor(bytes: bytes, range: item.arguments)
         var previous: Range<Int>? = nil
         while let word = cursor.next() {
-            let flag: RelayFlags? = bytes.withUnsafeBufferPointer { buffer in
-                RelayFlags.lookup(buffer.baseAddress! + (word.lowerBound - bytes.startIndex), word.count)
-            }
+            let flag: RelayFlags? = ByteCursor.with(bytes) { RelayFlags.lookup($0.pointer(word.lowerBound, count: word.count)!, word.count) }
             if strict, let previous, !bytes[previous].lexicographicallyPrecedes(bytes[word]) {
                 throw fail("flags must be unique and in lexical order: '\(ByteText.escaped(bytes, item.arguments))'", item.line, "s")
             }

@@ -13,6 +13,8 @@ struct RouterStatusEntryScanner: Sendable {
     let strict: Bool
     /// Set by the vote parser: `id`/`stats` are expected and `m` lines carry method sets.
     var isVote = false
+    /// The document kind errors name.
+    var kind: DocumentKind { isVote ? .networkStatusVote : ConsensusKind.document }
     /// Start of the next unread line.
     private(set) var position: Int
     /// Line number of `position`.
@@ -34,35 +36,25 @@ struct RouterStatusEntryScanner: Sendable {
     }
 
     /// Where a consensus or vote header ends: the first `r` line, or the footer when there are
-    /// no entries; with that line's number.
-    static func headerEnd(_ bytes: ArraySlice<UInt8>, firstLine: Int) -> (position: Int, line: Int) {
-        var position = bytes.startIndex
-        var line = firstLine
-        while position < bytes.endIndex {
-            let (end, next) = Tokenizer.lineBounds(bytes, from: position)
-            let keyword = keywordEnd(bytes, position, end)
-            if ByteText.equals(bytes, position..<keyword, "r") || isFooterStart(bytes, position) { break }
-            position = next
-            line += 1
+    /// no entries (unless `stopAtFooter` is false: a bridge network status has no footer); with
+    /// that line's number.
+    static func headerEnd(_ bytes: ArraySlice<UInt8>, firstLine: Int, stopAtFooter: Bool = true) -> (position: Int, line: Int) {
+        ByteCursor.with(bytes) { cursor in
+            var position = cursor.start
+            var line = firstLine
+            while position < cursor.end {
+                let (end, next) = cursor.lineBounds(position)
+                let keyword = position..<cursor.keywordEnd(position, end)
+                if cursor.equals(keyword, "r") || (stopAtFooter && !keyword.isEmpty && cursor.isFooterKeyword(keyword)) { break }
+                position = next
+                line += 1
+            }
+            return (position, line)
         }
-        return (position, line)
-    }
-
-    static func isFooterStart(_ bytes: ArraySlice<UInt8>, _ position: Int) -> Bool {
-        let (end, _) = Tokenizer.lineBounds(bytes, from: position)
-        let keyword = Self.keywordEnd(bytes, position, end)
-        return ByteText.equals(bytes, position..<keyword, "directory-footer")
-            || ByteText.equals(bytes, position..<keyword, "directory-signature")
-    }
-
-    static func keywordEnd(_ bytes: ArraySlice<UInt8>, _ start: Int, _ end: Int) -> Int {
-        var index = start
-        while index < end, bytes[index] != ByteText.space, bytes[index] != ByteText.tab { index += 1 }
-        return index
     }
 
     private func error(_ failure: ParseFailure, line: Int, keyword: String?) -> DescriptorParseError {
-        DescriptorParseError(document: ConsensusKind.document, line: line, keyword: keyword, failure: failure)
+        DescriptorParseError(document: kind, line: line, keyword: keyword, failure: failure)
     }
 
     /// The next entry, or `nil` at the footer. Strict mode throws on the first violation;
@@ -82,9 +74,9 @@ struct RouterStatusEntryScanner: Sendable {
         var position = self.position
         var line = self.line
         var skippedNow: [DescriptorParseError] = []
-        try limits.checkDocumentSize(bytes.count, kind: ConsensusKind.document, line: line)
+        try limits.checkDocumentSize(bytes.count, kind: kind, line: line)
         var budget = entryBudget
-        let failure: DescriptorParseError? = EntryBytes.with(bytes) { raw in
+        let failure: DescriptorParseError? = ByteCursor.with(bytes) { raw in
             scan(raw, &position, &line, &skippedNow, into: &entries, limit: limit, budget: &budget)
         }
         entryBudget = budget
@@ -95,7 +87,7 @@ struct RouterStatusEntryScanner: Sendable {
     }
 
     /// Appends up to `limit` entries; returns the strict-mode error that stopped it, if any.
-    private func scan(_ raw: EntryBytes, _ position: inout Int, _ line: inout Int, _ skipped: inout [DescriptorParseError],
+    private func scan(_ raw: ByteCursor, _ position: inout Int, _ line: inout Int, _ skipped: inout [DescriptorParseError],
                       into entries: inout [RouterStatusEntry], limit: Int, budget: inout Int) -> DescriptorParseError? {
         var added = 0
         while position < raw.end, added < limit {
@@ -103,7 +95,7 @@ struct RouterStatusEntryScanner: Sendable {
             let keywordEnd = raw.keywordEnd(position, lineEnd)
             if keywordEnd > position, raw.isFooterKeyword(position..<keywordEnd) { return nil }
             // Skipped entries count too: each costs an error value, more memory than its bytes.
-            if budget <= 0 { return limits.exceeded(.entriesPerConsensus, kind: ConsensusKind.document, line: line) }
+            if budget <= 0 { return limits.exceeded(.entriesPerConsensus, kind: kind, line: line) }
             budget -= 1
             let entryStart = position
             let entryLine = line
@@ -142,13 +134,13 @@ struct RouterStatusEntryScanner: Sendable {
 
     /// Whether the line at `position` opens the next entry or the footer.
     @inline(__always)
-    private func endsEntry(_ raw: EntryBytes, _ position: Int, _ keywordEnd: Int) -> Bool {
+    private func endsEntry(_ raw: ByteCursor, _ position: Int, _ keywordEnd: Int) -> Bool {
         let count = keywordEnd - position
         if count == 1 { return raw[position] == UInt8(ascii: "r") }
         return count > 0 && raw.isFooterKeyword(position..<keywordEnd)
     }
 
-    private func skipLines(_ raw: EntryBytes, _ position: inout Int, _ line: inout Int) {
+    private func skipLines(_ raw: ByteCursor, _ position: inout Int, _ line: inout Int) {
         while position < raw.end {
             let (lineEnd, next) = raw.lineBounds(position)
             if endsEntry(raw, position, raw.keywordEnd(position, lineEnd)) { return }
@@ -158,7 +150,7 @@ struct RouterStatusEntryScanner: Sendable {
     }
 
     /// `r nickname identity [digest] YYYY-MM-DD HH:MM:SS IP ORPort DirPort`.
-    private func parseRLine(_ raw: EntryBytes, _ start: Int, _ lineEnd: Int, line: Int) -> Result<RouterStatusEntry, DescriptorParseError> {
+    private func parseRLine(_ raw: ByteCursor, _ start: Int, _ lineEnd: Int, line: Int) -> Result<RouterStatusEntry, DescriptorParseError> {
         var cursor = start + 1
         var words: (Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>) =
             (0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0)
@@ -198,7 +190,7 @@ struct RouterStatusEntryScanner: Sendable {
         guard let ip = raw.ipv4(ipWord) else { return fail("address is not IPv4") }
         guard let orPort = raw.unsigned(orWord), orPort <= 65_535, !strict || orPort > 0 else { return fail("invalid ORPort") }
         guard let dirPort = raw.unsigned(dirWord), dirPort <= 65_535 else { return fail("invalid DirPort") }
-        let nickname = String(decoding: UnsafeBufferPointer(start: raw.p + words.0.lowerBound, count: words.0.count), as: UTF8.self)
+        let nickname = raw.string(words.0)
         return .success(RouterStatusEntry(
             rawBytes: bytes[start..<start], line: line, nickname: nickname, fingerprint: fingerprint,
             descriptorDigest: digest, published: published, address: .v4(ip), orPort: UInt16(orPort),
@@ -206,7 +198,7 @@ struct RouterStatusEntryScanner: Sendable {
     }
 
     /// Reads the lines after `r` up to the next entry or the footer.
-    private func readLines(_ raw: EntryBytes, _ position: inout Int, _ line: inout Int,
+    private func readLines(_ raw: ByteCursor, _ position: inout Int, _ line: inout Int,
                            into entry: inout RouterStatusEntry) throws(DescriptorParseError) {
         var seen: UInt16 = 0   // one bit per at-most-once keyword
         while position < raw.end {
@@ -221,21 +213,18 @@ struct RouterStatusEntryScanner: Sendable {
                 if strict { throw error(.malformedLine("empty line"), line: thisLine, keyword: nil) }
                 continue
             }
-            var argsStart = keywordEnd
-            while argsStart < lineEnd, ByteText.isSpace(raw[argsStart]) { argsStart += 1 }
-            var argsEnd = lineEnd
-            while argsEnd > argsStart, ByteText.isSpace(raw[argsEnd - 1]) { argsEnd -= 1 }
-            let args = argsStart..<argsEnd
+            let argsStart = raw.skipSpaces(keywordEnd, lineEnd)
+            let args = argsStart..<raw.trimTrailingSpaces(argsStart, lineEnd)
             if strict {
                 if keywordEnd == lineStart { throw error(.malformedLine("line starts with whitespace"), line: thisLine, keyword: nil) }
-                if Tokenizer.containsNonASCII(bytes, lineStart..<lineEnd) {
+                if raw.containsNonASCII(lineStart..<lineEnd) {
                     throw error(.nonASCII(line: ByteText.escaped(bytes, lineStart..<lineEnd)), line: thisLine,
                                 keyword: ByteText.escaped(bytes, lineStart..<keywordEnd))
                 }
             }
             // An object after an entry line (only unknown items may carry one).
             var object: Range<Int>? = nil
-            if position < raw.end, raw.hasPrefix(position..<raw.end, "-----BEGIN ") {
+            if position < raw.end, raw[position] == UInt8(ascii: "-"), raw.hasPrefix(position..<raw.end, "-----BEGIN ") {
                 let objectStart = position
                 while position < raw.end {
                     let (objectEnd, objectNext) = raw.lineBounds(position)
@@ -246,7 +235,7 @@ struct RouterStatusEntryScanner: Sendable {
                 }
                 object = objectStart..<position
             }
-            let key = keywordEnd > lineStart ? EntryKey.lookup(bytes, lineStart..<keywordEnd) : nil
+            let key = keywordEnd > lineStart ? EntryKey.lookup(raw, lineStart..<keywordEnd) : nil
             if let key, object == nil, seen & key.bit == 0, fastPath(key, raw, args, into: &entry) {
                 seen |= key.bit
                 continue
@@ -263,17 +252,16 @@ struct RouterStatusEntryScanner: Sendable {
     /// Reads a typical well-formed line; returns `false` (changing nothing) for anything that
     /// needs the careful path.
     @inline(__always)
-    private func fastPath(_ key: EntryKey, _ raw: EntryBytes, _ args: Range<Int>, into entry: inout RouterStatusEntry) -> Bool {
+    private func fastPath(_ key: EntryKey, _ raw: ByteCursor, _ args: Range<Int>, into entry: inout RouterStatusEntry) -> Bool {
         switch key {
         case .s:
             var cursor = args.lowerBound
             var flags: RelayFlags = []
             var previous: Range<Int>? = nil
             while let word = raw.word(&cursor, args.upperBound) {
-                guard let flag = RelayFlags.lookup(raw.p + word.lowerBound, word.count), !flags.contains(flag) else { return false }
-                if strict, let previous,
-                   !UnsafeBufferPointer(start: raw.p + previous.lowerBound, count: previous.count)
-                    .lexicographicallyPrecedes(UnsafeBufferPointer(start: raw.p + word.lowerBound, count: word.count)) {
+                guard let flag = RelayFlags.lookup(raw.pointer(word.lowerBound, count: word.count)!, word.count),
+                      !flags.contains(flag) else { return false }
+                if strict, let previous, !raw.buffer(previous).lexicographicallyPrecedes(raw.buffer(word)) {
                     return false
                 }
                 previous = word
@@ -283,15 +271,21 @@ struct RouterStatusEntryScanner: Sendable {
             entry.hasFlagsLine = true
             return true
         case .v:
-            entry.versionLine = String(decoding: UnsafeBufferPointer(start: raw.p + args.lowerBound, count: args.count), as: UTF8.self)
+            entry.versionLine = raw.string(args)
             return true
         case .pr:
-            guard !strict else { return false }
+            // Strict mode checks the list in the same pass, without building it.
+            guard !strict || ProtocolVersions.isValid(bytes, args) else { return false }
             entry.protocolsRange = args
             return true
         case .p:
-            guard !strict, raw.hasPrefix(args, "accept ") || raw.hasPrefix(args, "reject ") else { return false }
+            guard strict ? Self.isValidPolicySummary(bytes, args) : raw.hasPrefix(args, "accept ") || raw.hasPrefix(args, "reject ")
+            else { return false }
             entry.exitPolicyRange = args
+            return true
+        case .a:
+            guard let orAddress = Self.orAddress(bytes, args) else { return false }
+            entry.orAddresses.append(orAddress)
             return true
         case .w:
             var cursor = args.lowerBound
@@ -318,7 +312,7 @@ struct RouterStatusEntryScanner: Sendable {
             guard flavor == .microdesc, let digest = raw.sha256Digest(args) else { return false }
             entry.microdescriptorDigest = digest
             return true
-        case .a, .id, .stats:
+        case .id, .stats:
             return false
         }
     }

@@ -39,34 +39,31 @@ public struct NetworkStatusVote: ParsableDocument, Sendable {
     public subscript<Value>(dynamicMember keyPath: KeyPath<ConsensusHeader, Value>) -> Value { header[keyPath: keyPath] }
 
     public init(parsing slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
-        do throws(DescriptorParseError) {
-            try self.init(reading: slice, mode: mode)
-        } catch {
-            throw ConsensusKind.vote(error)
-        }
-    }
-
-    private init(reading slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
         let bytes = slice.bytes
         let strict = mode == .strict
+        let kind = DocumentKind.networkStatusVote
         let (position, line) = RouterStatusEntryScanner.headerEnd(bytes, firstLine: slice.firstLine)
-        let all = try Tokenizer.tokenize(bytes[bytes.startIndex..<position], kind: ConsensusKind.document, mode: mode,
+        // Tokenized once: the key certificate runs from its version line to the end of the
+        // header part, and the items before it are the vote's own header.
+        let all = try Tokenizer.tokenize(bytes[bytes.startIndex..<position], kind: kind, mode: mode,
                                          firstLine: slice.firstLine, nonASCIIAllowed: ["contact"])
         var warnings: [DescriptorParseError] = []
-        // The key certificate runs from its version line to the end of the header part.
-        var headerEnd = position
+        var document = all
         var certificate: KeyCertificate? = nil
-        if let certItem = all.items.first(where: { $0.keywordEquals("dir-key-certificate-version", in: bytes) }) {
-            headerEnd = certItem.range.lowerBound
+        if let certIndex = all.items.firstIndex(where: { $0.keywordEquals("dir-key-certificate-version", in: bytes) }) {
+            let certItem = all.items[certIndex]
+            let headerEnd = certItem.range.lowerBound
             do throws(DescriptorParseError) {
                 certificate = try KeyCertificate(parsing: DocumentSlice(bytes: bytes[headerEnd..<position], firstLine: certItem.line), mode: mode)
             } catch {
                 if strict { throw error }
                 warnings.append(error)
             }
+            guard certIndex > 0 else { throw DescriptorParseError(document: kind, line: slice.firstLine, keyword: nil, failure: .empty) }
+            document = TokenizedDocument(bytes: bytes[bytes.startIndex..<headerEnd], annotations: all.annotations,
+                                         items: Array(all.items[..<certIndex]), content: all.content.lowerBound..<headerEnd,
+                                         firstLine: all.firstLine, kind: kind)
         }
-        let document = try Tokenizer.tokenize(bytes[bytes.startIndex..<headerEnd], kind: ConsensusKind.document, mode: mode,
-                                              firstLine: slice.firstLine, nonASCIIAllowed: ["contact"])
         var parser = ConsensusHeaderParser(document: document, strict: strict)
         parser.isVote = true
         let header = try parser.parse()
@@ -74,7 +71,7 @@ public struct NetworkStatusVote: ParsableDocument, Sendable {
         var vote = VotePreamble(document: document, strict: strict)
         try vote.read()
         warnings += vote.warnings
-        if strict, headerEnd == position, certificate == nil {
+        if strict, certificate == nil, document.items.count == all.items.count {
             throw all.error(.missingKeyword, keyword: "dir-key-certificate-version")
         }
         if header.voteStatus != "vote" {
@@ -93,17 +90,10 @@ public struct NetworkStatusVote: ParsableDocument, Sendable {
             entries.append(VoteEntry(entry: entry, microdescriptorLines: lines))
         }
         warnings += scanner.skipped
-        var footerDocument: TokenizedDocument? = nil
-        if scanner.position < bytes.endIndex {
-            footerDocument = try Tokenizer.tokenize(bytes[scanner.position..<bytes.endIndex], kind: ConsensusKind.document,
-                                                    mode: mode, firstLine: scanner.line)
-        }
-        let footer = try ConsensusHeaderParser.parseFooter(footerDocument, flavor: header.flavor, strict: strict,
-                                                           warnings: &warnings, endLine: scanner.line)
-        var signedRange: Range<Int>? = nil
-        if let footerDocument, let first = footerDocument.items.first(where: { $0.keywordEquals("directory-signature", in: bytes) }) {
-            signedRange = document.content.lowerBound..<Swift.min(first.keyword.upperBound + 1, bytes.endIndex)
-        }
+        let (footer, signedRange, footerWarnings) = try ConsensusFooter.read(
+            bytes, from: scanner.position, line: scanner.line, flavor: header.flavor, kind: kind, mode: mode,
+            contentStart: document.content.lowerBound)
+        warnings += footerWarnings
         self.rawBytes = bytes
         self.annotations = document.annotations
         self.firstLine = slice.firstLine
@@ -117,6 +107,6 @@ public struct NetworkStatusVote: ParsableDocument, Sendable {
         self.entries = entries
         self.footer = footer
         self.signedRange = signedRange
-        self.warnings = warnings.map(ConsensusKind.vote)
+        self.warnings = warnings
     }
 }

@@ -18,7 +18,7 @@ struct VotePreamble {
 
     /// Vote-only counts from dir-spec §3.4.1; the shared preamble rules are checked by the
     /// consensus header parser.
-    private static let rules = KeywordRules(kind: ConsensusKind.document, [
+    private static let rules = KeywordRules(kind: .networkStatusVote, [
         KeywordRule("consensus-methods", .exactlyOnce, object: false),
         KeywordRule("published", .exactlyOnce, object: false),
         KeywordRule("flag-thresholds", .atMostOnce, object: false),
@@ -107,7 +107,7 @@ struct VotePreamble {
                 }
             }
             guard valid else {
-                let error = DescriptorParseError(document: ConsensusKind.document, line: line, keyword: "m",
+                let error = DescriptorParseError(document: .networkStatusVote, line: line, keyword: "m",
                                                  failure: .malformedArguments("expected methods and algorithm=digest: '\(ByteText.escaped(bytes, position..<end))'"))
                 if strict { throw error }
                 warnings.append(error)

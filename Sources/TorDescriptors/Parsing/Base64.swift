@@ -35,10 +35,9 @@ public enum Base64 {
         let padding = range.upperBound - end
         guard characters % 4 != 1, padding <= 2, padding == 0 || (characters + padding) % 4 == 0 else { return nil }
         let valid = table.withUnsafeBufferPointer { table in
-            bytes.withUnsafeBufferPointer { source in
+            ByteCursor.with(bytes) { cursor in
                 var invalid: UInt8 = 0
-                let base = source.baseAddress! - bytes.startIndex
-                for index in range.lowerBound..<end { invalid |= table[Int(base[index])] }
+                for index in range.lowerBound..<end { invalid |= table[Int(cursor[index])] }
                 return invalid & 0xC0 == 0
             }
         }

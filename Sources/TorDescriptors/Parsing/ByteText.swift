@@ -100,14 +100,9 @@ public struct ArgumentCursor: Sendable {
             return nil
         }
         // Raw memory instead of slice subscripts: this runs for every argument of every line.
-        let word: Range<Int>? = bytes.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress! - bytes.startIndex
-            var start = start0
-            while start < end, ByteText.isSpace(base[start]) { start += 1 }
-            guard start < end else { return nil }
-            var stop = start
-            while stop < end, !ByteText.isSpace(base[stop]) { stop += 1 }
-            return start..<stop
+        let word: Range<Int>? = ByteCursor.with(bytes) { cursor in
+            var position = start0
+            return cursor.word(&position, end)
         }
         guard let word else {
             remaining = end..<end

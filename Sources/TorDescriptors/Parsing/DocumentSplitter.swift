@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// One document inside a larger buffer, with the line it starts on.
 public struct DocumentSlice: Sendable {
     /// The document's bytes (annotations included); shares storage with the file buffer.
@@ -64,15 +56,15 @@ public struct DocumentSplitter: Sequence, Sendable {
             // slice subscripts and generic keyword comparisons dominated its cost.
             let checkSingle = mayBeSingle
             mayBeSingle = false
-            let found: (cut: Int, line: Int, position: Int)? = bytes.withUnsafeBufferPointer { buffer in
+            let found: (cut: Int, line: Int, position: Int)? = ByteCursor.with(bytes) { cursor in
                 // Most consensuses, votes and single-descriptor files hold one document: when at
                 // most one start line remains, skip the line-by-line scan (a whole pass over
                 // 90,000 lines of a consensus) and take the rest as one document.
                 if checkSingle, splitter.repeatStartKeyword == nil,
-                   Self.startLineCount(buffer, from: position - bytes.startIndex, keywords: splitter.startKeywords, atMost: 1) <= 1 {
+                   Self.startLineCount(cursor, from: position, keywords: splitter.startKeywords, atMost: 1) <= 1 {
                     return nil
                 }
-                return Self.scan(buffer, base: bytes.startIndex, from: position - bytes.startIndex, line: line,
+                return Self.scan(cursor, from: position, line: line,
                                  startKeywords: splitter.startKeywords, repeatStartKeyword: splitter.repeatStartKeyword)
             }
             if let found {
@@ -85,36 +77,32 @@ public struct DocumentSplitter: Sequence, Sendable {
             return DocumentSlice(bytes: bytes[start..<end], firstLine: startLine)
         }
 
-        /// How many lines from `offset` on begin with one of the keywords followed by a space,
+        /// How many lines from `from` on begin with one of the keywords followed by a space,
         /// tab, CR or LF (counting stops past `atMost`). Only looks at the first bytes after each
         /// newline (memchr), without the per-line bookkeeping of `scan`.
-        private static func startLineCount(
-            _ buffer: UnsafeBufferPointer<UInt8>, from offset: Int, keywords: [[UInt8]], atMost limit: Int
-        ) -> Int {
-            guard let pointer = buffer.baseAddress, offset < buffer.count else { return 0 }
-            let count = buffer.count
+        private static func startLineCount(_ cursor: ByteCursor, from position: Int, keywords: [[UInt8]], atMost limit: Int) -> Int {
+            guard position < cursor.end else { return 0 }
+            let end = cursor.end
             func isStart(_ lineStart: Int) -> Bool {
                 var index = lineStart
                 // tor's obsolete `opt ` prefix.
-                if count - index > 4, pointer[index] == UInt8(ascii: "o"), pointer[index + 1] == UInt8(ascii: "p"),
-                   pointer[index + 2] == UInt8(ascii: "t"), ByteText.isSpace(pointer[index + 3]) {
-                    index += 4
-                    while index < count, ByteText.isSpace(pointer[index]) { index += 1 }
+                if end - index > 4, cursor.hasPrefix(index..<end, "opt"), ByteText.isSpace(cursor[index + 3]) {
+                    index = cursor.skipSpaces(index + 4, end)
                 }
-                for keyword in keywords where !keyword.isEmpty && count - index >= keyword.count
-                    && pointer[index] == keyword[0] && memcmp(pointer + index, keyword, keyword.count) == 0 {
-                    if count - index == keyword.count { return true }   // the keyword ends the buffer
-                    let after = pointer[index + keyword.count]
-                    if ByteText.isSpace(after) || after == 0x0A || after == ByteText.carriageReturn { return true }
+                for keyword in keywords where !keyword.isEmpty && end - index >= keyword.count
+                    && cursor.equals(index..<(index + keyword.count), keyword) {
+                    if end - index == keyword.count { return true }   // the keyword ends the buffer
+                    let after = cursor[index + keyword.count]
+                    if ByteText.isSpace(after) || after == ByteText.newline || after == ByteText.carriageReturn { return true }
                 }
                 return false
             }
-            var found = isStart(offset) ? 1 : 0
-            var from = offset
-            while from < count, found <= limit {
-                guard let hit = memchr(pointer + from, 0x0A, count - from) else { break }
-                let next = UnsafeRawPointer(hit) - UnsafeRawPointer(pointer) + 1
-                if next < count, isStart(next) { found += 1 }
+            var found = isStart(position) ? 1 : 0
+            var from = position
+            while from < end, found <= limit {
+                guard let newline = cursor.firstIndex(of: ByteText.newline, from: from, to: end) else { break }
+                let next = newline + 1
+                if next < end, isStart(next) { found += 1 }
                 from = next
             }
             return found
@@ -122,16 +110,14 @@ public struct DocumentSplitter: Sequence, Sendable {
 
         /// Finds where the next document starts, as (cut index, its line, new position), or nil.
         private static func scan(
-            _ buffer: UnsafeBufferPointer<UInt8>, base: Int, from offset: Int, line firstLine: Int,
+            _ cursor: ByteCursor, from position: Int, line firstLine: Int,
             startKeywords: [[UInt8]], repeatStartKeyword: [UInt8]?
         ) -> (cut: Int, line: Int, position: Int)? {
-            guard let pointer = buffer.baseAddress else { return nil }
-            let count = buffer.count
             var sawStart = false
             var sawRepeat = false
             var inObject = false
-            var pendingAnnotation: (offset: Int, line: Int)? = nil
-            var cursor = offset
+            var pendingAnnotation: (position: Int, line: Int)? = nil
+            var position = position
             var line = firstLine
             // Bytes that can begin a line needing a closer look (start and repeat keywords,
             // `opt `, annotations, object delimiters), as a 128-bit set: every other keyword
@@ -143,51 +129,44 @@ public struct DocumentSplitter: Sequence, Sendable {
             for keyword in startKeywords { if let first = keyword.first { mark(first) } }
             if let first = repeatStartKeyword?.first { mark(first) }
             for byte in [UInt8(ascii: "o"), UInt8(ascii: "@"), UInt8(ascii: "-")] { mark(byte) }
-            while cursor < count {
-                // Line bounds as in Tokenizer.lineBounds: LF or CR LF ends a line.
-                var lineEnd = count
-                var next = count
-                if let hit = memchr(pointer + cursor, 0x0A, count - cursor) {
-                    let newline = UnsafeRawPointer(hit) - UnsafeRawPointer(pointer)
-                    next = newline + 1
-                    lineEnd = (newline > cursor && pointer[newline - 1] == ByteText.carriageReturn) ? newline - 1 : newline
-                }
-                let length = lineEnd - cursor
-                let first: UInt8 = length > 0 ? pointer[cursor] : 0
+            while position < cursor.end {
+                let (lineEnd, next) = cursor.lineBounds(position)
+                let thisLine = position..<lineEnd
+                let first: UInt8 = lineEnd > position ? cursor[position] : 0
                 let isInteresting = first < 64 ? interesting.low >> UInt64(first) & 1 == 1
                     : first < 128 && interesting.high >> UInt64(first - 64) & 1 == 1
-                if !inObject, length > 0, !isInteresting {
+                if !inObject, lineEnd > position, !isInteresting {
                     // An ordinary keyword line: neither a start nor an annotation.
                     pendingAnnotation = nil
-                    cursor = next
+                    position = next
                     line += 1
                     continue
                 }
-                if inObject, first == UInt8(ascii: "-"), hasPrefix(pointer + cursor, length, "-----END ") {
+                if inObject, first == UInt8(ascii: "-"), cursor.hasPrefix(thisLine, "-----END ") {
                     inObject = false
-                } else if inObject, !opensDocument(pointer, cursor..<lineEnd, first: first, startKeywords: startKeywords) {
+                } else if inObject, !opensDocument(cursor, thisLine, first: first, startKeywords: startKeywords) {
                     // Still inside the object.
-                } else if first == UInt8(ascii: "-"), hasPrefix(pointer + cursor, length, "-----BEGIN ") {
+                } else if first == UInt8(ascii: "-"), cursor.hasPrefix(thisLine, "-----BEGIN ") {
                     inObject = true
                     pendingAnnotation = nil
                 } else if first == UInt8(ascii: "@") {
                     inObject = false
-                    if pendingAnnotation == nil { pendingAnnotation = (cursor, line) }
+                    if pendingAnnotation == nil { pendingAnnotation = (position, line) }
                 } else {
                     inObject = false
-                    let keyword = keyword(pointer, cursor..<lineEnd)
-                    let isStart = startKeywords.contains { same(pointer, keyword, $0) }
-                    let isRepeat = repeatStartKeyword.map { same(pointer, keyword, $0) } ?? false
+                    let keyword = cursor.keyword(position, lineEnd).keyword
+                    let isStart = startKeywords.contains { cursor.equals(keyword, $0) }
+                    let isRepeat = repeatStartKeyword.map { cursor.equals(keyword, $0) } ?? false
                     if (isStart && (sawStart || sawRepeat)) || (isRepeat && sawRepeat) {
                         // This line opens the next document; its annotations go with it.
-                        let cut = pendingAnnotation ?? (cursor, line)
-                        return (base + cut.offset, cut.line, base + cut.offset)
+                        let cut = pendingAnnotation ?? (position, line)
+                        return (cut.position, cut.line, cut.position)
                     }
                     if isStart { sawStart = true }
                     if isRepeat { sawRepeat = true }
-                    if length > 0 { pendingAnnotation = nil }
+                    if lineEnd > position { pendingAnnotation = nil }
                 }
-                cursor = next
+                position = next
                 line += 1
             }
             return nil
@@ -197,45 +176,13 @@ public struct DocumentSplitter: Sequence, Sendable {
         /// got its END line (a truncated or hostile document) must not swallow the documents after
         /// it. Object lines are base64, so a start line (it has a space, a dash, ...) cannot be one.
         @inline(__always)
-        private static func opensDocument(_ pointer: UnsafePointer<UInt8>, _ range: Range<Int>, first: UInt8,
-                                          startKeywords: [[UInt8]]) -> Bool {
+        private static func opensDocument(_ cursor: ByteCursor, _ range: Range<Int>, first: UInt8, startKeywords: [[UInt8]]) -> Bool {
             // The first byte rules out almost every base64 line before any scanning.
             guard startKeywords.contains(where: { $0.first == first }) || first == UInt8(ascii: "o") else { return false }
-            let keyword = keyword(pointer, range)
-            guard startKeywords.contains(where: { same(pointer, keyword, $0) }) else { return false }
-            for index in range where Base64.value(pointer[index]) == 0xFF && pointer[index] != UInt8(ascii: "=") { return true }
+            let keyword = cursor.keyword(range.lowerBound, range.upperBound).keyword
+            guard startKeywords.contains(where: { cursor.equals(keyword, $0) }) else { return false }
+            for index in range where Base64.value(cursor[index]) == 0xFF && cursor[index] != UInt8(ascii: "=") { return true }
             return false
-        }
-
-        @inline(__always)
-        private static func hasPrefix(_ pointer: UnsafePointer<UInt8>, _ length: Int, _ word: StaticString) -> Bool {
-            let size = word.utf8CodeUnitCount
-            return length >= size && memcmp(pointer, word.utf8Start, size) == 0
-        }
-
-        @inline(__always)
-        private static func same(_ pointer: UnsafePointer<UInt8>, _ range: Range<Int>, _ word: [UInt8]) -> Bool {
-            // Length and first byte first: most lines are not starts.
-            guard range.count == word.count else { return false }
-            if word.isEmpty { return true }
-            guard pointer[range.lowerBound] == word[0] else { return false }
-            return word.withUnsafeBufferPointer { memcmp(pointer + range.lowerBound, $0.baseAddress!, word.count) == 0 }
-        }
-
-        /// The keyword of a line, skipping tor's `opt ` prefix.
-        @inline(__always)
-        private static func keyword(_ pointer: UnsafePointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
-            var stop = range.lowerBound
-            while stop < range.upperBound, !ByteText.isSpace(pointer[stop]) { stop += 1 }
-            if stop - range.lowerBound == 3, stop < range.upperBound, pointer[range.lowerBound] == UInt8(ascii: "o"),
-               pointer[range.lowerBound + 1] == UInt8(ascii: "p"), pointer[range.lowerBound + 2] == UInt8(ascii: "t") {
-                var start = stop
-                while start < range.upperBound, ByteText.isSpace(pointer[start]) { start += 1 }
-                var wordEnd = start
-                while wordEnd < range.upperBound, !ByteText.isSpace(pointer[wordEnd]) { wordEnd += 1 }
-                return start..<wordEnd
-            }
-            return range.lowerBound..<stop
         }
     }
 }

@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A document split into annotations and keyword items, over a shared buffer.
 ///
@@ -75,21 +68,16 @@ public enum Tokenizer {
     ) throws(DescriptorParseError) -> TokenizedDocument {
         if bytes.isEmpty { throw DescriptorParseError(document: kind, line: firstLine, keyword: nil, failure: .empty) }
         try mode.limits.checkDocumentSize(bytes.count, kind: kind, line: firstLine)
-        // Every line is scanned byte by byte, so the scan reads raw memory instead of going through
+        // Every line is scanned byte by byte, so the scan reads through a ByteCursor instead of
         // bounds-checked slice subscripts; errors still report through the slice helpers.
-        let result = bytes.withUnsafeBufferPointer { buffer in
-            // `base[i]` is `bytes[i]` for every index of the slice.
-            let base = buffer.baseAddress! - bytes.startIndex
-            return Result { () throws(DescriptorParseError) -> TokenizedDocument in
-                try tokenize(bytes, base: base, kind: kind, mode: mode, firstLine: firstLine, nonASCIIAllowed: nonASCIIAllowed)
-            }
+        return try ByteCursor.with(bytes) { (cursor: ByteCursor) throws(DescriptorParseError) -> TokenizedDocument in
+            try tokenize(bytes, cursor: cursor, kind: kind, mode: mode, firstLine: firstLine, nonASCIIAllowed: nonASCIIAllowed)
         }
-        return try result.get()
     }
 
     private static func tokenize(
         _ bytes: ArraySlice<UInt8>,
-        base: UnsafePointer<UInt8>,
+        cursor: ByteCursor,
         kind: DocumentKind,
         mode: ValidationMode,
         firstLine: Int,
@@ -104,15 +92,15 @@ public enum Tokenizer {
         let maxItems = limits.maxItemsPerDocument
         var contentStart: Int? = nil
         var lineNumber = firstLine
-        var position = bytes.startIndex
-        let end = bytes.endIndex
+        var position = cursor.start
+        let end = cursor.end
 
         func fail(_ failure: ParseFailure, line: Int, keyword: String?) -> DescriptorParseError {
             DescriptorParseError(document: kind, line: line, keyword: keyword, failure: failure)
         }
 
         while position < end {
-            let (lineEnd, next) = lineBounds(base, from: position, end: end)
+            let (lineEnd, next) = cursor.lineBounds(position)
             let thisLine = lineNumber
             lineNumber += 1
             if lineEnd - position > maxLine { throw limits.exceeded(.lineBytes, kind: kind, line: thisLine) }
@@ -122,74 +110,54 @@ public enum Tokenizer {
                 position = next
                 continue
             }
-            let first = base[position]
-            if first == UInt8(ascii: "@"), contentStart == nil {
-                var nameEnd = position + 1
-                while nameEnd < lineEnd, !ByteText.isSpace(base[nameEnd]) { nameEnd += 1 }
-                var valueStart = nameEnd
-                while valueStart < lineEnd, ByteText.isSpace(base[valueStart]) { valueStart += 1 }
-                annotations.append(Annotation(
-                    name: ByteText.string(bytes, (position + 1)..<nameEnd),
-                    value: ByteText.string(bytes, valueStart..<lineEnd),
-                    line: thisLine))
+            if cursor[position] == UInt8(ascii: "@"), contentStart == nil {
+                let nameEnd = cursor.keywordEnd(position + 1, lineEnd)
+                let valueStart = cursor.skipSpaces(nameEnd, lineEnd)
+                annotations.append(Annotation(name: cursor.string((position + 1)..<nameEnd),
+                                              value: cursor.string(valueStart..<lineEnd), line: thisLine))
                 position = next
                 continue
             }
             if contentStart == nil { contentStart = position }
 
-            // Keyword: up to the first space or tab.
-            var keywordEnd = position
-            while keywordEnd < lineEnd, !ByteText.isSpace(base[keywordEnd]) { keywordEnd += 1 }
-            var keywordStart = position
-            var argumentsStart = keywordEnd
-            while argumentsStart < lineEnd, ByteText.isSpace(base[argumentsStart]) { argumentsStart += 1 }
-            var hadOpt = false
-            if keywordEnd - keywordStart == 3, argumentsStart < lineEnd, base[keywordStart] == UInt8(ascii: "o"),
-               base[keywordStart + 1] == UInt8(ascii: "p"), base[keywordStart + 2] == UInt8(ascii: "t") {
-                hadOpt = true
-                keywordStart = argumentsStart
-                keywordEnd = keywordStart
-                while keywordEnd < lineEnd, !ByteText.isSpace(base[keywordEnd]) { keywordEnd += 1 }
-                argumentsStart = keywordEnd
-                while argumentsStart < lineEnd, ByteText.isSpace(base[argumentsStart]) { argumentsStart += 1 }
-            }
-            var argumentsEnd = lineEnd
-            while argumentsEnd > argumentsStart, ByteText.isSpace(base[argumentsEnd - 1]) { argumentsEnd -= 1 }
+            // Keyword: up to the first space or tab, after tor's obsolete `opt ` prefix.
+            let (keyword, argumentsStart, hadOpt) = cursor.keyword(position, lineEnd)
+            let argumentsEnd = cursor.trimTrailingSpaces(argumentsStart, lineEnd)
 
             var nonASCII = false
             if strict {
-                if keywordStart == keywordEnd {
+                if keyword.isEmpty {
                     throw fail(.malformedLine("line starts with whitespace: \(ByteText.escaped(bytes, position..<lineEnd))"),
                                line: thisLine, keyword: nil)
                 }
-                for index in keywordStart..<keywordEnd where !isKeywordByte(base[index]) {
+                for index in keyword where !isKeywordByte(cursor[index]) {
                     throw fail(.malformedLine("invalid keyword character: \(ByteText.escaped(bytes, position..<lineEnd))"),
-                               line: thisLine, keyword: ByteText.escaped(bytes, keywordStart..<keywordEnd))
+                               line: thisLine, keyword: ByteText.escaped(bytes, keyword))
                 }
-                nonASCII = containsNonASCII(bytes, position..<lineEnd)
+                nonASCII = cursor.containsNonASCII(position..<lineEnd)
                 if nonASCII {
-                    let keyword = ByteText.string(bytes, keywordStart..<keywordEnd)
-                    if !nonASCIIAllowed.contains(keyword) {
-                        throw fail(.nonASCII(line: ByteText.escaped(bytes, position..<lineEnd)), line: thisLine, keyword: keyword)
+                    let keywordString = cursor.string(keyword)
+                    if !nonASCIIAllowed.contains(keywordString) {
+                        throw fail(.nonASCII(line: ByteText.escaped(bytes, position..<lineEnd)), line: thisLine, keyword: keywordString)
                     }
                 }
             }
 
             var itemEnd = next
             var object: DocumentObject? = nil
-            if next < end, base[next] == UInt8(ascii: "-"), hasPrefix(base, next, end, "-----BEGIN ") {
+            if next < end, cursor[next] == UInt8(ascii: "-"), cursor.hasPrefix(next..<end, "-----BEGIN ") {
                 // The keyword string is only built when an error needs it.
-                let parsed = try readObject(bytes, base: base, at: next, line: lineNumber, kind: kind,
-                                            keyword: keywordStart..<keywordEnd, limits: limits)
+                let parsed = try readObject(bytes, cursor: cursor, at: next, line: lineNumber, kind: kind,
+                                            keyword: keyword, limits: limits)
                 object = parsed.object
                 itemEnd = parsed.next
                 lineNumber += parsed.lines
             }
             if items.count >= maxItems {
-                throw limits.exceeded(.itemsPerDocument, kind: kind, line: thisLine, keyword: ByteText.string(bytes, keywordStart..<keywordEnd))
+                throw limits.exceeded(.itemsPerDocument, kind: kind, line: thisLine, keyword: cursor.string(keyword))
             }
             items.append(DocumentItem(
-                line: thisLine, range: position..<itemEnd, keyword: keywordStart..<keywordEnd,
+                line: thisLine, range: position..<itemEnd, keyword: keyword,
                 arguments: argumentsStart..<argumentsEnd, object: object, hadOptPrefix: hadOpt,
                 hasNonASCII: nonASCII))
             position = itemEnd
@@ -200,52 +168,21 @@ public enum Tokenizer {
                                  content: start..<end, firstLine: firstLine, kind: kind)
     }
 
-    /// `lineBounds` over raw memory indexed like the slice (`base[i]` is `bytes[i]`).
-    @inline(__always)
-    private static func lineBounds(_ base: UnsafePointer<UInt8>, from position: Int, end: Int) -> (end: Int, next: Int) {
-        guard position < end, let found = memchr(base + position, 0x0A, end - position) else { return (end, end) }
-        let newline = position + (UnsafeRawPointer(found) - UnsafeRawPointer(base + position))
-        if newline > position, base[newline - 1] == ByteText.carriageReturn {
-            return (newline - 1, newline + 1)
-        }
-        return (newline, newline + 1)
-    }
-
-    /// Whether `base[position..<end]` starts with the ASCII literal.
-    @inline(__always)
-    private static func hasPrefix(_ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int, _ word: StaticString) -> Bool {
-        let size = word.utf8CodeUnitCount
-        return end - position >= size && memcmp(base + position, word.utf8Start, size) == 0
-    }
-
     /// The end of the line starting at `position` (before CR LF or LF) and the start of the next.
-    @inline(__always)
     static func lineBounds(_ bytes: ArraySlice<UInt8>, from position: Int) -> (end: Int, next: Int) {
-        let end = bytes.endIndex
-        let newline: Int = bytes.withUnsafeBufferPointer { buffer in
-            let offset = position - bytes.startIndex
-            guard let base = buffer.baseAddress, offset < buffer.count else { return end }
-            guard let found = memchr(base + offset, 0x0A, buffer.count - offset) else { return end }
-            let distance: Int = UnsafeRawPointer(found) - UnsafeRawPointer(base)
-            return bytes.startIndex + distance
-        }
-        guard newline < end else { return (end, end) }
-        if newline > position, bytes[newline - 1] == ByteText.carriageReturn {
-            return (newline - 1, newline + 1)
-        }
-        return (newline, newline + 1)
+        ByteCursor.with(bytes) { $0.lineBounds(position) }
     }
 
     /// Reads `-----BEGIN NAME-----` ... `-----END NAME-----` starting at `start`.
     private static func readObject(
-        _ bytes: ArraySlice<UInt8>, base: UnsafePointer<UInt8>, at start: Int, line: Int, kind: DocumentKind,
+        _ bytes: ArraySlice<UInt8>, cursor: ByteCursor, at start: Int, line: Int, kind: DocumentKind,
         keyword keywordRange: Range<Int>, limits: ParseLimits
     ) throws(DescriptorParseError) -> (object: DocumentObject, next: Int, lines: Int) {
-        let end = bytes.endIndex
-        let keyword = { ByteText.string(bytes, keywordRange) }
-        let (beginEnd, bodyStart) = lineBounds(base, from: start, end: end)
+        let end = cursor.end
+        let keyword = { cursor.string(keywordRange) }
+        let (beginEnd, bodyStart) = cursor.lineBounds(start)
         let nameStart = start + 11
-        guard beginEnd - nameStart >= 5, hasPrefix(base, beginEnd - 5, beginEnd, "-----") else {
+        guard beginEnd - nameStart >= 5, cursor.hasPrefix((beginEnd - 5)..<beginEnd, "-----") else {
             throw DescriptorParseError(document: kind, line: line, keyword: keyword(),
                                        failure: .malformedObject("bad BEGIN line: \(ByteText.escaped(bytes, start..<beginEnd))"))
         }
@@ -253,7 +190,7 @@ public enum Tokenizer {
         var position = bodyStart
         var lines = 1
         while position < end {
-            let (lineEnd, next) = lineBounds(base, from: position, end: end)
+            let (lineEnd, next) = cursor.lineBounds(position)
             lines += 1
             // Checked per line so an unterminated object stops at the limit, not at the end of the input.
             if next - start > limits.maxObjectBytes || lineEnd - position > limits.maxLineBytes {
@@ -261,11 +198,10 @@ public enum Tokenizer {
                 throw limits.exceeded(which, kind: kind, line: line + lines - 1, keyword: keyword())
             }
             // Base64 lines never start with '-', so one byte rules out almost every line.
-            if base[position] == UInt8(ascii: "-"), hasPrefix(base, position, lineEnd, "-----END ") {
+            if lineEnd > position, cursor[position] == UInt8(ascii: "-"), cursor.hasPrefix(position..<lineEnd, "-----END ") {
                 // The length check comes first: a short END line must not form an invalid range.
-                guard lineEnd - position >= 14, hasPrefix(base, lineEnd - 5, lineEnd, "-----"),
-                      lineEnd - 5 - (position + 9) == name.count,
-                      memcmp(base + position + 9, base + name.lowerBound, name.count) == 0 else {
+                guard lineEnd - position >= 14, cursor.hasPrefix((lineEnd - 5)..<lineEnd, "-----"),
+                      cursor.equals((position + 9)..<(lineEnd - 5), name) else {
                     throw DescriptorParseError(
                         document: kind, line: line + lines - 1, keyword: keyword(),
                         failure: .malformedObject("END line \(ByteText.escaped(bytes, position..<lineEnd)) does not close BEGIN \(ByteText.string(bytes, name))"))
@@ -291,10 +227,6 @@ public enum Tokenizer {
 
     /// Whether any byte is ≥ 0x80 or a control character other than tab and CR.
     static func containsNonASCII(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Bool {
-        for index in range {
-            let byte = bytes[index]
-            if byte >= 0x80 || (byte < 0x20 && byte != ByteText.tab && byte != ByteText.carriageReturn) { return true }
-        }
-        return false
+        ByteCursor.with(bytes) { $0.containsNonASCII(range) }
     }
 }

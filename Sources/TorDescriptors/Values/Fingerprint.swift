@@ -11,6 +11,11 @@ public struct Fingerprint: Sendable, Hashable, Comparable, CustomStringConvertib
     private let middle: UInt64
     private let low: UInt32
 
+    /// From its 20 bytes as big-endian words (the consensus entry scanner decodes them so).
+    init(high: UInt64, middle: UInt64, low: UInt32) {
+        (self.high, self.middle, self.low) = (high, middle, low)
+    }
+
     /// From exactly 20 bytes.
     public init?<Bytes: Collection<UInt8>>(bytes: Bytes) {
         guard bytes.count == 20 else { return nil }

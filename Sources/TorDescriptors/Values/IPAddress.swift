@@ -67,8 +67,10 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible, Codable {
     }
 
     static func parseIPv6(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> (UInt64, UInt64)? {
-        var head: [UInt16] = []
-        var tail: [UInt16] = []
+        // Groups before and after `::`, each shifted into a 128-bit value: no arrays, since
+        // every `a` line of a consensus entry comes here.
+        var head = Groups()
+        var tail = Groups()
         var sawGap = false
         var index = range.lowerBound
         let end = range.upperBound
@@ -84,8 +86,8 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible, Codable {
             while probe < end, bytes[probe] != UInt8(ascii: ":") { probe += 1 }
             if probe == end, bytes[index..<end].contains(UInt8(ascii: ".")) {
                 guard let v4 = parseIPv4(bytes, index..<end) else { return nil }
-                let pair = [UInt16(v4 >> 16), UInt16(v4 & 0xFFFF)]
-                if sawGap { tail += pair } else { head += pair }
+                if sawGap { tail.append(UInt16(v4 >> 16)); tail.append(UInt16(v4 & 0xFFFF)) }
+                else { head.append(UInt16(v4 >> 16)); head.append(UInt16(v4 & 0xFFFF)) }
                 index = end
                 break
             }
@@ -113,12 +115,30 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible, Codable {
         }
         let total = head.count + tail.count
         guard sawGap ? total <= 7 : total == 8 else { return nil }
-        let groups = head + [UInt16](repeating: 0, count: 8 - total) + tail
+        // The head's groups move up past the zero groups of the gap and the tail's groups.
+        let shifted = head.shiftedLeft(groups: 8 - head.count)
+        return (shifted.high | tail.high, shifted.low | tail.low)
+    }
+
+    /// Up to eight 16-bit groups as a 128-bit value, the last appended lowest.
+    private struct Groups {
         var high: UInt64 = 0
         var low: UInt64 = 0
-        for group in groups[0..<4] { high = high << 16 | UInt64(group) }
-        for group in groups[4..<8] { low = low << 16 | UInt64(group) }
-        return (high, low)
+        var count = 0
+
+        mutating func append(_ group: UInt16) {
+            high = high << 16 | low >> 48
+            low = low << 16 | UInt64(group)
+            count += 1
+        }
+
+        func shiftedLeft(groups: Int) -> (high: UInt64, low: UInt64) {
+            let bits = groups * 16
+            if bits == 0 { return (high, low) }
+            if bits >= 128 { return (0, 0) }
+            if bits >= 64 { return (low << UInt64(bits - 64), 0) }
+            return (high << UInt64(bits) | low >> UInt64(64 - bits), low << UInt64(bits))
+        }
     }
 
     public var description: String {
