@@ -189,6 +189,14 @@ struct Verify: ParsableCommand {
             return VerificationReport(document: .consensusDiff, firstLine: d.firstLine, checks: [
                 VerificationCheck("signature", .notApplicable("diffs are unsigned; `tordesc diff apply` checks both SHA3-256 hashes, then verify the result")),
             ])
+        case .exitList:
+            return VerificationReport(document: .exitList, firstLine: 1, checks: [
+                VerificationCheck("signature", .notApplicable("exit lists are published unsigned by CollecTor")),
+            ])
+        case .bandwidthFile:
+            return VerificationReport(document: .bandwidthFile, firstLine: 1, checks: [
+                VerificationCheck("signature", .notApplicable("bandwidth files are unsigned; --bandwidth-file checks a vote's bandwidth-file-digest against one")),
+            ])
         }
     }
 
