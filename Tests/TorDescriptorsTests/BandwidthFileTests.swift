@@ -95,30 +95,23 @@ import Testing
         #expect(file.scannerCountry == "US")
     }
 
-    struct Hostile: Sendable, CustomTestStringConvertible {
-        let name: String
-        let text: String
-        let keyword: String?
-        var testDescription: String { name }
-    }
-
-    static let hostile: [Hostile] = [
-        Hostile(name: "version not second", text: synthetic.replacingOccurrences(of: "version=1.4.0\nfile_created=2019-05-14T12:35:04", with: "file_created=2019-05-14T12:35:04\nversion=1.4.0"), keyword: "version"),
-        Hostile(name: "header line without =", text: synthetic.replacingOccurrences(of: "scanner_country=US", with: "scanner_country US"), keyword: nil),
-        Hostile(name: "bad date", text: synthetic.replacingOccurrences(of: "2019-05-14T12:35:04", with: "2019-13-14T12:35:04"), keyword: "file_created"),
-        Hostile(name: "bad country", text: synthetic.replacingOccurrences(of: "scanner_country=US", with: "scanner_country=usa"), keyword: "scanner_country"),
-        Hostile(name: "bad integer", text: synthetic.replacingOccurrences(of: "number_eligible_relays=2", with: "number_eligible_relays=-2"), keyword: "number_eligible_relays"),
-        Hostile(name: "relay without node_id", text: synthetic.replacingOccurrences(of: "node_id=$F115B8EFF7BAF0A70B75248519DDDE4A926BF9CE ", with: ""), keyword: "node_id"),
-        Hostile(name: "relay without bw", text: synthetic.replacingOccurrences(of: "bw=20 ", with: ""), keyword: "bw"),
-        Hostile(name: "relay listed twice", text: synthetic.replacingOccurrences(of: "F115B8EFF7BAF0A70B75248519DDDE4A926BF9CE", with: "0011BD2485AD45D984EC4159C88FC066E5E3300E"), keyword: "node_id"),
-        Hostile(name: "short node_id", text: synthetic.replacingOccurrences(of: "$F115B8EFF7BAF0A70B75248519DDDE4A926BF9CE", with: "$F115"), keyword: "node_id"),
-        Hostile(name: "bare word in relay line", text: synthetic.replacingOccurrences(of: "nick=b", with: "nick=b orphan"), keyword: nil),
-        Hostile(name: "bad flag", text: synthetic.replacingOccurrences(of: "vote=1", with: "vote=yes"), keyword: "vote"),
-        Hostile(name: "non-ASCII", text: synthetic.replacingOccurrences(of: "nick=b", with: "nick=\u{e9}"), keyword: nil),
+    static let hostile: [HostileText] = [
+        HostileText(name: "version not second", text: synthetic.replacingOccurrences(of: "version=1.4.0\nfile_created=2019-05-14T12:35:04", with: "file_created=2019-05-14T12:35:04\nversion=1.4.0"), keyword: "version"),
+        HostileText(name: "header line without =", text: synthetic.replacingOccurrences(of: "scanner_country=US", with: "scanner_country US"), keyword: nil),
+        HostileText(name: "bad date", text: synthetic.replacingOccurrences(of: "2019-05-14T12:35:04", with: "2019-13-14T12:35:04"), keyword: "file_created"),
+        HostileText(name: "bad country", text: synthetic.replacingOccurrences(of: "scanner_country=US", with: "scanner_country=usa"), keyword: "scanner_country"),
+        HostileText(name: "bad integer", text: synthetic.replacingOccurrences(of: "number_eligible_relays=2", with: "number_eligible_relays=-2"), keyword: "number_eligible_relays"),
+        HostileText(name: "relay without node_id", text: synthetic.replacingOccurrences(of: "node_id=$F115B8EFF7BAF0A70B75248519DDDE4A926BF9CE ", with: ""), keyword: "node_id"),
+        HostileText(name: "relay without bw", text: synthetic.replacingOccurrences(of: "bw=20 ", with: ""), keyword: "bw"),
+        HostileText(name: "relay listed twice", text: synthetic.replacingOccurrences(of: "F115B8EFF7BAF0A70B75248519DDDE4A926BF9CE", with: "0011BD2485AD45D984EC4159C88FC066E5E3300E"), keyword: "node_id"),
+        HostileText(name: "short node_id", text: synthetic.replacingOccurrences(of: "$F115B8EFF7BAF0A70B75248519DDDE4A926BF9CE", with: "$F115"), keyword: "node_id"),
+        HostileText(name: "bare word in relay line", text: synthetic.replacingOccurrences(of: "nick=b", with: "nick=b orphan"), keyword: nil),
+        HostileText(name: "bad flag", text: synthetic.replacingOccurrences(of: "vote=1", with: "vote=yes"), keyword: "vote"),
+        HostileText(name: "non-ASCII", text: synthetic.replacingOccurrences(of: "nick=b", with: "nick=\u{e9}"), keyword: nil),
     ]
 
     @Test("synthetic hostile inputs: strict throws naming line and keyword, lenient keeps the file", arguments: hostile)
-    func hostileInputs(_ input: Hostile) throws {
+    func hostileInputs(_ input: HostileText) throws {
         let bytes = Array(input.text.utf8)[...]
         do {
             _ = try BandwidthFile(parsing: bytes, mode: .strict)
@@ -148,13 +141,10 @@ import Testing
 
     @Test("synthetic: random bytes never crash either mode")
     func randomBytes() {
-        var state: UInt64 = 0x8765_4321
+        var generator = SyntheticBytes(state: 0x8765_4321)
         for length in [1, 9, 80, 600] {
             for _ in 0..<50 {
-                let bytes = (0..<length).map { _ -> UInt8 in
-                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                    return UInt8(truncatingIfNeeded: state >> 33)
-                }
+                let bytes = generator.next(length)
                 FuzzEntryPoints.bandwidthFile(bytes)
                 FuzzEntryPoints.bandwidthFile(Array("1557837295\nnode_id=$".utf8) + bytes)
             }

@@ -62,27 +62,20 @@ import Testing
         #expect(list.entries[0].published?.description == "2018-10-31 05:08:21")
     }
 
-    struct Hostile: Sendable, CustomTestStringConvertible {
-        let name: String
-        let text: String
-        let keyword: String?
-        var testDescription: String { name }
-    }
-
-    static let hostile: [Hostile] = [
-        Hostile(name: "missing Downloaded", text: synthetic.replacingOccurrences(of: "Downloaded 2018-11-01 00:02:01\n", with: ""), keyword: "Downloaded"),
-        Hostile(name: "bad fingerprint", text: synthetic.replacingOccurrences(of: "0011BD", with: "XX11BD"), keyword: "ExitNode"),
-        Hostile(name: "impossible date", text: synthetic.replacingOccurrences(of: "2018-10-31 05:08:21", with: "2018-02-31 05:08:21"), keyword: "Published"),
-        Hostile(name: "duplicate LastStatus", text: synthetic.replacingOccurrences(of: "LastStatus 2018-10-31 06:02:24\n", with: "LastStatus 2018-10-31 06:02:24\nLastStatus 2018-10-31 06:02:24\n"), keyword: "LastStatus"),
-        Hostile(name: "IPv6 exit address", text: synthetic.replacingOccurrences(of: "162.247.74.202", with: "2001:db8::1"), keyword: "ExitAddress"),
-        Hostile(name: "address without time", text: synthetic.replacingOccurrences(of: "162.247.74.202 2018-10-31 07:03:23", with: "162.247.74.202"), keyword: "ExitAddress"),
-        Hostile(name: "no ExitAddress", text: synthetic.components(separatedBy: "\n").filter { !$0.hasPrefix("ExitAddress") }.joined(separator: "\n"), keyword: "ExitAddress"),
-        Hostile(name: "Published before any ExitNode", text: "Downloaded 2018-11-01 00:02:01\nPublished 2018-10-31 05:08:21\n", keyword: "Published"),
-        Hostile(name: "non-ASCII", text: synthetic.replacingOccurrences(of: "LastStatus", with: "LastStatus\u{e9}"), keyword: nil),
+    static let hostile: [HostileText] = [
+        HostileText(name: "missing Downloaded", text: synthetic.replacingOccurrences(of: "Downloaded 2018-11-01 00:02:01\n", with: ""), keyword: "Downloaded"),
+        HostileText(name: "bad fingerprint", text: synthetic.replacingOccurrences(of: "0011BD", with: "XX11BD"), keyword: "ExitNode"),
+        HostileText(name: "impossible date", text: synthetic.replacingOccurrences(of: "2018-10-31 05:08:21", with: "2018-02-31 05:08:21"), keyword: "Published"),
+        HostileText(name: "duplicate LastStatus", text: synthetic.replacingOccurrences(of: "LastStatus 2018-10-31 06:02:24\n", with: "LastStatus 2018-10-31 06:02:24\nLastStatus 2018-10-31 06:02:24\n"), keyword: "LastStatus"),
+        HostileText(name: "IPv6 exit address", text: synthetic.replacingOccurrences(of: "162.247.74.202", with: "2001:db8::1"), keyword: "ExitAddress"),
+        HostileText(name: "address without time", text: synthetic.replacingOccurrences(of: "162.247.74.202 2018-10-31 07:03:23", with: "162.247.74.202"), keyword: "ExitAddress"),
+        HostileText(name: "no ExitAddress", text: synthetic.components(separatedBy: "\n").filter { !$0.hasPrefix("ExitAddress") }.joined(separator: "\n"), keyword: "ExitAddress"),
+        HostileText(name: "Published before any ExitNode", text: "Downloaded 2018-11-01 00:02:01\nPublished 2018-10-31 05:08:21\n", keyword: "Published"),
+        HostileText(name: "non-ASCII", text: synthetic.replacingOccurrences(of: "LastStatus", with: "LastStatus\u{e9}"), keyword: nil),
     ]
 
     @Test("synthetic hostile inputs: strict throws naming line and keyword, lenient keeps what it can", arguments: hostile)
-    func hostileInputs(_ input: Hostile) throws {
+    func hostileInputs(_ input: HostileText) throws {
         let bytes = Array(input.text.utf8)[...]
         #expect(throws: DescriptorParseError.self) { try ExitList(parsing: bytes, mode: .strict) }
         do {
@@ -120,13 +113,10 @@ import Testing
 
     @Test("synthetic: random bytes never crash either mode")
     func randomBytes() {
-        var state: UInt64 = 0x1234_5678
+        var generator = SyntheticBytes(state: 0x1234_5678)
         for length in [1, 7, 64, 500] {
             for _ in 0..<50 {
-                let bytes = (0..<length).map { _ -> UInt8 in
-                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                    return UInt8(truncatingIfNeeded: state >> 33)
-                }
+                let bytes = generator.next(length)
                 FuzzEntryPoints.exitList(bytes)
                 FuzzEntryPoints.exitList(Array("ExitNode ".utf8) + bytes)
             }
