@@ -24,6 +24,8 @@ folders = {
     "detached-signatures": ["detached-signatures"],
     "bridge-network-status": ["bridge"],
     "consensus-diff": ["consensus-diffs"],
+    "exit-list": ["exit-lists"],
+    "bandwidth-file": ["bandwidth"],
 }
 every = sorted(d for d in os.listdir(corpus) if os.path.isdir(os.path.join(corpus, d)))
 folders["tokenizer"] = every

@@ -77,7 +77,7 @@ struct Parse: ParsableCommand {
             case .failure(.parse(let error)):
                 totals.report(failure: "\(item.source):\(error.line): \(error)")
             case .failure(.unknownType):
-                // A file met while walking a directory or an archive (a README, a bandwidth
+                // A file met while walking a directory or an archive (a README, tor's sr-state
                 // file) is not a failure; a file the user named is.
                 if item.source.isNamedPath && item.source.member == nil {
                     totals.report(failure: "\(item.source): unknown document type (use --type)")

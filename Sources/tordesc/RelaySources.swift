@@ -29,6 +29,8 @@ extension DescriptorType {
         case .detachedSignature: "detached signature"
         case .bridgeNetworkStatus: "bridge network status"
         case .consensusDiff: "consensus diff"
+        case .exitList: "exit list"
+        case .bandwidthFile: "bandwidth file"
         }
     }
 }

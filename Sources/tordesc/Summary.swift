@@ -6,12 +6,13 @@ import TorDescriptors
 struct Summary: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summary",
-        abstract: "Network totals from a consensus: relays, flags, bandwidth, versions, protocols.",
+        abstract: "Network totals from a consensus: relays, flags, bandwidth, versions, protocols; or a bandwidth file's or exit list's totals.",
         discussion: """
             Counts relays per flag with the consensus weight they carry, tor versions (from the v
             lines), protocol support (from the pr lines: relays supporting each version), the
             consensus times, shared-random values and the params line. FILE is an ns or microdesc
-            consensus.
+            consensus. A bandwidth file gives its relays measured, eligible share and scanner; an
+            exit list its relays, exit addresses and times.
 
             Examples:
               tordesc summary Resources/corpus/consensus/2012-06-18-21-00-00-cached-consensus
@@ -19,7 +20,7 @@ struct Summary: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A consensus file.", valueName: "file"))
+    @Argument(help: ArgumentHelp("A consensus, bandwidth file or exit list.", valueName: "file"))
     var file: String?
 
     @Flag(help: "Print one JSON object.")
@@ -35,6 +36,12 @@ struct Summary: ParsableCommand {
     var authorities: String?
 
     func run() throws {
+        if let file, let summary = try collecTorSummary(file) {
+            var output = BufferedOutput()
+            for line in json ? [summary.serialized()] : CollecTorSummary.textLines(summary) { output.write(line) }
+            output.flush()
+            return
+        }
         var sources = RelaySources()
         if let file {
             try sources.loadConsensus(file, option: "summary")
@@ -53,6 +60,26 @@ struct Summary: ParsableCommand {
             for line in totals.textLines(consensus, color: ColorChoice(noColor: noColor), versionLimit: versions) { output.write(line) }
         }
         output.flush()
+    }
+}
+
+extension Summary {
+    /// The summary of a bandwidth file or exit list; `nil` for other types (the consensus path).
+    func collecTorSummary(_ path: String) throws -> JSONValue? {
+        let bytes = try RelaySources.read(path)
+        let name = (path as NSString).lastPathComponent
+        switch DescriptorType.detect(fileName: name, bytes: bytes[...]) {
+        case .bandwidthFile?:
+            do { return CollecTorSummary.bandwidthFile(try BandwidthFile(parsing: bytes[...])) } catch {
+                throw reportError("\(path):\(error.line): the bandwidth file does not parse: \(error)", code: 1)
+            }
+        case .exitList?:
+            do { return CollecTorSummary.exitList(try ExitList(parsing: bytes[...])) } catch {
+                throw reportError("\(path):\(error.line): the exit list does not parse: \(error)", code: 1)
+            }
+        default:
+            return nil
+        }
     }
 }
 

@@ -36,6 +36,9 @@ struct Verify: ParsableCommand {
     @Option(name: .customLong("consensus"), help: "Consensus whose r and m lines server descriptors and microdescriptors are checked against; repeatable.")
     var consensusFiles: [String] = []
 
+    @Option(name: .customLong("bandwidth-file"), help: "Bandwidth file whose SHA-256 a vote's bandwidth-file-digest must name; repeatable (a vote passes when one matches).")
+    var bandwidthFiles: [String] = []
+
     @Option(help: "Trusted authorities: `nickname v3ident` lines or torrc `DirAuthority ... v3ident=...` lines. Default: the public network's nine.")
     var authorities: String?
 
@@ -61,7 +64,7 @@ struct Verify: ParsableCommand {
     }
 
     func run() throws {
-        try InputFiles.validate(paths + certificateFiles + consensusFiles)
+        try InputFiles.validate(paths + certificateFiles + consensusFiles + bandwidthFiles)
         if let authorities { try InputFiles.validate([authorities]) }
         let trusted = try loadAuthorities()
         // First pass: what other documents need (certificates, relays' signing keys).
@@ -91,6 +94,13 @@ struct Verify: ParsableCommand {
         // One verifier for the whole run: each certificate's RSA checks are made once, however
         // many consensuses, votes and detached signatures use it.
         let verifier = AuthorityVerifier(authorities: trusted)
+        var bandwidth: [BandwidthFile] = []
+        for item in DescriptorReader(paths: bandwidthFiles) {
+            guard case .bandwidthFile(let file)? = item.document else {
+                throw ValidationError("\(item.source) is not a bandwidth file; --bandwidth-file wants one")
+            }
+            bandwidth.append(file)
+        }
         var totals = (ok: 0, failed: 0, unverifiable: 0)
         var output = BufferedOutput()
         for item in DescriptorReader(paths: paths) {
@@ -103,7 +113,11 @@ struct Verify: ParsableCommand {
                 output.write("\(item.source): FAILED to parse: \(error)")
                 continue
             }
-            let report = verificationReport(document, certificates: certificates, signingKeys: signingKeys, verifier: verifier, listed: listed)
+            var report = verificationReport(document, certificates: certificates, signingKeys: signingKeys, verifier: verifier, listed: listed)
+            if case .vote(let vote) = document, !bandwidth.isEmpty {
+                let checks = bandwidth.map { $0.digestCheck(against: vote) }
+                report.checks.append(checks.first { $0.outcome == .passed } ?? checks[0])
+            }
             let verifiable = report.checks.contains { $0.outcome == .passed || $0.failed }
             if !report.isValid { totals.failed += 1 } else if verifiable { totals.ok += 1 } else { totals.unverifiable += 1 }
             output.write(json ? jsonLine(item.source, document, report) : textLine(item.source, document, report, verifiable))
@@ -193,6 +207,14 @@ struct Verify: ParsableCommand {
         case .consensusDiff(let d):
             return VerificationReport(document: .consensusDiff, firstLine: d.firstLine, checks: [
                 VerificationCheck(.unsignedDocument, .notApplicable("diffs are unsigned; `tordesc diff apply` checks both SHA3-256 hashes, then verify the result")),
+            ])
+        case .exitList:
+            return VerificationReport(document: .exitList, firstLine: 1, checks: [
+                VerificationCheck(.unsignedDocument, .notApplicable("exit lists are published unsigned by CollecTor")),
+            ])
+        case .bandwidthFile:
+            return VerificationReport(document: .bandwidthFile, firstLine: 1, checks: [
+                VerificationCheck(.unsignedDocument, .notApplicable("bandwidth files are unsigned; --bandwidth-file checks a vote's bandwidth-file-digest against one")),
             ])
         }
     }

@@ -7,6 +7,10 @@ file with TorDescriptors and compares its `tordesc parse --json` keys with these
 usage: dump.py server-descriptor|bridge-server-descriptor|extra-info|bridge-extra-info|microdescriptor FILE
        dump.py network-status-consensus-3|network-status-microdesc-consensus-3 FILE
            (first line: the header's attributes; then one line per router status entry)
+       dump.py tordnsel FILE
+           (one line per ExitNode block: Stem reads each as a TorDNSEL descriptor)
+       dump.py bandwidth-file FILE
+           (one line: every BandwidthFile attribute, recent_stats nested as Stem nests it)
        dump.py exits-port FILE PORT
            (fingerprints of the consensus entries with the Exit flag whose exit_policy, the p line
            summary, allows PORT; a summary has no addresses, so Stem asks can_exit_to(port=PORT)
@@ -153,6 +157,53 @@ def exits_port(path, port):
             print(entry.fingerprint)
 
 
+def tordnsel(desc):
+    return {
+        'fingerprint': desc.fingerprint,
+        'published': text(desc.published),
+        'last_status': text(desc.last_status),
+        'exit_addresses': [[address, text(date)] for address, date in desc.exit_addresses],
+    }
+
+
+def bandwidth_file(desc):
+    failures = desc.recent_stats.relay_failures
+    stats = desc.recent_stats
+    return {
+        'timestamp': text(desc.timestamp),
+        'version': desc.version,
+        'software': desc.software,
+        'software_version': desc.software_version,
+        'earliest_bandwidth': text(desc.earliest_bandwidth),
+        'latest_bandwidth': text(desc.latest_bandwidth),
+        'created_at': text(desc.created_at),
+        'generated_at': text(desc.generated_at),
+        'consensus_size': desc.consensus_size,
+        'eligible_count': desc.eligible_count,
+        'eligible_percent': desc.eligible_percent,
+        'min_count': desc.min_count,
+        'min_percent': desc.min_percent,
+        'scanner_country': desc.scanner_country,
+        'destinations_countries': desc.destinations_countries,
+        'time_to_report_half_network': desc.time_to_report_half_network,
+        'recent_stats': {
+            'consensus_count': stats.consensus_count,
+            'prioritized_relay_lists': stats.prioritized_relay_lists,
+            'prioritized_relays': stats.prioritized_relays,
+            'measurement_attempts': stats.measurement_attempts,
+            'measurement_failures': stats.measurement_failures,
+            'relay_failures': {
+                'no_measurement': failures.no_measurement,
+                'insuffient_period': failures.insuffient_period,
+                'insufficient_measurements': failures.insufficient_measurements,
+                'stale': failures.stale,
+            },
+        },
+        'header': dict(desc.header),
+        'measurements': desc.measurements,
+    }
+
+
 def main():
     kind, path = sys.argv[1], sys.argv[2]
     if kind == 'exits-port':
@@ -160,7 +211,8 @@ def main():
     if kind in ('network-status-consensus-3', 'network-status-microdesc-consensus-3'):
         return consensus(kind, path)
     dump = {'server-descriptor': server, 'bridge-server-descriptor': server,
-            'extra-info': extra, 'bridge-extra-info': extra, 'microdescriptor': micro}[kind]
+            'extra-info': extra, 'bridge-extra-info': extra, 'microdescriptor': micro,
+            'tordnsel': tordnsel, 'bandwidth-file': bandwidth_file}[kind]
     for desc in stem.descriptor.parse_file(path, kind + ' 1.0', validate=True):
         print(json.dumps(dump(desc), sort_keys=True))
 

@@ -17,8 +17,7 @@ struct ArchiveCorpusTests {
     }
 
     static let expected: [Expected] = [
-        // bandwidth files and TorDNSEL exit lists are not types this project parses: reported.
-        Expected(file: "stem--bandwidths-2019-05-cropped.tar", documents: [:], unknown: 2),
+        Expected(file: "stem--bandwidths-2019-05-cropped.tar", documents: [.bandwidthFile: 2], entries: 63),
         Expected(file: "stem--bridge-extra-infos-2019-03-cropped.tar", documents: [.bridgeExtraInfo: 6]),
         Expected(file: "stem--bridge-server-descriptors-2019-02-cropped.tar", documents: [.bridgeServerDescriptor: 4]),
         Expected(file: "stem--bridge-statuses-2019-05-cropped.tar", documents: [.bridgeNetworkStatus: 2], entries: 2593),
@@ -32,7 +31,7 @@ struct ArchiveCorpusTests {
         Expected(file: "stem--descriptor_archive.tar", documents: [.serverDescriptor: 3]),
         Expected(file: "stem--descriptor_archive.tar.bz2", documents: [.serverDescriptor: 3]),
         Expected(file: "stem--descriptor_archive.tar.gz", documents: [.serverDescriptor: 3]),
-        Expected(file: "stem--exit-list-2018-11-cropped.tar", documents: [:], unknown: 4),
+        Expected(file: "stem--exit-list-2018-11-cropped.tar", documents: [.exitList: 4], entries: 3713),
         Expected(file: "stem--extra-infos-2019-04-cropped.tar", documents: [.extraInfo: 7]),
         Expected(file: "stem--microdescs-2019-05-cropped.tar",
                  documents: [.microdescriptor: 3, .networkStatusMicrodescConsensus: 1], entries: 556),
@@ -56,6 +55,8 @@ struct ArchiveCorpusTests {
                 switch document {
                 case .consensus(let c): entries += c.entries.count
                 case .bridgeNetworkStatus(let b): entries += b.entries.count
+                case .exitList(let l): entries += l.entries.count
+                case .bandwidthFile(let b): entries += b.relays.count
                 default: break
                 }
                 #expect(item.source.path == path)

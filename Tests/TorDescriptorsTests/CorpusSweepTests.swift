@@ -57,6 +57,15 @@ struct CorpusSweepTests {
                 rows.append(Expectation(path: path, type: .consensusDiff, count: 1, entries: commands))
                 continue
             }
+            // "exit list, 1118 ExitNode entries" / "bandwidth file, 15 relay lines": one document per file.
+            if cells[4].hasPrefix("exit list,"), words.count >= 4, let entries = Int(words[2]) {
+                rows.append(Expectation(path: path, type: .exitList, count: 1, entries: entries))
+                continue
+            }
+            if cells[4].hasPrefix("bandwidth file,"), words.count >= 4, let entries = Int(words[2]) {
+                rows.append(Expectation(path: path, type: .bandwidthFile, count: 1, entries: entries))
+                continue
+            }
             // "detached signatures, 9 directory-signature"
             if cells[4].hasPrefix("detached signatures,"), words.count >= 3, let sigs = Int(words[2]) {
                 rows.append(Expectation(path: path, type: .detachedSignature, count: 1, signatures: sigs))
@@ -128,6 +137,10 @@ struct CorpusSweepTests {
                 #expect(detached.signatures.count == expectation.signatures)
             case .consensusDiff(let diff):
                 #expect(diff.commands.count == expectation.entries)
+            case .exitList(let list):
+                #expect(list.entries.count == expectation.entries)
+            case .bandwidthFile(let file):
+                #expect(file.relays.count == expectation.entries)
             default:
                 break
             }

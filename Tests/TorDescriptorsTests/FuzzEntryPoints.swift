@@ -29,6 +29,8 @@ enum FuzzEntryPoints {
         "ed25519-certificate": ed25519Certificate,
         "rsa-public-key": rsaPublicKey,
         "any-descriptor": anyDescriptor,
+        "exit-list": exitList,
+        "bandwidth-file": bandwidthFile,
     ]
 
     /// Target names in a stable order.
@@ -137,6 +139,51 @@ enum FuzzEntryPoints {
         for result in AnyDescriptor.parseAll(bytes, as: descriptorType) {
             if case .success(let document) = result { _ = document.stemJSON.serialized() }
         }
+    }
+
+    // MARK: - Exit lists and bandwidth files (one document per file)
+
+    static func exitList(_ data: [UInt8]) {
+        let bytes = data[...]
+        let lenient = try? ExitList(parsing: bytes, mode: .lenient)
+        if let strict = try? ExitList(parsing: bytes, mode: .strict) {
+            guard let lenient else { violated("lenient rejected an exit list strict accepted", data) }
+            guard lenient.entries == strict.entries else { violated("strict and lenient disagree on the entries", data) }
+        }
+        guard let list = lenient else { return }
+        guard list.rawBytes.indices == bytes.indices else { violated("rawBytes is not the input", data) }
+        // Blocks are in order, inside the input, and never overlap.
+        var previousEnd = bytes.startIndex
+        for entry in list.entries {
+            guard entry.rawBytes.startIndex >= previousEnd, entry.rawBytes.endIndex <= bytes.endIndex else {
+                violated("entry at line \(entry.line) outside the input or overlapping", data)
+            }
+            previousEnd = entry.rawBytes.endIndex
+        }
+        _ = AnyDescriptor.exitList(list).stemJSONLines.map { $0.serialized() }
+    }
+
+    static func bandwidthFile(_ data: [UInt8]) {
+        let bytes = data[...]
+        let lenient = try? BandwidthFile(parsing: bytes, mode: .lenient)
+        if let strict = try? BandwidthFile(parsing: bytes, mode: .strict) {
+            guard let lenient else { violated("lenient rejected a bandwidth file strict accepted", data) }
+            guard lenient.relays.count == strict.relays.count, lenient.header == strict.header else {
+                violated("strict and lenient disagree", data)
+            }
+        }
+        guard let file = lenient else { return }
+        guard file.rawBytes.indices == bytes.indices, file.content.endIndex == bytes.endIndex else { violated("rawBytes is not the input", data) }
+        for relay in file.relays {
+            guard relay.rawBytes.startIndex >= bytes.startIndex, relay.rawBytes.endIndex <= bytes.endIndex else {
+                violated("relay line \(relay.line) outside the input", data)
+            }
+            // Every pair is one word of its line: at most as many pairs as `=` signs.
+            guard relay.keyValues.count <= relay.rawBytes.count(where: { $0 == UInt8(ascii: "=") }) else {
+                violated("more pairs than words in line \(relay.line)", data)
+            }
+        }
+        _ = (file.sha256Base64, file.stemJSON.serialized(), file.destinationsCountries, file.fileCreated)
     }
 
     // MARK: - Consensus diff

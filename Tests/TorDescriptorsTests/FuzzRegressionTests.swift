@@ -37,6 +37,8 @@ import TorDescriptors
             "bridge-network-status": "bridge/stem--bridge_network_status",
             "consensus-diff": "consensus-diffs/diff-cache-1009--ns-2021-08-29T17-to-2021-08-29T19",
             "any-descriptor": "microdescs/stem--cached-microdescs",
+            "exit-list": "exit-lists/stem--2018-11-01-00-02-01",
+            "bandwidth-file": "bandwidth/stem--bandwidth_file_v1.4",
         ]
         for (target, file) in samples {
             FuzzEntryPoints.targets[target]!(try ProjectFiles.corpus(file))

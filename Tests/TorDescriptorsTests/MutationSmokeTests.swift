@@ -70,6 +70,10 @@ import Testing
                     for entry in status.entries.prefix(50) { _ = (entry.exitPolicy.canExit(port: 80), entry.protocols) }
                 case .consensusDiff(let diff):
                     _ = diff.commands.count
+                case .exitList(let list):
+                    _ = list.entries.prefix(50).map(\.stemJSON)
+                case .bandwidthFile(let file):
+                    _ = (file.sha256, file.relays.prefix(50).map(\.keyValues), file.stemJSON)
                 }
             }
         }
@@ -89,6 +93,9 @@ import Testing
         ("votes/cropped--2026-07-27-10-00-00-vote-tor26-arti-live", .networkStatusVote),
         ("detached-signatures/stem--detached_signatures", .detachedSignature),
         ("bridge/cropped--metrics-lib--20170717-170645-1D8F3A91C37C5D1C4C19B1AD1D0CFBE8BF72D8E1", .bridgeNetworkStatus),
+        ("exit-lists/cropped--metrics-lib--2017-07-17-17-02-00", .exitList),
+        ("bandwidth/stem--bandwidth_file_v1.4", .bandwidthFile),
+        ("bandwidth/stem--bandwidth_file_v1.0", .bandwidthFile),
     ]
 
     @Test("mutated real documents never crash a parser", arguments: 0..<seeds.count)

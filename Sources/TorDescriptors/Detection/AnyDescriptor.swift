@@ -19,6 +19,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
     case detachedSignatures(DetachedSignatures)
     case bridgeNetworkStatus(BridgeNetworkStatus)
     case consensusDiff(ConsensusDiff)
+    case exitList(ExitList)
+    case bandwidthFile(BandwidthFile)
 
     /// Parses every document of `type` in a buffer; failures never hide the documents around them.
     public static func parseAll(_ bytes: ArraySlice<UInt8>, as type: DescriptorType, mode: ValidationMode = .lenient)
@@ -50,6 +52,10 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
                 }
             }
             return ConsensusDiff.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.consensusDiff) }
+        case .exitList:
+            return ExitList.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.exitList) }
+        case .bandwidthFile:
+            return BandwidthFile.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bandwidthFile) }
         }
     }
 
@@ -65,6 +71,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .detachedSignatures(let document): document.rawBytes
         case .bridgeNetworkStatus(let document): document.rawBytes
         case .consensusDiff(let document): document.rawBytes
+        case .exitList(let document): document.rawBytes
+        case .bandwidthFile(let document): document.rawBytes
         }
     }
 
@@ -78,6 +86,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .keyCertificate(let document): document.stemJSON
         case .detachedSignatures(let document): document.stemJSON
         case .bridgeNetworkStatus(let document): document.stemJSON
+        case .exitList(let document): document.stemJSON
+        case .bandwidthFile(let document): document.stemJSON
         case .consensusDiff(let diff):
             .object([("version", .int(diff.version)), ("base_hash", .optional(diff.baseHash) { .string(Hex.encode($0)) }),
                      ("target_hash", .optional(diff.targetHash) { .string(Hex.encode($0)) }), ("commands", .int(diff.commands.count))])
@@ -95,6 +105,9 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         }
         if case .bridgeNetworkStatus(let status) = self {
             return [status.stemJSON] + status.entries.map(\.stemJSON)
+        }
+        if case .exitList(let list) = self {
+            return [list.stemJSON] + list.entries.map(\.stemJSON)
         }
         return [stemJSON]
     }
@@ -128,6 +141,10 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return "bridge-network-status published \(b.published) entries \(b.entries.count)"
         case .consensusDiff(let d):
             return "consensus-diff base \(d.baseHash.map { Hex.encode($0) } ?? "-") target \(d.targetHash.map { Hex.encode($0) } ?? "-") commands \(d.commands.count)"
+        case .exitList(let l):
+            return "exit-list downloaded \(l.downloaded.map(\.description) ?? "-") relays \(l.entries.count) addresses \(l.entries.reduce(0) { $0 + $1.exitAddresses.count })"
+        case .bandwidthFile(let b):
+            return "bandwidth-file \(b.version) timestamp \(b.timestamp) software \(b.software ?? "-") relays \(b.relays.count) sha256 \(b.sha256Base64)"
         case .detachedSignatures(let d):
             return "detached-signatures valid-after \(d.validAfter.map(\.description) ?? "-") signatures \(d.signatures.count) additional \(d.additionalSignatures.count)"
         }

@@ -24,6 +24,10 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
     case bridgeNetworkStatus = "bridge-network-status"
     /// Not a CollecTor type: tor's `network-status-diff-version 1` documents and diff-cache entries.
     case consensusDiff = "consensus-diff"
+    /// TorDNSEL exit lists (CollecTor `exit-lists/`).
+    case exitList = "tordnsel"
+    /// Bandwidth scanner output that authorities vote from (CollecTor `relay-descriptors/bandwidths/`).
+    case bandwidthFile = "bandwidth-file"
 
     /// The relay type a bridge type is a sanitized form of (itself for relay types).
     public var family: DescriptorType {
@@ -56,6 +60,24 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 
+    /// The type a CollecTor or tor file name implies for the formats whose names say it:
+    /// exit lists (`2018-11-01-00-02-01`), bandwidth files (`2019-05-14-12-35-04-bandwidth-HEX`,
+    /// sbws's `*.v3bw`, tor's `v3bw`). The content must agree (see ``detect(fileName:bytes:)``).
+    public init?(collectorFileName name: some StringProtocol) {
+        let bytes = Array(name.utf8)
+        func isStamp(_ prefix: ArraySlice<UInt8>) -> Bool {
+            // YYYY-MM-DD-HH-MM-SS
+            prefix.count == 19 && prefix.indices.allSatisfy { index in
+                [4, 7, 10, 13, 16].contains(index) ? prefix[index] == UInt8(ascii: "-") : ByteText.isDigit(prefix[index])
+            }
+        }
+        if isStamp(bytes[...]) { self = .exitList; return }
+        let text = String(name)
+        if bytes.count > 29, isStamp(bytes[0..<19]), text.dropFirst(19).hasPrefix("-bandwidth-") { self = .bandwidthFile; return }
+        if text == "v3bw" || text.hasSuffix(".v3bw") { self = .bandwidthFile; return }
+        return nil
+    }
+
     /// The `@type` annotation on the first line of a CollecTor file, if any: `(name, version)`.
     public static func collectorAnnotation(in bytes: ArraySlice<UInt8>) -> (name: String, version: String)? {
         guard bytes.count > 6, ByteText.hasPrefix(bytes, bytes.startIndex..<bytes.endIndex, "@type ") else { return nil }
@@ -83,6 +105,10 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
                 if ByteText.equals(bytes, word, "consensus-digest") { return .detachedSignature }
                 if ByteText.equals(bytes, word, "network-status-diff-version") { return .consensusDiff }
                 if ByteText.equals(bytes, word, "published") { return .bridgeNetworkStatus }
+                if ByteText.equals(bytes, word, "Downloaded") || ByteText.equals(bytes, word, "ExitNode") { return .exitList }
+                // A bandwidth file opens with a Unix time alone on its line.
+                if word == position..<lineEnd || lineEnd - position <= 20 && cursor.next() == nil,
+                   word.count <= 18, bytes[word].allSatisfy(ByteText.isDigit) { return .bandwidthFile }
                 if ByteText.equals(bytes, word, "network-status-version") {
                     // Votes share the first line; their second says `vote-status vote`.
                     let (secondEnd, _) = Tokenizer.lineBounds(bytes, from: next)
@@ -122,6 +148,9 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
             return DescriptorType(collectorType: annotation.name)
         }
         if let fileName, let type = DescriptorType(cacheFileName: fileName) { return type }
-        return sniff(bytes)
+        let sniffed = sniff(bytes)
+        // A CollecTor name alone is not enough (many files share the timestamp form): the content must agree.
+        if let fileName, let named = DescriptorType(collectorFileName: fileName), named == sniffed { return named }
+        return sniffed
     }
 }

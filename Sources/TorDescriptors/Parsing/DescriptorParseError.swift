@@ -11,6 +11,8 @@ public enum DocumentKind: String, Sendable, Hashable, CaseIterable, Codable {
     case detachedSignature = "detached-signature"
     case bridgeNetworkStatus = "bridge-network-status"
     case consensusDiff = "consensus-diff"
+    case exitList = "tordnsel"
+    case bandwidthFile = "bandwidth-file"
 }
 
 /// Why a document was rejected.

@@ -81,6 +81,8 @@ public enum VerificationCheckID: Sendable, Hashable, CustomStringConvertible {
     case consensusTimes
     /// Detached signatures: an `additional-digest` equals the digest of the `flavor` consensus.
     case additionalDigest(flavor: String)
+    /// A vote's `bandwidth-file-digest` equals the SHA-256 of the bandwidth file it was made from.
+    case bandwidthFileDigest
 
     public var description: String {
         switch self {
@@ -118,6 +120,7 @@ public enum VerificationCheckID: Sendable, Hashable, CustomStringConvertible {
         case .consensusDigest: "consensus-digest = SHA-1(consensus signed part)"
         case .consensusTimes: "times = consensus times"
         case .additionalDigest(let flavor): "additional-digest \(flavor) = digest(\(flavor) consensus)"
+        case .bandwidthFileDigest: "bandwidth-file-digest"
         }
     }
 }
