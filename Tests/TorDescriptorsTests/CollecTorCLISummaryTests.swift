@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TorDescriptors
 
 /// `tordesc summary` on a bandwidth file and an exit list, `tordesc parse` reading both, and
