@@ -125,6 +125,35 @@ struct PrivateNetworkORPortTests {
         #expect(ContinuousClock.now - started < .seconds(8))
     }
 
+    /// As tor does once it holds a consensus: the consensus from the authorities' ORPorts,
+    /// then server descriptors from its V2Dir relays over their ORPorts (a plain relay
+    /// answers, since mirrors come before authorities).
+    @Test func descriptorsFromTheV2DirRelaysOfTheConsensus() async throws {
+        let list = try PrivateNet.list()
+        let client = try PrivateNet.client {
+            $0.randomizeStart = false
+            $0.use(orports: list.bootstrapRoutes)
+        }
+        let download = try await client.consensusDownload()
+        #expect(list.authorities.contains { $0.address == download.response.endpoint.host && $0.orPort == download.response.endpoint.port })
+        let routes = DirectoryClient.mirrorRoutes(in: download.consensus, authorities: list.authorities)
+        let relays = try ["relay0", "relay1", "relay2"].map(Router.init)
+        // Every relay of the private network caches the directory, so each is a mirror, ahead of the authorities.
+        #expect(Set(routes.prefix(3).map(\.fingerprint)) == Set(relays.map(\.fingerprint)))
+        for route in routes {
+            let router = try Router(try #require(route.endpoint.nickname))
+            #expect(route.fingerprint == router.fingerprint && Int(route.endpoint.port) == router.port)
+        }
+        let mirrors = DirectoryClient(configuration: client.configuration.usingMirrors(of: download.consensus))
+        let answer = try await mirrors.query(path: "/tor/server/all")
+        #expect(answer.endpoint == routes[0].endpoint)
+        #expect(mirrors.configuration.orportIdentities[answer.endpoint] == routes[0].fingerprint)
+        let descriptors = try ServerDescriptor.parseAll(answer.body[...], isBridge: false).map { try $0.get() }
+        #expect(Set(descriptors.compactMap(\.fingerprint)) == Set(download.consensus.entries.map(\.fingerprint)))
+        let matching = try await mirrors.serverDescriptors(matching: download.consensus)
+        #expect(matching.count == download.consensus.entries.count)
+    }
+
     @Test func aClosedPortIsAConnectError() async throws {
         do {
             _ = try await ORPortDirectoryConnection.fetch(host: "127.0.0.1", port: 1, fingerprint: nil, path: "/tor/keys/all",
