@@ -16,8 +16,12 @@ struct Fetch: ParsableCommand {
             standard error. Without --authority/--authorities the public Tor network's
             authorities are asked. Over an ORPort (as tor asks: TLS, a one-hop circuit and a
             BEGIN_DIR stream) the relay must prove the fingerprint it is listed with.
-            --via auto (the default) uses ORPorts wherever the fingerprint is known
-            (authorities, --relay) and DirPorts for --authority HOST:PORT.
+            --via auto (the default) uses ORPorts wherever the fingerprint is known and
+            DirPorts for --authority HOST:PORT. Without --relay it asks as tor bootstraps:
+            the fallback directories' ORPorts first, then the authorities'. Once you hold a
+            consensus, its V2Dir relays are directory mirrors too: pass them with --relay
+            HOST:ORPORT=FINGERPRINT (their `r` lines), or use
+            DirectoryClient.Configuration.usingMirrors(of:) from Swift.
 
             Examples:
               tordesc fetch consensus -o consensus
@@ -92,7 +96,7 @@ struct Fetch: ParsableCommand {
         case (.dirport, false, _): throw ValidationError("--relay names ORPorts; it cannot be used with --via dirport")
         case (_, false, _): configuration.use(orports: routes)
         case (.orport, true, false): throw ValidationError("--authority names DirPorts; with --via orport use --relay HOST:ORPORT=FINGERPRINT")
-        case (.orport, true, true), (.auto, true, true): configuration.use(orports: list.orportRoutes)
+        case (.orport, true, true), (.auto, true, true): configuration.use(orports: list.bootstrapRoutes)
         case (.dirport, true, _), (.auto, true, false): break
         }
         configuration.maxAttempts = max(1, attempts)

@@ -125,6 +125,83 @@ struct PrivateNetworkORPortTests {
         #expect(ContinuousClock.now - started < .seconds(8))
     }
 
+    /// As tor does once it holds a consensus: the consensus from the authorities' ORPorts,
+    /// then server descriptors from its V2Dir relays over their ORPorts (a plain relay
+    /// answers, since mirrors come before authorities).
+    @Test func descriptorsFromTheV2DirRelaysOfTheConsensus() async throws {
+        let list = try PrivateNet.list()
+        let client = try PrivateNet.client {
+            $0.randomizeStart = false
+            $0.use(orports: list.bootstrapRoutes)
+        }
+        let download = try await client.consensusDownload()
+        #expect(list.authorities.contains { $0.address == download.response.endpoint.host && $0.orPort == download.response.endpoint.port })
+        let routes = DirectoryClient.mirrorRoutes(in: download.consensus, authorities: list.authorities)
+        let relays = try ["relay0", "relay1", "relay2"].map(Router.init)
+        // Every relay of the private network caches the directory, so each is a mirror, ahead of the authorities.
+        #expect(Set(routes.prefix(3).map(\.fingerprint)) == Set(relays.map(\.fingerprint)))
+        for route in routes {
+            let router = try Router(try #require(route.endpoint.nickname))
+            #expect(route.fingerprint == router.fingerprint && Int(route.endpoint.port) == router.port)
+        }
+        let mirrors = DirectoryClient(configuration: client.configuration.usingMirrors(of: download.consensus))
+        let answer = try await mirrors.query(path: "/tor/server/all")
+        #expect(answer.endpoint == routes[0].endpoint)
+        #expect(mirrors.configuration.orportIdentities[answer.endpoint] == routes[0].fingerprint)
+        let descriptors = try ServerDescriptor.parseAll(answer.body[...], isBridge: false).map { try $0.get() }
+        #expect(Set(descriptors.compactMap(\.fingerprint)) == Set(download.consensus.entries.map(\.fingerprint)))
+        // A young network's relays republish often, so only some descriptors may still match
+        // the consensus digests; those that do came through the mirrors too.
+        let matching = try await mirrors.serverDescriptors(matching: download.consensus)
+        #expect(!matching.isEmpty)
+        #expect(Set(matching.compactMap(\.fingerprint)).isSubset(of: Set(download.consensus.entries.map(\.fingerprint))))
+    }
+
+    /// A relay stopped (SIGSTOP by PID) after part of a body has come back: the attempt ends
+    /// at its deadline and the next route answers whole. A proxy in front of relay0 passes the
+    /// answer up to the middle of the body, then the relay is stopped and nothing more passes
+    /// (see ``StoppingProxy``); a first, unheld fetch through it measures where the body lies.
+    @Test func aRelayStoppedMidTransferFailsOverWithinTheDeadline() async throws {
+        let hung = try Router("relay0"), good = try Router("relay1")
+        let pid = try #require(try PrivateNet.pids()["relay0"])
+        final class Plan: @unchecked Sendable {
+            let lock = NSLock()
+            var limit = Int.max, stopped = false
+        }
+        let plan = Plan()
+        let proxy = try StoppingProxy(targetPort: UInt16(hung.port), limit: { plan.lock.withLock { plan.limit } }) {
+            kill(pid, SIGSTOP)
+            plan.lock.withLock { plan.stopped = true }
+        }
+        defer { kill(pid, SIGCONT); proxy.stop() }
+
+        let measured = try await ORPortDirectoryConnection.exchange(host: "127.0.0.1", port: Int(proxy.port), fingerprint: hung.fingerprint,
+                                                                    request: try ORPortDirectoryConnection.request(path: "/tor/server/all"),
+                                                                    deadline: .now + .seconds(30))
+        try await Task.sleep(for: .milliseconds(200))
+        let wholeAnswer = proxy.lastAnswerSize
+        // Enough cells that the last half of them is body, well past the link handshake.
+        #expect(measured.cellsReceived >= 24, "only \(measured.cellsReceived) cells")
+        #expect(wholeAnswer > measured.response.count)
+        plan.lock.withLock { plan.limit = wholeAnswer - (measured.cellsReceived / 2) * 514 }
+
+        let proxied = DirectoryEndpoint(host: "127.0.0.1", port: proxy.port, nickname: "relay0-via-proxy")
+        let client = try PrivateNet.client {
+            $0.randomizeStart = false
+            $0.requestTimeout = .seconds(3)
+            $0.use(orports: [DirectoryRoute(endpoint: proxied, fingerprint: hung.fingerprint),
+                             DirectoryRoute(endpoint: DirectoryEndpoint(host: "127.0.0.1", port: UInt16(good.port), nickname: "relay1"), fingerprint: good.fingerprint)])
+        }
+        let started = ContinuousClock.now
+        let answer = try await client.query(path: "/tor/server/all")
+        let elapsed = ContinuousClock.now - started
+        #expect(plan.lock.withLock { plan.stopped }, "relay0 was never stopped (\(wholeAnswer) bytes in the whole answer)")
+        #expect(answer.endpoint.nickname == "relay1")
+        let descriptors = try ServerDescriptor.parseAll(answer.body[...], isBridge: false).map { try $0.get() }
+        #expect(Set(descriptors.compactMap(\.fingerprint)).count == 6)
+        #expect(elapsed >= .seconds(3) && elapsed < .seconds(8), "failover took \(elapsed)")
+    }
+
     @Test func aClosedPortIsAConnectError() async throws {
         do {
             _ = try await ORPortDirectoryConnection.fetch(host: "127.0.0.1", port: 1, fingerprint: nil, path: "/tor/keys/all",
