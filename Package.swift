@@ -8,7 +8,6 @@ let package = Package(
         .library(name: "TorDescriptors", targets: ["TorDescriptors"]),
         .library(name: "Decompression", targets: ["Decompression"]),
         .library(name: "TorArchives", targets: ["TorArchives"]),
-        .library(name: "TorWire", targets: ["TorWire"]),
         .library(name: "TorDirectory", targets: ["TorDirectory"]),
         .library(name: "CollecTor", targets: ["CollecTor"]),
         // For Fuzz/ (the HTTP and link-layer fuzz targets); the sans-I/O protocol pieces.
