@@ -55,8 +55,8 @@ public enum Tokenizer {
     /// - Parameters:
     ///   - bytes: the document, possibly a slice of a larger file (ranges are into the same indices).
     ///   - mode: in `.strict`, bad keyword characters and non-ASCII bytes outside `nonASCIIAllowed`
-    ///     keywords throw, and whitespace and `#` comments before an item are skipped as tor does;
-    ///     `.lenient` keeps going. Both skip blank lines.
+    ///     keywords throw; `.lenient` keeps going. Both skip whitespace, blank lines and `#`
+    ///     comments before an item, as tor does.
     ///   - firstLine: the line number of `bytes.startIndex` in its file.
     ///   - nonASCIIAllowed: keywords whose lines may hold non-ASCII bytes (tor allows it in `contact`
     ///     and `platform`).
@@ -107,12 +107,10 @@ public enum Tokenizer {
             if lineEnd - position > maxLine { throw limits.exceeded(.lineBytes, kind: kind, line: thisLine) }
             // tor's tokenizer skips whitespace, blank lines and `#` comments before every item
             // (`eat_whitespace_eos` in get_next_token), and tor's DirPort serves descriptors
-            // ending in a blank line: both modes skip blank lines, strict the rest as tor does.
-            var lineStart = position
-            if strict {
-                lineStart = cursor.skipSpaces(position, lineEnd)
-                if lineStart < lineEnd, cursor[lineStart] == UInt8(ascii: "#") { lineStart = lineEnd }
-            }
+            // ending in a blank line. Both modes do the same, so lenient reads every document
+            // strict accepts into the same items (the tokenizer fuzz target checks that).
+            var lineStart = cursor.skipSpaces(position, lineEnd)
+            if lineStart < lineEnd, cursor[lineStart] == UInt8(ascii: "#") { lineStart = lineEnd }
             if lineEnd == lineStart {
                 position = next
                 continue
