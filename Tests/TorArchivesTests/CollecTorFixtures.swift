@@ -194,7 +194,9 @@ final class CollecTorTestServer {
         context.load_cert_chain(sys.argv[4], sys.argv[5])
         server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
-    threading.Timer(120, lambda: os._exit(0)).start()
+    # A safety net for a server the test failed to stop by its PID, not a test bound: under a
+    # sanitizer with the whole suite in parallel, a test's tasks can wait minutes for the pool.
+    threading.Timer(900, lambda: os._exit(0)).start()
     server.serve_forever()
     """#
 
