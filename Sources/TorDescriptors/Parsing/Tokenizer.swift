@@ -131,10 +131,6 @@ public enum Tokenizer {
 
             var nonASCII = false
             if strict {
-                if keyword.isEmpty {
-                    throw fail(.malformedLine("line starts with whitespace: \(ByteText.escaped(bytes, position..<lineEnd))"),
-                               line: thisLine, keyword: nil)
-                }
                 for index in keyword where !isKeywordByte(cursor[index]) {
                     throw fail(.malformedLine("invalid keyword character: \(ByteText.escaped(bytes, position..<lineEnd))"),
                                line: thisLine, keyword: ByteText.escaped(bytes, keyword))
