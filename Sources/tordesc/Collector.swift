@@ -6,7 +6,7 @@ import TorArchives
 import TorDescriptors
 
 /// `tordesc collector list|download`: query CollecTor's index and mirror its files.
-struct Collector: ParsableCommand {
+struct Collector: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collector",
         abstract: "List and download files from CollecTor (collector.torproject.org).",
@@ -75,22 +75,19 @@ struct Collector: ParsableCommand {
         }
 
         /// Fetches the index and applies the filter; exits 1 when the index cannot be had.
-        func selectedFiles() throws -> [CollecTorFile] {
+        func selectedFiles() async throws -> [CollecTorFile] {
             let client = try client()
             let filter = try filter()
-            let fetched = Collector.runBlocking { () async -> Result<CollecTorIndex, CollecTorError> in
-                do throws(CollecTorError) { return .success(try await client.fetchIndex()) } catch { return .failure(error) }
-            }
-            switch fetched {
-            case .success(let index): return index.files(matching: filter)
-            case .failure(let error):
+            do throws(CollecTorError) {
+                return try await client.fetchIndex().files(matching: filter)
+            } catch {
                 Collector.printError("cannot read the CollecTor index: \(error)")
                 throw ExitCode.failure
             }
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
             abstract: "List the matching files: path, size, first and last published, types.",
@@ -102,8 +99,8 @@ struct Collector: ParsableCommand {
         @Flag(help: "One JSON object per file.")
         var json = false
 
-        func run() throws {
-            let files = try selection.selectedFiles()
+        func run() async throws {
+            let files = try await selection.selectedFiles()
             var output = BufferedOutput()
             for file in files {
                 output.write(json ? Collector.json(file).serialized() : Collector.line(file))
@@ -114,7 +111,7 @@ struct Collector: ParsableCommand {
         }
     }
 
-    struct Download: ParsableCommand {
+    struct Download: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "download",
             abstract: "Download the matching files into a local mirror, checking size and SHA-256.",
@@ -141,8 +138,8 @@ struct Collector: ParsableCommand {
             guard jobs >= 1, jobs <= 64 else { throw ValidationError("--jobs must be between 1 and 64") }
         }
 
-        func run() throws {
-            let files = try selection.selectedFiles()
+        func run() async throws {
+            let files = try await selection.selectedFiles()
             let client = try selection.client()
             var options = CollecTorDownloadOptions()
             options.maxConcurrentDownloads = jobs
@@ -152,9 +149,7 @@ struct Collector: ParsableCommand {
             if showProgress { callback = { @Sendable progress in Collector.showProgress(progress) } }
             let chosen = options
             let reporter = callback
-            let report = Collector.runBlocking { () async -> CollecTorDownloadReport in
-                await client.download(files, to: directory, options: chosen, progress: reporter)
-            }
+            let report = await client.download(files, to: directory, options: chosen, progress: reporter)
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             for result in report.results {
                 switch result.outcome {
@@ -212,23 +207,5 @@ struct Collector: ParsableCommand {
 
     static func printError(_ message: String) {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-    }
-
-    /// The CLI's commands are synchronous (the root command's custom `main` is not async); the
-    /// client is async. The work runs on the global executor while this thread waits (nothing in
-    /// it needs the main thread).
-    static func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-        let box = ResultBox<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            box.value = await body()
-            done.signal()
-        }
-        done.wait()
-        return box.value!
-    }
-
-    private final class ResultBox<T>: @unchecked Sendable {
-        var value: T?
     }
 }

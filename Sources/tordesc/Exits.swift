@@ -4,7 +4,7 @@ import TorDescriptors
 
 /// `tordesc exits`: the exit relays of a consensus or of a set of descriptors, optionally only
 /// those whose exit policy allows a given port and address.
-struct Exits: ParsableCommand {
+struct Exits: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exits",
         abstract: "List exit relays, optionally only those that allow a port and address.",
@@ -85,10 +85,10 @@ struct Exits: ParsableCommand {
         return columns
     }
 
-    func run() throws {
+    func run() async throws {
         var loaded: RelaySources
         if sources.isEmpty {
-            guard let live = try LiveFetchHook.fetchVerifiedConsensus(authoritiesFile: sources.authorities) else {
+            guard let live = try await LiveFetchHook.fetchVerifiedConsensus(authoritiesFile: sources.authorities) else {
                 throw reportError(LiveFetchHook.unavailableMessage(command: "exits"))
             }
             loaded = RelaySources()

@@ -6,7 +6,7 @@ import TorDescriptors
 import TorDirectory
 
 /// `tordesc fetch KIND`: download directory documents from ORPorts (BEGIN_DIR) or DirPorts.
-struct Fetch: ParsableCommand {
+struct Fetch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
         abstract: "Download directory documents from directory authorities' or relays' ORPorts or DirPorts.",
@@ -55,24 +55,16 @@ struct Fetch: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the documents (default: standard output).") var output: String?
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
-    func run() throws {
+    func run() async throws {
         let configuration = try makeConfiguration()
-        let semaphore = DispatchSemaphore(value: 0)
-        let box = ResultBox()
-        let kind = kind, fingerprints = fingerprints
-        Task {
-            do { box.result = .success(try await Self.download(kind, fingerprints: fingerprints, configuration: configuration)) }
-            catch { box.result = .failure(error) }
-            semaphore.signal()
-        }
-        semaphore.wait()
-        switch box.result! {
-        case .success(let bytes):
-            if let output { try Data(bytes).write(to: URL(fileURLWithPath: output)) } else { FileHandle.standardOutput.write(Data(bytes)) }
-        case .failure(let error):
+        let bytes: [UInt8]
+        do {
+            bytes = try await Self.download(kind, fingerprints: fingerprints, configuration: configuration)
+        } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
         }
+        if let output { try Data(bytes).write(to: URL(fileURLWithPath: output)) } else { FileHandle.standardOutput.write(Data(bytes)) }
     }
 
     private func makeConfiguration() throws -> DirectoryClient.Configuration {
@@ -157,8 +149,4 @@ struct Fetch: ParsableCommand {
         case .bandwidthFile: return try await client.bandwidthFile()
         }
     }
-}
-
-final class ResultBox: @unchecked Sendable {
-    var result: Result<[UInt8], any Error>?
 }

@@ -7,7 +7,7 @@ import TorDirectory
 enum LiveFetchHook {
     /// The bytes of the current, verified ns-flavor consensus. Throws the client's error (which
     /// lists every endpoint tried) when no authority answered with a consensus that verifies.
-    static func fetchVerifiedConsensus(authoritiesFile: String? = nil) throws -> [UInt8]? {
+    static func fetchVerifiedConsensus(authoritiesFile: String? = nil) async throws -> [UInt8]? {
         var list = DirectoryList.tor
         if let authoritiesFile {
             guard let data = FileManager.default.contents(atPath: authoritiesFile) else {
@@ -21,17 +21,9 @@ enum LiveFetchHook {
         configuration.use(orports: list.orportRoutes)
         configuration.maxAttempts = 4
         let client = DirectoryClient(configuration: configuration)
-        let semaphore = DispatchSemaphore(value: 0)
-        let box = ResultBox()
-        Task {
-            do { box.result = .success(Array(try await client.consensus(flavor: .ns).rawBytes)) }
-            catch { box.result = .failure(error) }
-            semaphore.signal()
-        }
-        semaphore.wait()
-        switch box.result! {
-        case .success(let bytes): return bytes
-        case .failure(let error):
+        do {
+            return Array(try await client.consensus(flavor: .ns).rawBytes)
+        } catch {
             FileHandle.standardError.write(Data("error: could not fetch a verified consensus: \(error)\n".utf8))
             return nil
         }

@@ -3,7 +3,7 @@ import Foundation
 import TorDescriptors
 
 /// `tordesc relay`: everything the given files say about one relay.
-struct Relay: ParsableCommand {
+struct Relay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relay",
         abstract: "Show everything the given files know about one relay.",
@@ -45,10 +45,10 @@ struct Relay: ParsableCommand {
         return Fingerprint(hex: hex.uppercased())
     }
 
-    func run() throws {
+    func run() async throws {
         var loaded: RelaySources
         if sources.isEmpty && extraInfo.isEmpty {
-            guard let live = try LiveFetchHook.fetchVerifiedConsensus(authoritiesFile: sources.authorities) else {
+            guard let live = try await LiveFetchHook.fetchVerifiedConsensus(authoritiesFile: sources.authorities) else {
                 throw reportError(LiveFetchHook.unavailableMessage(command: "relay \(relay)"))
             }
             loaded = RelaySources()

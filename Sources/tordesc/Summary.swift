@@ -3,7 +3,7 @@ import Foundation
 import TorDescriptors
 
 /// `tordesc summary`: network totals from one consensus.
-struct Summary: ParsableCommand {
+struct Summary: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summary",
         abstract: "Network totals from a consensus: relays, flags, bandwidth, versions, protocols; or a bandwidth file's or exit list's totals.",
@@ -35,7 +35,7 @@ struct Summary: ParsableCommand {
     @Option(help: ArgumentHelp("With no file: torrc DirAuthority lines of the authorities to fetch the live consensus from and verify it with (default: the public network's).", valueName: "file"))
     var authorities: String?
 
-    func run() throws {
+    func run() async throws {
         if let file, let summary = try collecTorSummary(file) {
             var output = BufferedOutput()
             for line in json ? [summary.serialized()] : CollecTorSummary.textLines(summary) { output.write(line) }
@@ -46,7 +46,7 @@ struct Summary: ParsableCommand {
         if let file {
             try sources.loadConsensus(file, option: "summary")
         } else {
-            guard let live = try LiveFetchHook.fetchVerifiedConsensus(authoritiesFile: authorities) else {
+            guard let live = try await LiveFetchHook.fetchVerifiedConsensus(authoritiesFile: authorities) else {
                 throw reportError(LiveFetchHook.unavailableMessage(command: "summary").replacingOccurrences(of: "summary --consensus", with: "summary"))
             }
             try sources.loadConsensus(bytes: live, label: "live consensus")

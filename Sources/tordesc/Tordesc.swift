@@ -3,7 +3,7 @@ import Foundation
 
 /// `tordesc`: parse, verify and query Tor directory documents.
 @main
-struct Tordesc: ParsableCommand {
+struct Tordesc: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tordesc",
         abstract: "Parse and inspect Tor directory documents.",
@@ -14,11 +14,17 @@ struct Tordesc: ParsableCommand {
         subcommands: [Parse.self, Verify.self, Exits.self, Relay.self, Summary.self, Fetch.self, Collector.self, Policy.self, Diff.self]
     )
 
-    /// ArgumentParser exits with 64 on usage errors; this project promises 2.
-    static func main() {
+    /// ArgumentParser exits with 64 on usage errors; this project promises 2. Commands that do
+    /// network I/O (`fetch`, `collector`, and `exits`/`relay`/`summary` with no file) are
+    /// `AsyncParsableCommand`s and are awaited here; the others run synchronously.
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let code = exitCode(for: error)
             if code == .success || code == .failure {
