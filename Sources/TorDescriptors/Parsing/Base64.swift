@@ -1,6 +1,6 @@
 /// Base64 decoding for tor's documents: object bodies (with line breaks) and unpadded values
 /// such as `ntor-onion-key`, `master-key-ed25519` and microdescriptor digests.
-public enum Base64 {
+package enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// The 6-bit value of a base64 character, or 0xFF. Arithmetic rather than a table: a
@@ -27,7 +27,7 @@ public enum Base64 {
 
     /// The decoded length of a single-token base64 value (no whitespace; padding optional), or
     /// `nil` when it is not valid base64. Checks without allocating.
-    public static func decodedCount(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Int? {
+    package static func decodedCount(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Int? {
         guard range.lowerBound >= bytes.startIndex, range.upperBound <= bytes.endIndex else { return nil }
         var end = range.upperBound
         while end > range.lowerBound, bytes[end - 1] == UInt8(ascii: "=") { end -= 1 }
@@ -46,7 +46,7 @@ public enum Base64 {
 
     /// Decodes base64, skipping CR/LF/space/tab, accepting missing `=` padding.
     /// Returns `nil` on any other byte, misplaced padding or a dangling single character.
-    public static func decode<Bytes: Collection<UInt8>>(_ input: Bytes) -> [UInt8]? {
+    package static func decode<Bytes: Collection<UInt8>>(_ input: Bytes) -> [UInt8]? {
         if let fast = input.withContiguousStorageIfAvailable({ decode(buffer: $0) }) { return fast }
         return Array(input).withUnsafeBufferPointer { decode(buffer: $0) }
     }
@@ -123,7 +123,7 @@ public enum Base64 {
     }
 
     /// Encodes bytes; `padded: false` gives tor's unpadded form used in microdescriptor digests.
-    public static func encode<Bytes: Collection<UInt8>>(_ input: Bytes, padded: Bool = true) -> String {
+    package static func encode<Bytes: Collection<UInt8>>(_ input: Bytes, padded: Bool = true) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((input.count + 2) / 3 * 4)
         var iterator = input.makeIterator()
@@ -141,9 +141,9 @@ public enum Base64 {
 }
 
 /// Hexadecimal encoding and decoding.
-public enum Hex {
+package enum Hex {
     /// Decodes an even number of hex digits (either case); `nil` otherwise.
-    public static func decode<Bytes: Collection<UInt8>>(_ input: Bytes) -> [UInt8]? {
+    package static func decode<Bytes: Collection<UInt8>>(_ input: Bytes) -> [UInt8]? {
         guard input.count % 2 == 0 else { return nil }
         var output: [UInt8] = []
         output.reserveCapacity(input.count / 2)
@@ -171,7 +171,7 @@ public enum Hex {
     }
 
     /// Upper-case hex, as tor prints fingerprints and digests.
-    public static func encode<Bytes: Collection<UInt8>>(_ input: Bytes, uppercase: Bool = true) -> String {
+    package static func encode<Bytes: Collection<UInt8>>(_ input: Bytes, uppercase: Bool = true) -> String {
         let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
         var output: [UInt8] = []
         output.reserveCapacity(input.count * 2)

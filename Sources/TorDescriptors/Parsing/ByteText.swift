@@ -81,10 +81,10 @@ enum ByteText {
 /// var args = item.argumentCursor(in: bytes)
 /// while let word = args.next() { print(ByteText.string(bytes, word)) }
 /// ```
-public struct ArgumentCursor: Sendable {
+package struct ArgumentCursor: Sendable {
     let bytes: ArraySlice<UInt8>
     /// The part of the line not yet consumed.
-    public private(set) var remaining: Range<Int>
+    package private(set) var remaining: Range<Int>
 
     init(bytes: ArraySlice<UInt8>, range: Range<Int>) {
         self.bytes = bytes
@@ -92,7 +92,7 @@ public struct ArgumentCursor: Sendable {
     }
 
     /// The next argument's byte range, or `nil` at the end of the line.
-    public mutating func next() -> Range<Int>? {
+    package mutating func next() -> Range<Int>? {
         let end = remaining.upperBound
         let start0 = remaining.lowerBound
         guard start0 < end, start0 >= bytes.startIndex, end <= bytes.endIndex else {
@@ -113,7 +113,7 @@ public struct ArgumentCursor: Sendable {
     }
 
     /// The rest of the line with leading whitespace skipped.
-    public mutating func rest() -> Range<Int> {
+    package mutating func rest() -> Range<Int> {
         var start = remaining.lowerBound
         while start < remaining.upperBound, ByteText.isSpace(bytes[start]) { start += 1 }
         let rest = start..<remaining.upperBound
@@ -122,14 +122,14 @@ public struct ArgumentCursor: Sendable {
     }
 
     /// All remaining arguments.
-    public mutating func all() -> [Range<Int>] {
+    package mutating func all() -> [Range<Int>] {
         var words: [Range<Int>] = []
         while let word = next() { words.append(word) }
         return words
     }
 
     /// Whether no argument is left.
-    public var isAtEnd: Bool {
+    package var isAtEnd: Bool {
         var copy = self
         return copy.next() == nil
     }

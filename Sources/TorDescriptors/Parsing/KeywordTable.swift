@@ -14,7 +14,7 @@ import Darwin
 /// static let keys = KeywordTable<Key>([("router", .router), ("published", .published)])
 /// let key = keys.lookup(bytes, item.keyword)   // Key?
 /// ```
-public struct KeywordTable<Value: Sendable>: Sendable {
+package struct KeywordTable<Value: Sendable>: Sendable {
     /// Index into `values`/`offsets`, or -1 for an empty slot.
     private var slots: [Int]
     /// Every keyword's bytes, back to back, so a lookup touches one buffer and retains nothing.
@@ -24,7 +24,7 @@ public struct KeywordTable<Value: Sendable>: Sendable {
     private var values: [Value]
     private let mask: Int
 
-    public init(_ pairs: [(String, Value)]) {
+    package init(_ pairs: [(String, Value)]) {
         var size = 16
         while size < pairs.count * 4 { size <<= 1 }
         mask = size - 1
@@ -59,7 +59,7 @@ public struct KeywordTable<Value: Sendable>: Sendable {
 
     /// The value for the keyword at `range`, or `nil` if it is not in the table.
     @inline(__always)
-    public func lookup(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Value? {
+    package func lookup(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Value? {
         guard range.lowerBound >= bytes.startIndex, range.upperBound <= bytes.endIndex else { return nil }
         let found: Int = bytes.withUnsafeBufferPointer { buffer in
             let word = buffer.baseAddress.map { $0 + (range.lowerBound - bytes.startIndex) }

@@ -8,38 +8,38 @@
 /// let document = try Tokenizer.tokenize(bytes, kind: .microdescriptor, mode: .lenient)
 /// print(document.items.count, document.annotations)
 /// ```
-public struct TokenizedDocument: Sendable {
+package struct TokenizedDocument: Sendable {
     /// The buffer the ranges point into (the whole document, annotations included).
-    public let bytes: ArraySlice<UInt8>
+    package let bytes: ArraySlice<UInt8>
     /// `@name value` lines before the first keyword.
-    public let annotations: [Annotation]
+    package let annotations: [Annotation]
     /// Keyword lines in order.
-    public let items: [DocumentItem]
+    package let items: [DocumentItem]
     /// The document without its annotations: from the first keyword to the end.
-    public let content: Range<Int>
+    package let content: Range<Int>
     /// Line number of the first line of `bytes`.
-    public let firstLine: Int
+    package let firstLine: Int
     /// Which document family this is, for errors.
-    public let kind: DocumentKind
+    package let kind: DocumentKind
 
     /// A string for a range of `bytes`.
     @inline(__always)
-    public func string(_ range: Range<Int>) -> String { ByteText.string(bytes, range) }
+    package func string(_ range: Range<Int>) -> String { ByteText.string(bytes, range) }
 
     /// An error at `item`.
-    public func error(_ failure: ParseFailure, at item: DocumentItem) -> DescriptorParseError {
+    package func error(_ failure: ParseFailure, at item: DocumentItem) -> DescriptorParseError {
         DescriptorParseError(document: kind, line: item.line, keyword: item.keywordString(in: bytes), failure: failure)
     }
 
     /// The same document reported as another kind, e.g. a server descriptor found to be a
     /// bridge's only after tokenizing.
-    public func with(kind: DocumentKind) -> TokenizedDocument {
+    package func with(kind: DocumentKind) -> TokenizedDocument {
         TokenizedDocument(bytes: bytes, annotations: annotations, items: items, content: content,
                           firstLine: firstLine, kind: kind)
     }
 
     /// An error about the document as a whole (e.g. a missing keyword): reported at its first line.
-    public func error(_ failure: ParseFailure, keyword: String?) -> DescriptorParseError {
+    package func error(_ failure: ParseFailure, keyword: String?) -> DescriptorParseError {
         DescriptorParseError(document: kind, line: items.first?.line ?? firstLine, keyword: keyword, failure: failure)
     }
 }
@@ -49,7 +49,7 @@ public struct TokenizedDocument: Sendable {
 /// Lines end in LF or CRLF; a line is `keyword [arguments]`, optionally prefixed by `opt `, and
 /// may be followed by one object. Annotation lines (`@...`) are accepted only before the first
 /// keyword. A lone CR inside a line is content, not a line end.
-public enum Tokenizer {
+package enum Tokenizer {
     /// Tokenizes one document.
     ///
     /// - Parameters:
@@ -60,7 +60,7 @@ public enum Tokenizer {
     ///   - firstLine: the line number of `bytes.startIndex` in its file.
     ///   - nonASCIIAllowed: keywords whose lines may hold non-ASCII bytes (tor allows it in `contact`
     ///     and `platform`).
-    public static func tokenize(
+    package static func tokenize(
         _ bytes: ArraySlice<UInt8>,
         kind: DocumentKind,
         mode: ValidationMode,
