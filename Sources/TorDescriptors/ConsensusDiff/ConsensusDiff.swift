@@ -60,6 +60,7 @@ public struct ConsensusDiff: ParsableDocument, Sendable {
 /// }
 /// ```
 public struct ConsensusDiffCommand: Sendable, Hashable {
+    /// The ed command: delete a range, replace it with new lines, or append lines after one.
     public enum Action: Sendable, Hashable {
         /// `Na`: insert lines after base line N (0 = before the first line).
         case append

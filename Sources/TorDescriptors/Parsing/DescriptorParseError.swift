@@ -1,4 +1,10 @@
 /// The document families this library parses, used to name the document in errors.
+///
+/// ```swift
+/// do { _ = try ServerDescriptor(parsing: bytes) } catch {
+///     print(error.document)   // .serverDescriptor
+/// }
+/// ```
 public enum DocumentKind: String, Sendable, Hashable, CaseIterable, Codable {
     case serverDescriptor = "server-descriptor"
     case bridgeServerDescriptor = "bridge-server-descriptor"
@@ -19,6 +25,12 @@ public enum DocumentKind: String, Sendable, Hashable, CaseIterable, Codable {
 ///
 /// Every case carries enough to find the problem: ``DescriptorParseError`` adds the document,
 /// line number and keyword.
+///
+/// ```swift
+/// do { _ = try Microdescriptor(parsing: bytes, mode: .strict) } catch {
+///     if error.failure == .missingKeyword { print("no \(error.keyword ?? "?") line") }
+/// }
+/// ```
 public enum ParseFailure: Sendable, Hashable {
     /// A required keyword is absent.
     case missingKeyword

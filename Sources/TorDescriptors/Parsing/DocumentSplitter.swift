@@ -1,4 +1,10 @@
 /// One document inside a larger buffer, with the line it starts on.
+///
+/// ```swift
+/// for slice in ServerDescriptor.slices(in: bytes[...]) {
+///     let descriptor = try ServerDescriptor(parsing: slice, mode: .lenient)   // errors name slice.firstLine + n
+/// }
+/// ```
 public struct DocumentSlice: Sendable {
     /// The document's bytes (annotations included); shares storage with the file buffer.
     public let bytes: ArraySlice<UInt8>

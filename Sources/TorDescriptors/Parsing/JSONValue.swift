@@ -75,6 +75,11 @@ public indirect enum JSONValue: Sendable, Hashable {
 }
 
 /// A document that can describe itself as JSON with Stem's attribute names in snake_case.
+///
+/// ```swift
+/// let relay = try ServerDescriptor(parsing: bytes)
+/// print(relay.stemJSON.serialized())   // {"nickname":"moria1","or_port":9101,...}
+/// ```
 public protocol StemJSONRepresentable {
     /// One JSON object, keys named as Stem's attributes (`nickname`, `or_port`, `published`...).
     var stemJSON: JSONValue { get }

@@ -9,6 +9,7 @@ import TorDescriptors
 /// let identity = try certs.validate(tlsCertificateDER: leaf, expected: fingerprint, now: Date())
 /// ```
 public struct CertsCell: Sendable, Hashable {
+    /// One certificate of the cell: its type and its encoded bytes.
     public struct Entry: Sendable, Hashable {
         public let type: UInt8
         public let body: [UInt8]

@@ -12,6 +12,7 @@ import TorDescriptors
 /// for cell in cells { if let reply = try handshake.receive(cell) { send(reply) } }
 /// ```
 public struct LinkHandshake: Sendable {
+    /// Which cell the handshake waits for next (`open` once NETINFO is answered).
     public enum State: Sendable, Hashable { case awaitingVersions, awaitingCerts, awaitingNetinfo, open }
 
     public private(set) var state: State = .awaitingVersions

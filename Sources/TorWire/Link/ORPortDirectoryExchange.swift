@@ -16,6 +16,7 @@ import TorDescriptors
 /// let response = exchange.response
 /// ```
 public struct ORPortDirectoryExchange: Sendable {
+    /// How far the exchange has come, for errors and progress (`finished` once the stream ends).
     public enum Phase: Sendable, Hashable { case handshake, creatingCircuit, openingStream, receiving, finished }
 
     public private(set) var phase: Phase = .handshake

@@ -27,6 +27,7 @@ public struct X509Certificate: Sendable, Hashable {
     public let notBefore: Int64
     public let notAfter: Int64
 
+    /// The signature algorithms a relay's link and identity certificates use.
     public enum SignatureAlgorithm: Sendable, Hashable { case sha1WithRSA, sha256WithRSA }
 
     /// The subject key as an RSA key.
