@@ -207,26 +207,10 @@ extension RouterStatusEntryScanner {
         ORAddress.parse(bytes, range)
     }
 
-    /// `accept|reject PortList` with ports 1-65535 and `low-high` ranges.
+    /// `accept|reject PortList` with ports 1-65535 and `low-high` ranges (the same syntax as a
+    /// server descriptor's `ipv6-policy`).
     static func isValidPolicySummary(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Bool {
-        var cursor = ArgumentCursor(bytes: bytes, range: range)
-        guard let verb = cursor.next(), ByteText.equals(bytes, verb, "accept") || ByteText.equals(bytes, verb, "reject"),
-              let list = cursor.next(), cursor.isAtEnd else { return false }
-        var start = list.lowerBound
-        while start <= list.upperBound {
-            var stop = start
-            while stop < list.upperBound, bytes[stop] != UInt8(ascii: ",") { stop += 1 }
-            let item = start..<stop
-            if let dash = bytes[item].firstIndex(of: UInt8(ascii: "-")) {
-                guard let low = ByteText.unsigned(bytes, item.lowerBound..<dash),
-                      let high = ByteText.unsigned(bytes, (dash + 1)..<item.upperBound),
-                      low >= 1, low <= high, high <= 65_535 else { return false }
-            } else {
-                guard let port = ByteText.unsigned(bytes, item), port >= 1, port <= 65_535 else { return false }
-            }
-            start = stop + 1
-        }
-        return true
+        ExitPattern.isValidSummary(bytes, range)
     }
 
     private static let base64Values: [UInt8] = {

@@ -126,7 +126,9 @@ enum ExitPattern {
         return ByteText.unsigned(bytes, range).map { $0 <= 65_535 } ?? false
     }
 
-    /// `accept|reject PortList` where PortList is comma-separated ports or ranges.
+    /// `accept|reject PortList` where PortList is comma-separated ports or `low-high` ranges,
+    /// 1-65535 (a policy summary: a consensus `p`/`p6` line, a microdescriptor's or server
+    /// descriptor's `ipv6-policy`; tor's `parse_short_policy` refuses port 0).
     static func isValidSummary(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Bool {
         var cursor = ArgumentCursor(bytes: bytes, range: range)
         guard let verb = cursor.next(), ByteText.equals(bytes, verb, "accept") || ByteText.equals(bytes, verb, "reject"),
@@ -135,7 +137,9 @@ enum ExitPattern {
         while start <= list.upperBound {
             var stop = start
             while stop < list.upperBound, bytes[stop] != UInt8(ascii: ",") { stop += 1 }
-            guard stop > start, !ByteText.equals(bytes, start..<stop, "*"), isValidPorts(bytes, start..<stop) else { return false }
+            let low = bytes[start..<stop].firstIndex(of: UInt8(ascii: "-")) ?? stop
+            guard stop > start, !ByteText.equals(bytes, start..<stop, "*"), isValidPorts(bytes, start..<stop),
+                  let first = ByteText.unsigned(bytes, start..<low), first >= 1 else { return false }
             start = stop + 1
         }
         return true
