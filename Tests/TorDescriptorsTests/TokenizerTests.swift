@@ -132,6 +132,23 @@ import Testing
         #expect(document.items[1].line == 6)
     }
 
+    /// tor's get_next_token skips whitespace, blank lines and `#` comments after a keyword line
+    /// before looking for its object (`eat_whitespace_eos`); both modes do the same.
+    @Test func blankLinesAndCommentsBeforeAnObjectFollowTor() throws {
+        let text = "key 1\n\n  \r\n# comment\n  -----BEGIN SIGNATURE-----\nAAEC\n-----END SIGNATURE-----\nnext\n"
+        for mode in [ValidationMode.lenient, .strict] {
+            let document = try Self.tokenize(text, mode)
+            #expect(Self.keywords(document) == ["key", "next"])
+            let object = try #require(document.items[0].object)
+            #expect(object.line == 5)
+            #expect(object.decodedBytes(in: document.bytes) == [0, 1, 2])
+            #expect(document.items[1].line == 8)
+        }
+        // Blank lines not followed by an object leave the item without one.
+        let plain = try Self.tokenize("key\n\n\nnext\n", .strict)
+        #expect(plain.items[0].object == nil && plain.items[1].line == 4)
+    }
+
     @Test func objectWithMismatchedEnd() {
         let error = Self.failure("key\n-----BEGIN SIGNATURE-----\nAA==\n-----END ID SIGNATURE-----\n", .lenient)
         #expect(error?.line == 4)

@@ -146,13 +146,21 @@ package enum Tokenizer {
 
             var itemEnd = next
             var object: DocumentObject? = nil
-            if next < end, cursor[next] == UInt8(ascii: "-"), cursor.hasPrefix(next..<end, "-----BEGIN ") {
+            var objectStart = next, linesBeforeObject = 0
+            if next < end, cursor[next] != UInt8(ascii: "-"), ByteText.isSpace(cursor[next]) || cursor[next] == UInt8(ascii: "#")
+                || cursor[next] == ByteText.newline || cursor[next] == ByteText.carriageReturn {
+                // tor's get_next_token skips whitespace, blank lines and `#` comments between a
+                // keyword line and its object too (`eat_whitespace_eos` after the line). Rare, so
+                // only a line that starts with one of those bytes is looked past.
+                (objectStart, linesBeforeObject) = skipBlankLines(cursor, from: next)
+            }
+            if objectStart < end, cursor[objectStart] == UInt8(ascii: "-"), cursor.hasPrefix(objectStart..<end, "-----BEGIN ") {
                 // The keyword string is only built when an error needs it.
-                let parsed = try readObject(bytes, cursor: cursor, at: next, line: lineNumber, kind: kind,
-                                            keyword: keyword, limits: limits)
+                let parsed = try readObject(bytes, cursor: cursor, at: objectStart, line: lineNumber + linesBeforeObject,
+                                            kind: kind, keyword: keyword, limits: limits)
                 object = parsed.object
                 itemEnd = parsed.next
-                lineNumber += parsed.lines
+                lineNumber += linesBeforeObject + parsed.lines
             }
             if items.count >= maxItems {
                 throw limits.exceeded(.itemsPerDocument, kind: kind, line: thisLine, keyword: cursor.string(keyword))
@@ -172,6 +180,20 @@ package enum Tokenizer {
     /// The end of the line starting at `position` (before CR LF or LF) and the start of the next.
     static func lineBounds(_ bytes: ArraySlice<UInt8>, from position: Int) -> (end: Int, next: Int) {
         ByteCursor.with(bytes) { $0.lineBounds(position) }
+    }
+
+    /// The first byte after `position` that is not whitespace, a blank line or a `#` comment,
+    /// and how many whole lines lay before it.
+    private static func skipBlankLines(_ cursor: ByteCursor, from position: Int) -> (position: Int, lines: Int) {
+        var position = position, lines = 0
+        while position < cursor.end {
+            let (lineEnd, next) = cursor.lineBounds(position)
+            let content = cursor.skipSpaces(position, lineEnd)
+            if content < lineEnd, cursor[content] != UInt8(ascii: "#") { return (content, lines) }
+            position = next
+            lines += 1
+        }
+        return (position, lines)
     }
 
     /// Reads `-----BEGIN NAME-----` ... `-----END NAME-----` starting at `start`.
