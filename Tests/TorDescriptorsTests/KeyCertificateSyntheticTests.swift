@@ -3,19 +3,19 @@ import Testing
 @testable import TorDescriptors
 
 /// Synthetic documents (hand-written for edge cases, never edited real documents): typed errors
-/// with line numbers in strict mode, warnings in lenient mode. The keys and signatures are
-/// placeholders (valid base64, not real keys).
+/// with line numbers in strict mode, warnings in lenient mode. The keys are synthetic real keys
+/// (``SyntheticRSAKeys``); the signatures are placeholders (valid base64, not signatures).
 @Suite("KeyCertificate and DetachedSignatures synthetic edge cases")
 struct KeyCertificateSyntheticTests {
     /// A synthetic certificate; `fingerprint` is the SHA-1 of the placeholder identity key body.
     static func syntheticCert(address: String = "dir-address 192.0.2.1:80\n", published: String = "2026-01-01 00:00:00",
                               crosscertType: String = "ID SIGNATURE", extra: String = "", trailer: String = "") -> [UInt8] {
-        let identity: [UInt8] = Array("synthetic identity key".utf8)
+        let identity = SyntheticRSAKeys.der(SyntheticRSAKeys.identity3072)
         let fingerprint = Hex.encode(Digest.sha1(identity))
         let text = "dir-key-certificate-version 3\n" + address + "fingerprint \(fingerprint)\n" +
             "dir-key-published \(published)\ndir-key-expires 2027-01-01 00:00:00\n" +
             "dir-identity-key\n-----BEGIN RSA PUBLIC KEY-----\n\(Base64.encode(identity))\n-----END RSA PUBLIC KEY-----\n" +
-            "dir-signing-key\n-----BEGIN RSA PUBLIC KEY-----\nc3ludGhldGljIHNpZ25pbmcga2V5\n-----END RSA PUBLIC KEY-----\n" + extra +
+            "dir-signing-key\n-----BEGIN RSA PUBLIC KEY-----\n\(SyntheticRSAKeys.signing1024)\n-----END RSA PUBLIC KEY-----\n" + extra +
             "dir-key-crosscert\n-----BEGIN \(crosscertType)-----\nY3Jvc3M=\n-----END \(crosscertType)-----\n" +
             "dir-key-certification\n-----BEGIN SIGNATURE-----\nY2VydGlmaWNhdGlvbg==\n-----END SIGNATURE-----\n" + trailer
         return Array(text.utf8)
@@ -26,7 +26,7 @@ struct KeyCertificateSyntheticTests {
         let cert = try KeyCertificate(parsing: Self.syntheticCert(), mode: .strict)
         #expect(cert.address?.description == "192.0.2.1" && cert.dirPort == 80)
         #expect(cert.fingerprintMatchesIdentityKey)
-        #expect(cert.signingKeyDigest == Fingerprint(bytes: Digest.sha1(Array("synthetic signing key".utf8))))
+        #expect(cert.signingKeyDigest == Fingerprint(bytes: Digest.sha1(SyntheticRSAKeys.der(SyntheticRSAKeys.signing1024))))
         #expect(cert.crossCertificate == Array("cross".utf8))
         #expect(cert.certification == Array("certification".utf8))
         #expect(cert.isValid(at: TorTimestamp(parsing: "2026-06-01 00:00:00")!))
@@ -77,9 +77,9 @@ struct KeyCertificateSyntheticTests {
 
     @Test("synthetic: a duplicated dir-signing-key is a strict error at the second one")
     func syntheticDuplicate() throws {
-        let bytes = Self.syntheticCert(extra: "dir-signing-key\n-----BEGIN RSA PUBLIC KEY-----\nYQ==\n-----END RSA PUBLIC KEY-----\n")
+        let bytes = Self.syntheticCert(extra: "dir-signing-key\n-----BEGIN RSA PUBLIC KEY-----\n\(SyntheticRSAKeys.other1024)\n-----END RSA PUBLIC KEY-----\n")
         let lenient = try KeyCertificate(parsing: bytes)
-        #expect(lenient.signingKey == Array("synthetic signing key".utf8))   // the first one wins
+        #expect(lenient.signingKey == SyntheticRSAKeys.der(SyntheticRSAKeys.signing1024))   // the first one wins
         do { _ = try KeyCertificate(parsing: bytes, mode: .strict); Issue.record("strict accepted a duplicate") } catch {
             #expect(error.failure == .duplicateKeyword && error.line == 14)
         }

@@ -8,7 +8,7 @@ import Testing
                           published: String = "published 2020-01-01 00:00:00",
                           extra: [String] = []) -> [UInt8] {
         let lines = [router, published, "bandwidth 1000 2000 500"] + extra + [
-            "signing-key", "-----BEGIN RSA PUBLIC KEY-----", "AAAA", "-----END RSA PUBLIC KEY-----",
+            "signing-key", "-----BEGIN RSA PUBLIC KEY-----", SyntheticRSAKeys.signing1024, "-----END RSA PUBLIC KEY-----",
             "reject *:*",
             "router-signature", "-----BEGIN SIGNATURE-----", "AAAA", "-----END SIGNATURE-----",
         ]
@@ -19,7 +19,7 @@ import Testing
         let d = try ServerDescriptor(parsing: Self.synthetic(), mode: .strict)
         #expect(d.nickname == "synthetic" && d.orPort == 9001)
         #expect(d.published?.description == "2020-01-01 00:00:00")
-        #expect(d.signingKey == [0, 0, 0])
+        #expect(d.signingKey == SyntheticRSAKeys.der(SyntheticRSAKeys.signing1024))
         let text = String(decoding: Self.synthetic(), as: UTF8.self)
         let signed = text[..<text.range(of: "router-signature\n")!.upperBound]
         #expect(d.digest == Hex.encode(Digest.sha1(Array(signed.utf8))))

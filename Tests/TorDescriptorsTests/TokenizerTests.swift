@@ -244,7 +244,7 @@ import Testing
 
     @Test func keywordRulesAccept() {
         #expect(Self.ruleError("router a\nbandwidth 1\nfamily x\nfamily y\nor-address 1\nor-address 2\nunknown\n" + Self.signature) == nil)
-        #expect(Self.ruleError(Self.opening + "onion-key\n-----BEGIN RSA PUBLIC KEY-----\nAA==\n-----END RSA PUBLIC KEY-----\n" + Self.signature) == nil)
+        #expect(Self.ruleError(Self.opening + "onion-key\n-----BEGIN RSA PUBLIC KEY-----\n\(SyntheticRSAKeys.signing1024)\n-----END RSA PUBLIC KEY-----\n" + Self.signature) == nil)
         // CONCAT_ARGS: the rest of the line is one argument, even an empty one.
         #expect(Self.ruleError(Self.opening + "platform\n" + Self.signature) == nil)
     }
@@ -279,6 +279,15 @@ import Testing
 
         let unexpectedKey = Self.ruleError(Self.opening + "ntor-onion-key\n-----BEGIN RSA PUBLIC KEY-----\nAA==\n-----END RSA PUBLIC KEY-----\n" + Self.signature)
         #expect(unexpectedKey?.failure == .malformedObject("unexpected public key"))
+
+        // NEED_KEY_1024: the key is decoded and must be 1024 bits (tor's token_check_object).
+        let wrongSize = Self.ruleError(Self.opening + "onion-key\n-----BEGIN RSA PUBLIC KEY-----\n\(SyntheticRSAKeys.wrongSize2048)\n-----END RSA PUBLIC KEY-----\n" + Self.signature)
+        #expect(wrongSize?.failure == .malformedObject("RSA PUBLIC KEY of 2048 bits; tor wants 1024") && wrongSize?.line == 4)
+        let unreadable = Self.ruleError(Self.opening + "onion-key\n-----BEGIN RSA PUBLIC KEY-----\nAA==\n-----END RSA PUBLIC KEY-----\n" + Self.signature)
+        #expect(unreadable?.keyword == "onion-key")
+        if case .malformedObject(let reason) = unreadable?.failure, reason.hasPrefix("unreadable RSA PUBLIC KEY") {} else {
+            Issue.record("expected an unreadable key, got \(String(describing: unreadable))")
+        }
 
         let wrongType = Self.ruleError(Self.opening + "router-signature\n-----BEGIN X-----\nAA==\n-----END X-----\n")
         #expect(wrongType?.failure == .malformedObject("expected SIGNATURE, found X"))

@@ -277,6 +277,16 @@ struct RuleCheck: Sendable {
         if object.isKey, !isKey {
             throw document.error(.malformedObject("expected RSA PUBLIC KEY, found \(ByteText.string(bytes, name))"), at: item)
         }
+        if object.isKey {
+            // tor decodes the key (NEED_KEY) and, for NEED_KEY_1024, wants exactly 1024 bits.
+            let bits: Int
+            do { bits = try RSAPublicKey.modulusBits(pemBody: bytes[found.body]) } catch {
+                throw document.error(.malformedObject("unreadable RSA PUBLIC KEY: \(error)"), at: item)
+            }
+            if object == .rsaKey1024, bits != 1024 {
+                throw document.error(.malformedObject("RSA PUBLIC KEY of \(bits) bits; tor wants 1024"), at: item)
+            }
+        }
         guard let firstType else { return }
         if ByteText.equals(bytes, name, firstType) { return }
         if let secondType, ByteText.equals(bytes, name, secondType) { return }

@@ -29,6 +29,22 @@ public struct RSAPublicKey: Sendable, Hashable {
     /// modulus of 512...16384 bits, an exponent that is odd and at least 3, nothing trailing.
     public init(der: some Collection<UInt8>) throws(SignatureError) {
         let bytes = Array(der)
+        let (modulus, exponent) = try Self.components(der: bytes)
+        self.der = bytes
+        self.modulus = modulus
+        self.exponent = exponent
+        self.prepared = MontgomeryModulus(limbs: RSAPublicKey.limbs(bigEndian: modulus, count: (modulus.count + 7) / 8))
+    }
+
+    /// The modulus size of a PEM body's key, checked as ``init(der:)`` checks it but without
+    /// preparing it for signature checks: what strict parsing needs for tor's `NEED_KEY_1024`.
+    package static func modulusBits(pemBody: some Collection<UInt8>) throws(SignatureError) -> Int {
+        guard let der = Base64.decode(pemBody) else { throw .malformedKey("bad base64") }
+        let modulus = try components(der: der).modulus
+        return modulus.count * 8 - modulus[0].leadingZeroBitCount
+    }
+
+    private static func components(der bytes: [UInt8]) throws(SignatureError) -> (modulus: [UInt8], exponent: [UInt8]) {
         var reader = DERReader(bytes: bytes)
         let sequence = try reader.read(tag: 0x30)
         guard reader.isAtEnd else { throw .malformedKey("bytes after the key") }
@@ -42,10 +58,7 @@ public struct RSAPublicKey: Sendable, Hashable {
         guard exponent.count <= 8, exponent[exponent.count - 1] & 1 == 1,
               exponent.count > 1 || exponent[0] >= 3
         else { throw .malformedKey("unsupported public exponent") }
-        self.der = bytes
-        self.modulus = modulus
-        self.exponent = exponent
-        self.prepared = MontgomeryModulus(limbs: RSAPublicKey.limbs(bigEndian: modulus, count: (modulus.count + 7) / 8))
+        return (modulus, exponent)
     }
 
     /// Reads the base64 body of a PEM object (the bytes between its BEGIN and END lines).
