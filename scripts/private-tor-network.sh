@@ -17,6 +17,12 @@
 #   TORNET_CONSENSUS_PARAMS="k=v ..."  the authorities vote these consensus parameters (e.g.
 #                               "circwindow=100 sendme_accept_min_version=1": relays then wait
 #                               for a client's authenticated circuit SENDME every 100 cells).
+#   TORNET_ONION=1              once the network is up, one more tor runs a v3 onion service
+#                               (HiddenServiceDir DIR/onion/hs, 3 introduction points, port 80 to
+#                               127.0.0.1:BASE+30) with a ControlPort on 127.0.0.1:BASE+31 (no
+#                               authentication: loopback only, a throwaway network). The script
+#                               waits until the service has built its descriptor and writes its
+#                               address to DIR/onion-address.
 set -Eeuo pipefail
 
 command=${1:?usage: $0 start|stop|status DIR}
@@ -176,8 +182,55 @@ EOF
     if (( routers < want )); then
         log "consensus lists $routers of $want routers after ${timeout}s"; false
     fi
+    [[ -n "${TORNET_ONION:-}" ]] && start_onion_service
     trap - ERR INT TERM
     log "up in ${waited}s: $routers routers; authorities in $dir/authorities"
+}
+
+# One GETINFO on the onion service's ControlPort; prints the reply.
+control_getinfo() { # $1 = key
+    local reply
+    exec 3<>"/dev/tcp/127.0.0.1/$((base + 31))" || return 1
+    printf 'AUTHENTICATE\r\nGETINFO %s\r\nQUIT\r\n' "$1" >&3
+    reply=$(timeout 5 cat <&3 || true)
+    exec 3>&- 3<&-
+    printf '%s' "$reply"
+}
+
+start_onion_service() {
+    local node="$dir/onion"
+    rm -rf "$node"; mkdir -p "$node/hs"; chmod 700 "$node" "$node/hs"
+    cat > "$node/torrc" <<EOF
+TestingTorNetwork 1
+DataDirectory $node
+PidFile $node/pid
+Log notice file $node/notice.log
+RunAsDaemon 1
+SocksPort 0
+ControlPort 127.0.0.1:$((base + 31))
+OutboundBindAddress 127.0.0.1
+PathsNeededToBuildCircuits 0.67
+HiddenServiceDir $node/hs
+HiddenServicePort 80 127.0.0.1:$((base + 30))
+HiddenServiceNumIntroductionPoints 3
+$(cat "$dir/dirauthority-lines")
+EOF
+    tor -f "$node/torrc" --hush >"$node/stdout.log" 2>&1 || { log "onion service failed to start:"; tail -n 5 "$node/stdout.log" >&2; false; }
+    for _ in $(seq 1 50); do [[ -s "$node/pid" ]] && break; sleep 0.1; done
+    echo "onion $(cat "$node/pid")" >> "$dir/pids"
+    local waited=0 address=""
+    while (( waited < timeout )); do
+        [[ -s "$node/hs/hostname" ]] && address=$(tr -d '\n' < "$node/hs/hostname")
+        if [[ -n "$address" ]] && control_getinfo "hs/service/desc/id/${address%.onion}" | grep -q '^hs-descriptor 3'; then
+            break
+        fi
+        sleep 2; waited=$((waited + 2))
+    done
+    if ! control_getinfo "hs/service/desc/id/${address%.onion}" | grep -q '^hs-descriptor 3'; then
+        log "the onion service built no descriptor in ${timeout}s"; tail -n 5 "$node/notice.log" >&2; false
+    fi
+    echo "$address" > "$dir/onion-address"
+    log "onion service $address has its descriptor after ${waited}s"
 }
 
 case "$command" in
