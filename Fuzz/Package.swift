@@ -16,6 +16,8 @@ let targetNames = [
     "decompress-bzip2", "tar", "archive-reader", "http-response", "http-reader",
     // The ORPort link layer (Tests/TorWireTests/LinkFuzzEntryPoints.swift).
     "link-cells", "certs-cell",
+    // The ControlPort reply reader (Tests/TorWireTests/LinkFuzzEntryPoints.swift).
+    "control-reply",
 ]
 
 let package = Package(

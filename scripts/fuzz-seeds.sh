@@ -197,6 +197,12 @@ if os.path.exists(fixtures + "relay-certs-cell.bin"):
     netinfo = bytes([0, 0, 0, 0, 4, 4, 127, 0, 0, 1, 1, 4, 4, 127, 0, 0, 1])
     for seed in [0, 7, 200]:
         write("link-cells", bytes([seed]) + versions + cell(129, certs) + cell(130, bytes(32) + bytes([0, 1, 0, 3])) + cell(8, netinfo))
+# control-reply: a real GETINFO reply of tor 0.4.9 (an onion service's descriptor, private
+# network; Tests/TorWireTests/Fixtures) and SYNTHETIC replies after control-spec's grammar.
+if os.path.exists(fixtures + "control-getinfo-hs-desc.txt"):
+    write("control-reply", bytes([5]) + open(fixtures + "control-getinfo-hs-desc.txt", "rb").read())
+write("control-reply", bytes([3]) + b"250-PROTOCOLINFO 1\r\n250-AUTH METHODS=COOKIE,SAFECOOKIE COOKIEFILE=\"/a \\\"b\"\r\n250-VERSION Tor=\"0.4.9.11\"\r\n250 OK\r\n")
+write("control-reply", bytes([1]) + b"650+NEWCONSENSUS\r\nr a b\r\n..x\r\n.\r\n650 OK\r\n250 AUTHCHALLENGE SERVERHASH=00 SERVERNONCE=11\r\n")
 PY
 for dir in Tests/*/FuzzRegressions/*/; do
     [ -d "$dir" ] || continue

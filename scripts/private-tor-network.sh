@@ -19,10 +19,10 @@
 #                               for a client's authenticated circuit SENDME every 100 cells).
 #   TORNET_ONION=1              once the network is up, one more tor runs a v3 onion service
 #                               (HiddenServiceDir DIR/onion/hs, 3 introduction points, port 80 to
-#                               127.0.0.1:BASE+30) with a ControlPort on 127.0.0.1:BASE+31 (no
-#                               authentication: loopback only, a throwaway network). The script
-#                               waits until the service has built its descriptor and writes its
-#                               address to DIR/onion-address.
+#                               127.0.0.1:BASE+30) with a ControlPort on 127.0.0.1:BASE+31 and
+#                               cookie authentication (DIR/onion/control_auth_cookie; tor offers
+#                               COOKIE and SAFECOOKIE). The script waits until the service has built
+#                               its descriptor and writes its address to DIR/onion-address.
 set -Eeuo pipefail
 
 command=${1:?usage: $0 start|stop|status DIR}
@@ -191,7 +191,7 @@ EOF
 control_getinfo() { # $1 = key
     local reply
     exec 3<>"/dev/tcp/127.0.0.1/$((base + 31))" || return 1
-    printf 'AUTHENTICATE\r\nGETINFO %s\r\nQUIT\r\n' "$1" >&3
+    printf 'AUTHENTICATE %s\r\nGETINFO %s\r\nQUIT\r\n' "$(od -An -v -tx1 "$dir/onion/control_auth_cookie" | tr -d ' \n')" "$1" >&3
     reply=$(timeout 5 cat <&3 || true)
     exec 3>&- 3<&-
     printf '%s' "$reply"
@@ -208,6 +208,8 @@ Log notice file $node/notice.log
 RunAsDaemon 1
 SocksPort 0
 ControlPort 127.0.0.1:$((base + 31))
+CookieAuthentication 1
+CookieAuthFile $node/control_auth_cookie
 OutboundBindAddress 127.0.0.1
 PathsNeededToBuildCircuits 0.67
 HiddenServiceDir $node/hs

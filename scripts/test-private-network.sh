@@ -8,5 +8,5 @@ net=$(mktemp -d "${TMPDIR:-/tmp}/tordesc-net.XXXXXX")
 cleanup() { scripts/private-tor-network.sh stop "$net" || true; rm -rf "$net"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-scripts/private-tor-network.sh start "$net"
+TORNET_ONION=1 scripts/private-tor-network.sh start "$net"
 TORDESC_PRIVATE_NET="$net" swift test --filter TorDirectoryTests "$@"

@@ -18,6 +18,7 @@ enum LinkFuzzEntryPoints {
     static let targets: [String: @Sendable ([UInt8]) -> Void] = [
         "link-cells": linkCells,
         "certs-cell": certsCell,
+        "control-reply": controlReply,
     ]
 
     static var names: [String] { targets.keys.sorted() }
@@ -70,5 +71,42 @@ enum LinkFuzzEntryPoints {
             _ = error.description
         }
         _ = try? X509Certificate(der: payload)
+    }
+
+    /// `control-reply`: byte 0 picks a chunk size; the rest is fed to ``ControlReplyReader`` in
+    /// chunks of that size and whole. Both must give the same replies or the same error, and
+    /// every reply's pairs and PROTOCOLINFO reading must not trap.
+    static func controlReply(_ data: [UInt8]) {
+        guard let first = data.first else { return }
+        let input = Array(data.dropFirst())
+        func read(chunk: Int) -> Result<[ControlReply], ControlProtocolError> {
+            var reader = ControlReplyReader(maxLineBytes: 4096, maxReplyBytes: 1 << 16)
+            var replies: [ControlReply] = []
+            var start = 0
+            repeat {
+                let end = min(input.count, start + chunk)
+                reader.append(input[start..<end])
+                do { while let reply = try reader.next() { replies.append(reply) } } catch { return .failure(error) }
+                start = end
+            } while start < input.count
+            return .success(replies)
+        }
+        let whole = read(chunk: max(1, input.count))
+        let chunked = read(chunk: Int(first % 64) + 1)
+        switch (whole, chunked) {
+        case (.success(let a), .success(let b)): if a != b { violated("chunking changed the replies", data) }
+        case (.failure, .failure): break
+        default:
+            // A line over the limit can be noticed before its newline arrives in one reading
+            // and after it in the other, but then both must fail.
+            violated("chunking changed success into failure: \(whole) vs \(chunked)", data)
+        }
+        if case .success(let replies) = whole {
+            for reply in replies {
+                _ = reply.keyValues()
+                _ = try? ControlProtocolInfo(reply)
+                _ = try? SafeCookieExchange(cookie: [], clientNonce: []).clientHash(answering: reply)
+            }
+        }
     }
 }
