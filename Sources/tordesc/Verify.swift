@@ -71,6 +71,10 @@ struct Verify: ParsableCommand {
         var certificates: [KeyCertificate] = []
         var signingKeys: [Fingerprint: RSAPublicKey] = [:]
         for item in DescriptorReader(paths: certificateFiles + paths) {
+            if case .keyCertificate? = item.document, case .strayCarriageReturn(let line) = item.lineEndings {
+                warn("\(item.source): a key certificate has a stray CR (carriage return) on its line \(line); "
+                    + "its signature covers the CR and will not verify: convert the file to LF line endings")
+            }
             switch item.document {
             case .keyCertificate(let certificate)?: certificates.append(certificate)
             case .serverDescriptor(let descriptor)?:
@@ -114,6 +118,7 @@ struct Verify: ParsableCommand {
                 continue
             }
             var report = verificationReport(document, certificates: certificates, signingKeys: signingKeys, verifier: verifier, listed: listed)
+            if let check = Self.lineEndingsCheck(item.lineEndings, documentLine: report.firstLine) { report.checks.append(check) }
             if case .vote(let vote) = document, !bandwidth.isEmpty {
                 let checks = bandwidth.map { $0.digestCheck(against: vote) }
                 report.checks.append(checks.first { $0.outcome == .passed } ?? checks[0])
@@ -128,6 +133,19 @@ struct Verify: ParsableCommand {
         output.flush()
         FileHandle.standardError.write(Data("verified: \(totals.ok) ok, \(totals.failed) failed, \(totals.unverifiable) not verifiable\n".utf8))
         if totals.failed > 0 { throw ExitCode.failure }
+    }
+
+    /// The report's line-endings check: passed and named for a CRLF file verified in its LF
+    /// form, failed (naming the CR and its line in the file) for a stray CR, none for LF.
+    static func lineEndingsCheck(_ endings: LineEndings, documentLine: Int) -> VerificationCheck? {
+        switch endings {
+        case .lf: return nil
+        case .crlfNormalized: return VerificationCheck(.lineEndings, .passed, name: "line endings: CRLF normalized")
+        case .strayCarriageReturn(let line):
+            return VerificationCheck(.lineEndings, .failed(
+                "stray CR (carriage return) on line \(documentLine + line - 1): the lines do not all end in CRLF, so the CR bytes "
+                + "stay in the signed part and its digest cannot match; convert the file to LF line endings"))
+        }
     }
 
     /// Digests listed by the `--consensus` files.
@@ -150,6 +168,10 @@ struct Verify: ParsableCommand {
     private func loadAuthorities() throws -> TrustedAuthorities {
         guard let path = authorities else { return .tor }
         let text = try String(contentsOfFile: path, encoding: .utf8)
+        // CRLF throughout is fine (both readers split CRLF lines); a stray CR is named as such.
+        if case .strayCarriageReturn(let line) = LineEndings.classify(Array(text.utf8)[...]) {
+            throw ValidationError("\(path): stray CR (carriage return) on line \(line): the lines end in neither LF nor CRLF throughout")
+        }
         if let listed = TrustedAuthorities(listing: text) { return listed }
         // torrc form (a private network's DirAuthority lines): the fetcher's parser reads it.
         guard let list = try? DirectoryList(parsing: text), !list.v3Identities.isEmpty else {
@@ -243,7 +265,8 @@ struct Verify: ParsableCommand {
             }
             return head + ": not verifiable (" + reasons.joined(separator: "; ") + ")"
         }
-        return head + ": ok (\(report.checks.filter(\.passed).count) checks)"
+        let normalized = report[.lineEndings] == .passed ? "; line endings: CRLF normalized" : ""
+        return head + ": ok (\(report.checks.filter(\.passed).count) checks\(normalized))"
     }
 
     private func jsonLine(_ source: DescriptorSource, _ document: AnyDescriptor, _ report: VerificationReport) -> String {
