@@ -14,6 +14,9 @@ struct Verify: ParsableCommand {
             microdescriptors, or sanitized bridge descriptors), or the checks that failed.
             A consensus needs the authorities' key certificates (--certs, or key certificates among
             the inputs) and is valid only when more than half of the trusted authorities signed it.
+            The trusted authorities are those tor trusted at the time checked (see --at), from the
+            history in Resources/directory/authority-history.txt; the report names the set used.
+            --authorities FILE trusts a fixed set instead.
             Extra-info descriptors are RSA-checked with the signing key of a server descriptor of
             the same relay found among the inputs.
 
@@ -23,8 +26,7 @@ struct Verify: ParsableCommand {
 
             Examples:
               tordesc verify Resources/corpus/server-descriptors --at document
-              tordesc verify --certs Resources/corpus/key-certs/2012-06-cached-certs \\
-                --authorities Resources/directory/historic/tor-0.2.2.37.txt --at document \\
+              tordesc verify --certs Resources/corpus/key-certs/2012-06-cached-certs --at document \\
                 Resources/corpus/consensus/2012-06-18-21-00-00-cached-consensus
               tordesc verify --certs cached-certs ~/.tor/cached-consensus
             """
@@ -39,7 +41,7 @@ struct Verify: ParsableCommand {
     @Option(name: .customLong("bandwidth-file"), help: "Bandwidth file whose SHA-256 a vote's bandwidth-file-digest must name; repeatable (a vote passes when one matches).")
     var bandwidthFiles: [String] = []
 
-    @Option(help: "Trusted authorities: `nickname v3ident` lines or torrc `DirAuthority ... v3ident=...` lines. Default: the public network's nine.")
+    @Option(help: "Trusted authorities: `nickname v3ident` lines or torrc `DirAuthority ... v3ident=...` lines. Default: the public network's authorities in force at the time checked (--at).")
     var authorities: String?
 
     @Flag(help: "Trust the authorities a consensus names in its own dir-source lines. Weaker: only for archives whose certificates you trust.")
@@ -97,7 +99,7 @@ struct Verify: ParsableCommand {
         }
         // One verifier for the whole run: each certificate's RSA checks are made once, however
         // many consensuses, votes and detached signatures use it.
-        let verifier = AuthorityVerifier(authorities: trusted)
+        let verifier = trusted.map { AuthorityVerifier(authorities: $0) } ?? AuthorityVerifier(history: .tor)
         var bandwidth: [BandwidthFile] = []
         for item in DescriptorReader(paths: bandwidthFiles) {
             guard case .bandwidthFile(let file)? = item.document else {
@@ -165,8 +167,15 @@ struct Verify: ParsableCommand {
         return VerificationCheck(id, set.contains(digest) ? .passed : .notApplicable("not the \(kind) the given consensus lists"))
     }
 
-    private func loadAuthorities() throws -> TrustedAuthorities {
-        guard let path = authorities else { return .tor }
+    /// The fixed set `--authorities` names, or nil: then the history picks the set by time.
+    private func loadAuthorities() throws -> TrustedAuthorities? {
+        guard let path = authorities else { return nil }
+        var set = try readAuthorities(path)
+        set.origin = "authorities from \(path): \(set.count) identities"
+        return set
+    }
+
+    private func readAuthorities(_ path: String) throws -> TrustedAuthorities {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         // CRLF throughout is fine (both readers split CRLF lines); a stray CR is named as such.
         if case .strayCarriageReturn(let line) = LineEndings.classify(Array(text.utf8)[...]) {
@@ -211,7 +220,9 @@ struct Verify: ParsableCommand {
         case .keyCertificate(let d):
             return verifier.report(for: d, at: when)
         case .consensus(let d):
-            let consensusVerifier = unpinnedDirSources ? verifier.with(authorities: .unpinnedDirSources(of: d.header)) : verifier
+            var unpinned = TrustedAuthorities.unpinnedDirSources(of: d.header)
+            unpinned.origin = "unpinned: the consensus's own \(unpinned.count) dir-source identities"
+            let consensusVerifier = unpinnedDirSources ? verifier.with(authorities: unpinned) : verifier
             return consensusVerifier.report(for: d, certificates: certificates, at: when)
         case .vote(let d):
             return verifier.report(for: d, at: when)
@@ -256,8 +267,9 @@ struct Verify: ParsableCommand {
 
     private func textLine(_ source: DescriptorSource, _ document: AnyDescriptor, _ report: VerificationReport, _ verifiable: Bool) -> String {
         let head = "\(source):\(report.firstLine): \(report.document.rawValue) \(name(of: document))"
+        let authoritySet = report.check(.authoritySet).map { "; " + $0.name } ?? ""
         if !report.isValid {
-            return head + ": FAILED: " + report.failures.map(\.description).joined(separator: "; ")
+            return head + ": FAILED: " + report.failures.map(\.description).joined(separator: "; ") + authoritySet
         }
         if !verifiable {
             let reasons = report.checks.compactMap { check -> String? in
@@ -266,7 +278,7 @@ struct Verify: ParsableCommand {
             return head + ": not verifiable (" + reasons.joined(separator: "; ") + ")"
         }
         let normalized = report[.lineEndings] == .passed ? "; line endings: CRLF normalized" : ""
-        return head + ": ok (\(report.checks.filter(\.passed).count) checks\(normalized))"
+        return head + ": ok (\(report.checks.filter(\.passed).count) checks\(normalized)\(authoritySet))"
     }
 
     private func jsonLine(_ source: DescriptorSource, _ document: AnyDescriptor, _ report: VerificationReport) -> String {
