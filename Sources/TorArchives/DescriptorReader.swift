@@ -194,6 +194,8 @@ final class Pipeline: @unchecked Sendable {
     /// reached: then it queues the limit failure instead, ends the read and returns false. Both
     /// the serial and the parallel path go through here, so the limit holds for either.
     private func deliver(_ item: DescriptorReadItem, from unit: PendingUnit) -> Bool {
+        var item = item
+        item.lineEndings = Self.lineEndings(of: item, in: unit)
         if let limit = options.maxDocuments, parsed >= limit {
             let error = ArchiveError(kind: .documentLimit(limit), path: unit.source.path, member: unit.source.member)
             ready.append(DescriptorReadItem(source: unit.source, type: item.type, result: .failure(.archive(error))))
@@ -203,6 +205,13 @@ final class Pipeline: @unchecked Sendable {
         parsed += 1
         ready.append(item)
         return true
+    }
+
+    /// A unit's line endings, narrowed to one document when the unit has stray CRs: only the
+    /// documents that hold a CR are affected (the line is then counted within the document).
+    static func lineEndings(of item: DescriptorReadItem, in unit: PendingUnit) -> LineEndings {
+        guard case .strayCarriageReturn = unit.lineEndings, let document = item.document else { return unit.lineEndings }
+        return LineEndings.classify(document.rawBytes)
     }
 
     private func finish() {

@@ -69,6 +69,11 @@ public struct DescriptorReadItem: Sendable {
     public var type: DescriptorType?
     /// The document or why it could not be read.
     public var result: Result<AnyDescriptor, DescriptorReadError>
+    /// How the lines of the document's file ended: ``LineEndings/crlfNormalized`` when every
+    /// line ended in CRLF and the document was parsed from the LF form (the signed bytes);
+    /// ``LineEndings/strayCarriageReturn(line:)`` (the line counted within the document) when
+    /// the document holds a CR that is not such an ending, which its digests then cover.
+    public var lineEndings = LineEndings.lf
 
     /// The document, if it parsed.
     public var document: AnyDescriptor? { try? result.get() }

@@ -1,5 +1,6 @@
 import Decompression
 import Foundation
+import TorDescriptors
 
 /// A file or archive member read and decompressed, waiting to be parsed; or a failure to read.
 struct PendingUnit: @unchecked Sendable {
@@ -10,6 +11,8 @@ struct PendingUnit: @unchecked Sendable {
     var completes: WalkedFile?
     /// The end of an archive: no content of its own.
     var isMarker = false
+    /// How the bytes' lines ended as read; CRLF files are converted to LF in ``bytes``.
+    var lineEndings = LineEndings.lf
 }
 
 /// A blocking first-in first-out queue of bounded size between the reading thread and the parser.
@@ -152,6 +155,11 @@ final class MemberProducer: @unchecked Sendable {
     /// Adds a unit to the current batch, handing the batch over when it is full; false when
     /// the consumer went away.
     private func emit(_ unit: PendingUnit) -> Bool {
+        var unit = unit
+        // The one place every file and archive member passes before type detection, splitting
+        // and parsing: a CRLF-converted file becomes the LF bytes that were signed here, for
+        // every document type (one memchr for files without CR).
+        if !unit.bytes.isEmpty { (unit.bytes, unit.lineEndings) = LineEndings.normalizing(unit.bytes) }
         batch.append(unit)
         batchBytes += unit.bytes.count
         if batch.count >= Self.batchCount || batchBytes >= Self.batchBytesLimit { return flush() }

@@ -6,6 +6,8 @@ struct ExitQuery {
     var ports: [Int] = []
     var address: IPAddress?
     var flags: [String] = []
+    /// List relays flagged `BadExit` too (a tor client never exits through them).
+    var includeBadExits = false
 
     var hasDestination: Bool { !ports.isEmpty || address != nil }
 
@@ -78,13 +80,23 @@ struct ExitListing {
     var rows: [ExitRow] = []
     var policySource: PolicySource
     var relayCount = 0
+    /// Relays that answered the query but carry `BadExit`, left out without `--include-bad-exits`.
+    var badExitsLeftOut = 0
+    /// Listed relays that carry `BadExit` (only with `--include-bad-exits`).
+    var badExitsListed = 0
     var notes: [String] = []
     var query: ExitQuery
 
     var summaryLine: String {
         let what = query.hasDestination ? " allowing \(query.destinationText)" : ""
         let flagText = query.flags.isEmpty ? "" : " with flag\(query.flags.count > 1 ? "s" : "") \(query.flags.joined(separator: ", "))"
-        return "\(Formatting.grouped(rows.count)) exit relays\(what)\(flagText) of \(Formatting.grouped(relayCount)) relays; policy source: \(policySource.rawValue)"
+        var line = "\(Formatting.grouped(rows.count)) exit relays\(what)\(flagText) of \(Formatting.grouped(relayCount)) relays; policy source: \(policySource.rawValue)"
+        if badExitsLeftOut > 0 {
+            line += "; \(Formatting.grouped(badExitsLeftOut)) BadExit relay\(badExitsLeftOut == 1 ? "" : "s") left out (--include-bad-exits lists them)"
+        } else if badExitsListed > 0 {
+            line += "; \(Formatting.grouped(badExitsListed)) of them flagged BadExit (clients never exit through them)"
+        }
+        return line
     }
 
     init(sources: RelaySources, query: ExitQuery) throws {
@@ -149,7 +161,10 @@ struct ExitListing {
         let micros = policySource == .microdescriptors ? sources.microdescriptorsByDigest : [:]
         var missing = 0
         relayCount = consensus.entries.count
-        for entry in consensus.entries where entry.flags.contains(.exit) {
+        // With a destination the policy alone decides, as a tor client picking an exit does: a
+        // relay without the Exit flag (which needs two of ports 80, 443, 6667) still carries
+        // traffic to the ports its policy allows. Without one, the Exit flag decides.
+        for entry in consensus.entries where policySource != .exitFlag || entry.flags.contains(.exit) {
             guard query.flags.allSatisfy({ flag in entry.flagNames.contains { $0.caseInsensitiveCompare(flag) == .orderedSame } }) else { continue }
             var row = ExitRow(nickname: entry.nickname, fingerprint: entry.fingerprint, address: entry.address, orPort: Int(entry.orPort),
                               portsSummary: entry.exitPolicySummary, bandwidth: entry.bandwidth, bandwidthUnit: "consensus-weight",
@@ -171,6 +186,10 @@ struct ExitListing {
                 row.portsSummary = micro.exitPolicyText ?? "reject 1-65535"
                 row.ipv6PortsSummary = micro.exitPolicyV6Text
             }
+            if entry.flags.contains(.badExit) {
+                guard query.includeBadExits else { badExitsLeftOut += 1; continue }
+                badExitsListed += 1
+            }
             rows.append(row)
         }
         if policySource == .consensus, query.address?.isIPv6 == true {
@@ -178,7 +197,7 @@ struct ExitListing {
         }
         if missing > 0 {
             let kind = policySource == .descriptors ? "server descriptor" : "microdescriptor"
-            notes.append("\(missing) exit relays of the consensus have no \(kind) in the given files and are left out")
+            notes.append("\(missing) relays of the consensus have no \(kind) in the given files and are left out")
         }
     }
 

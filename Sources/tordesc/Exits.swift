@@ -9,9 +9,16 @@ struct Exits: AsyncParsableCommand {
         commandName: "exits",
         abstract: "List exit relays, optionally only those that allow a port and address.",
         discussion: """
-            An exit relay is one with the Exit flag when the input has flags (a consensus), else one
-            whose policy allows exiting somewhere. With --port or --address only relays whose policy
-            allows that destination are listed; several --port options must all be allowed.
+            Without --port or --address, an exit relay is one with the Exit flag when the input has
+            flags (a consensus), else one whose policy allows exiting somewhere.
+
+            With --port or --address the question is the one a tor client asks when it picks an exit
+            for that destination: every relay whose exit policy allows it is listed, with or without
+            the Exit flag (the flags column shows which; the flag needs two of ports 80, 443 and
+            6667, so a relay allowing only 443 has none). Several --port options must all be allowed.
+
+            Relays flagged BadExit are left out, since a client never exits through them; the summary
+            line says how many. --include-bad-exits lists them too (their flags column shows BadExit).
 
             Which policy answers depends on the input, and the output names it:
               server descriptors (--descriptors)  the exact policy (accept/reject lines, ipv6-policy)
@@ -47,6 +54,9 @@ struct Exits: AsyncParsableCommand {
 
     @Option(name: .customLong("flag"), help: ArgumentHelp("Only relays with this consensus flag (repeatable), e.g. Guard, Stable.", valueName: "flag"))
     var flags: [String] = []
+
+    @Flag(help: "Also list relays flagged BadExit (left out by default: clients never exit through them).")
+    var includeBadExits = false
 
     @OptionGroup var sources: SourceOptions
 
@@ -96,7 +106,8 @@ struct Exits: AsyncParsableCommand {
         } else {
             loaded = try sources.load()
         }
-        let query = ExitQuery(ports: ports, address: address.flatMap(Self.parseAddress), flags: flags)
+        let query = ExitQuery(ports: ports, address: address.flatMap(Self.parseAddress), flags: flags,
+                              includeBadExits: includeBadExits)
         let listing = try ExitListing(sources: loaded, query: query)
         for note in listing.notes { warn(note) }
 

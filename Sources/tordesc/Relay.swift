@@ -127,6 +127,7 @@ struct RelayReport {
         .object([
             ("fingerprint", .optional(fingerprint) { .string($0.hex) }),
             ("nickname", .optional(nickname) { .string($0) }),
+            ("bad_exit", .optional(entry) { .bool($0.flags.contains(.badExit)) }),
             ("consensus", .optional(entry) { $0.stemJSON }),
             ("server_descriptor", .optional(descriptor) { $0.stemJSON }),
             ("microdescriptor", .optional(microdescriptor) { $0.stemJSON }),
@@ -136,6 +137,9 @@ struct RelayReport {
 
     func textLines(color: ColorChoice) -> [String] {
         var lines = [color.bold("relay \(nickname ?? "?") \(fingerprint?.hex ?? "-")")]
+        if entry?.flags.contains(.badExit) == true {
+            lines.append(color.red("BadExit: the authorities flag this relay as a bad exit; tor clients never exit through it"))
+        }
         func section(_ title: String, _ value: JSONValue?) {
             guard let value, case .object(let pairs) = value else {
                 lines.append(color.dim("\(title): not in the given files"))

@@ -148,6 +148,9 @@ struct NetworkTotals {
         lines.append("  valid-until  \(header.validUntil.map(\.description) ?? "-")")
         lines.append("  authorities  \(header.authorities.filter { !$0.isLegacy }.count), signatures \(consensus.footer.signatures.count)")
         lines.append("  relays       \(Formatting.grouped(relays)), total weight \(Formatting.grouped(bandwidth))\(unmeasured > 0 ? ", \(Formatting.grouped(unmeasured)) unmeasured" : "")")
+        let badExits = flags["BadExit"]?.relays ?? 0
+        let badExitText = "  bad exits    \(Formatting.grouped(badExits)) relays flagged BadExit\(badExits > 0 ? " (clients never exit through them)" : "")"
+        lines.append(badExits > 0 ? color.red(badExitText) : badExitText)
 
         heading("flags")
         var flagTable = TextTable(headers: ["FLAG", "RELAYS", "SHARE", "WEIGHT", "WEIGHT SHARE"])
@@ -205,6 +208,7 @@ struct NetworkTotals {
             ("valid_until", .optional(header.validUntil) { .string($0.description) }),
             ("relays", .int(relays)),
             ("exits", .int(flags["Exit"]?.relays ?? 0)),
+            ("bad_exits", .int(flags["BadExit"]?.relays ?? 0)),
             ("guards", .int(flags["Guard"]?.relays ?? 0)),
             ("fast", .int(flags["Fast"]?.relays ?? 0)),
             ("stable", .int(flags["Stable"]?.relays ?? 0)),

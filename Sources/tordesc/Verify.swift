@@ -14,6 +14,9 @@ struct Verify: ParsableCommand {
             microdescriptors, or sanitized bridge descriptors), or the checks that failed.
             A consensus needs the authorities' key certificates (--certs, or key certificates among
             the inputs) and is valid only when more than half of the trusted authorities signed it.
+            The trusted authorities are those tor trusted at the time checked (see --at), from the
+            history in Resources/directory/authority-history.txt; the report names the set used.
+            --authorities FILE trusts a fixed set instead.
             Extra-info descriptors are RSA-checked with the signing key of a server descriptor of
             the same relay found among the inputs.
 
@@ -23,8 +26,7 @@ struct Verify: ParsableCommand {
 
             Examples:
               tordesc verify Resources/corpus/server-descriptors --at document
-              tordesc verify --certs Resources/corpus/key-certs/2012-06-cached-certs \\
-                --authorities Resources/directory/historic/tor-0.2.2.37.txt --at document \\
+              tordesc verify --certs Resources/corpus/key-certs/2012-06-cached-certs --at document \\
                 Resources/corpus/consensus/2012-06-18-21-00-00-cached-consensus
               tordesc verify --certs cached-certs ~/.tor/cached-consensus
             """
@@ -39,7 +41,7 @@ struct Verify: ParsableCommand {
     @Option(name: .customLong("bandwidth-file"), help: "Bandwidth file whose SHA-256 a vote's bandwidth-file-digest must name; repeatable (a vote passes when one matches).")
     var bandwidthFiles: [String] = []
 
-    @Option(help: "Trusted authorities: `nickname v3ident` lines or torrc `DirAuthority ... v3ident=...` lines. Default: the public network's nine.")
+    @Option(help: "Trusted authorities: `nickname v3ident` lines or torrc `DirAuthority ... v3ident=...` lines. Default: the public network's authorities in force at the time checked (--at).")
     var authorities: String?
 
     @Flag(help: "Trust the authorities a consensus names in its own dir-source lines. Weaker: only for archives whose certificates you trust.")
@@ -71,6 +73,10 @@ struct Verify: ParsableCommand {
         var certificates: [KeyCertificate] = []
         var signingKeys: [Fingerprint: RSAPublicKey] = [:]
         for item in DescriptorReader(paths: certificateFiles + paths) {
+            if case .keyCertificate? = item.document, case .strayCarriageReturn(let line) = item.lineEndings {
+                warn("\(item.source): a key certificate has a stray CR (carriage return) on its line \(line); "
+                    + "its signature covers the CR and will not verify: convert the file to LF line endings")
+            }
             switch item.document {
             case .keyCertificate(let certificate)?: certificates.append(certificate)
             case .serverDescriptor(let descriptor)?:
@@ -93,7 +99,7 @@ struct Verify: ParsableCommand {
         }
         // One verifier for the whole run: each certificate's RSA checks are made once, however
         // many consensuses, votes and detached signatures use it.
-        let verifier = AuthorityVerifier(authorities: trusted)
+        let verifier = trusted.map { AuthorityVerifier(authorities: $0) } ?? AuthorityVerifier(history: .tor)
         var bandwidth: [BandwidthFile] = []
         for item in DescriptorReader(paths: bandwidthFiles) {
             guard case .bandwidthFile(let file)? = item.document else {
@@ -114,6 +120,7 @@ struct Verify: ParsableCommand {
                 continue
             }
             var report = verificationReport(document, certificates: certificates, signingKeys: signingKeys, verifier: verifier, listed: listed)
+            if let check = Self.lineEndingsCheck(item.lineEndings, documentLine: report.firstLine) { report.checks.append(check) }
             if case .vote(let vote) = document, !bandwidth.isEmpty {
                 let checks = bandwidth.map { $0.digestCheck(against: vote) }
                 report.checks.append(checks.first { $0.outcome == .passed } ?? checks[0])
@@ -128,6 +135,19 @@ struct Verify: ParsableCommand {
         output.flush()
         FileHandle.standardError.write(Data("verified: \(totals.ok) ok, \(totals.failed) failed, \(totals.unverifiable) not verifiable\n".utf8))
         if totals.failed > 0 { throw ExitCode.failure }
+    }
+
+    /// The report's line-endings check: passed and named for a CRLF file verified in its LF
+    /// form, failed (naming the CR and its line in the file) for a stray CR, none for LF.
+    static func lineEndingsCheck(_ endings: LineEndings, documentLine: Int) -> VerificationCheck? {
+        switch endings {
+        case .lf: return nil
+        case .crlfNormalized: return VerificationCheck(.lineEndings, .passed, name: "line endings: CRLF normalized")
+        case .strayCarriageReturn(let line):
+            return VerificationCheck(.lineEndings, .failed(
+                "stray CR (carriage return) on line \(documentLine + line - 1): the lines do not all end in CRLF, so the CR bytes "
+                + "stay in the signed part and its digest cannot match; convert the file to LF line endings"))
+        }
     }
 
     /// Digests listed by the `--consensus` files.
@@ -147,9 +167,20 @@ struct Verify: ParsableCommand {
         return VerificationCheck(id, set.contains(digest) ? .passed : .notApplicable("not the \(kind) the given consensus lists"))
     }
 
-    private func loadAuthorities() throws -> TrustedAuthorities {
-        guard let path = authorities else { return .tor }
+    /// The fixed set `--authorities` names, or nil: then the history picks the set by time.
+    private func loadAuthorities() throws -> TrustedAuthorities? {
+        guard let path = authorities else { return nil }
+        var set = try readAuthorities(path)
+        set.origin = "authorities from \(path): \(set.count) identities"
+        return set
+    }
+
+    private func readAuthorities(_ path: String) throws -> TrustedAuthorities {
         let text = try String(contentsOfFile: path, encoding: .utf8)
+        // CRLF throughout is fine (both readers split CRLF lines); a stray CR is named as such.
+        if case .strayCarriageReturn(let line) = LineEndings.classify(Array(text.utf8)[...]) {
+            throw ValidationError("\(path): stray CR (carriage return) on line \(line): the lines end in neither LF nor CRLF throughout")
+        }
         if let listed = TrustedAuthorities(listing: text) { return listed }
         // torrc form (a private network's DirAuthority lines): the fetcher's parser reads it.
         guard let list = try? DirectoryList(parsing: text), !list.v3Identities.isEmpty else {
@@ -189,7 +220,9 @@ struct Verify: ParsableCommand {
         case .keyCertificate(let d):
             return verifier.report(for: d, at: when)
         case .consensus(let d):
-            let consensusVerifier = unpinnedDirSources ? verifier.with(authorities: .unpinnedDirSources(of: d.header)) : verifier
+            var unpinned = TrustedAuthorities.unpinnedDirSources(of: d.header)
+            unpinned.origin = "unpinned: the consensus's own \(unpinned.count) dir-source identities"
+            let consensusVerifier = unpinnedDirSources ? verifier.with(authorities: unpinned) : verifier
             return consensusVerifier.report(for: d, certificates: certificates, at: when)
         case .vote(let d):
             return verifier.report(for: d, at: when)
@@ -234,8 +267,9 @@ struct Verify: ParsableCommand {
 
     private func textLine(_ source: DescriptorSource, _ document: AnyDescriptor, _ report: VerificationReport, _ verifiable: Bool) -> String {
         let head = "\(source):\(report.firstLine): \(report.document.rawValue) \(name(of: document))"
+        let authoritySet = report.check(.authoritySet).map { "; " + $0.name } ?? ""
         if !report.isValid {
-            return head + ": FAILED: " + report.failures.map(\.description).joined(separator: "; ")
+            return head + ": FAILED: " + report.failures.map(\.description).joined(separator: "; ") + authoritySet
         }
         if !verifiable {
             let reasons = report.checks.compactMap { check -> String? in
@@ -243,7 +277,8 @@ struct Verify: ParsableCommand {
             }
             return head + ": not verifiable (" + reasons.joined(separator: "; ") + ")"
         }
-        return head + ": ok (\(report.checks.filter(\.passed).count) checks)"
+        let normalized = report[.lineEndings] == .passed ? "; line endings: CRLF normalized" : ""
+        return head + ": ok (\(report.checks.filter(\.passed).count) checks\(normalized)\(authoritySet))"
     }
 
     private func jsonLine(_ source: DescriptorSource, _ document: AnyDescriptor, _ report: VerificationReport) -> String {

@@ -12,9 +12,11 @@ usage: dump.py server-descriptor|bridge-server-descriptor|extra-info|bridge-extr
        dump.py bandwidth-file FILE
            (one line: every BandwidthFile attribute, recent_stats nested as Stem nests it)
        dump.py exits-port FILE PORT
-           (fingerprints of the consensus entries with the Exit flag whose exit_policy, the p line
-           summary, allows PORT; a summary has no addresses, so Stem asks can_exit_to(port=PORT)
-           with no address, which for a MicroExitPolicy is the port check alone)
+           (one line per consensus entry whose exit_policy, the p line summary, allows PORT, with
+           or without the Exit flag, as a client picking an exit asks: the fingerprint, then
+           " BadExit" when the entry has that flag; a summary has no addresses, so Stem asks
+           can_exit_to(port=PORT) with no address, which for a MicroExitPolicy is the port check
+           alone)
 """
 import json
 import sys
@@ -153,8 +155,8 @@ def consensus(kind, path):
 def exits_port(path, port):
     doc = next(stem.descriptor.parse_file(path, 'network-status-consensus-3 1.0', validate=True, document_handler='DOCUMENT'))
     for entry in doc.routers.values():
-        if 'Exit' in entry.flags and entry.exit_policy.can_exit_to(port=port):
-            print(entry.fingerprint)
+        if entry.exit_policy is not None and entry.exit_policy.can_exit_to(port=port):
+            print(entry.fingerprint + (' BadExit' if 'BadExit' in entry.flags else ''))
 
 
 def tordnsel(desc):

@@ -17,48 +17,53 @@ import Testing
 
     // MARK: exits
 
-    @Test("exits lists the 887 Exit-flagged relays of the 2012 consensus, highest weight first")
+    @Test("exits lists the 875 Exit-flagged relays of the 2012 consensus that are not BadExit (887 with it), highest weight first")
     func exitsText() throws {
         let run = try Self.run(["exits", "--consensus", Self.consensus2012])
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-        // Header, 887 rows, a blank line, the summary line (and the final newline).
+        // Header, 875 rows, a blank line, the summary line (and the final newline).
         #expect(lines.first?.hasPrefix("NICKNAME") == true)
         #expect(lines.first?.contains("FINGERPRINT") == true && lines.first?.contains("BANDWIDTH") == true)
-        #expect(lines.count == 1 + 887 + 2 + 1)
+        #expect(lines.count == 1 + 875 + 2 + 1)
         // Stem: the Exit entry with the highest w Bandwidth is chaoscomputerclub20 (344000).
         #expect(lines[1].hasPrefix("chaoscomputerclub20  CFA48FC3E843DFF01AA026EC77010AB57E8C2FF0  31.172.30.3:443"))
         #expect(lines[1].contains("344,000"))
         #expect(lines[2].hasPrefix("chaoscomputerclub18"))
-        #expect(run.stdout.contains("887 exit relays of 2,993 relays; policy source: Exit flag"))
+        #expect(run.stdout.contains("875 exit relays of 2,993 relays; policy source: Exit flag; 12 BadExit relays left out (--include-bad-exits lists them)"))
+        let withBad = try Self.run(["exits", "--include-bad-exits", "--consensus", Self.consensus2012])
+        #expect(withBad.stdout.contains("887 exit relays of 2,993 relays; policy source: Exit flag; 12 of them flagged BadExit"))
         // No colour codes when stdout is not a terminal.
         #expect(!run.stdout.contains("\u{1B}["))
     }
 
-    @Test("exits --port 443 --json: 878 relays, each with its p line and the policy source")
+    @Test("exits --port 443 --json: 907 relays (Stem: 919 p lines allow 443, 12 of them BadExit), each with its p line and the policy source")
     func exitsJSON() throws {
         let run = try Self.run(["exits", "--port", "443", "--consensus", Self.consensus2012, "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let objects = try Self.jsonLines(run.stdout)
-        #expect(objects.count == 878)
+        #expect(objects.count == 907)
         let first = try #require(objects.first)
         #expect(first["nickname"] as? String == "chaoscomputerclub20")
         #expect(first["bandwidth"] as? Int == 344000)
         #expect(first["policy_source"] as? String == "consensus-p-line")
         #expect((first["exit_policy"] as? String)?.hasPrefix("accept 22,43,53,79-81,88,443,") == true)
         #expect((first["flags"] as? [String])?.contains("Exit") == true)
+        // Relays whose p line allows 443 without the Exit flag are listed (a client would use them).
+        #expect(objects.contains { ($0["flags"] as? [String])?.contains("Exit") == false })
+        #expect(!objects.contains { ($0["flags"] as? [String])?.contains("BadExit") == true })
         // Sorted by bandwidth, descending.
         let weights = objects.compactMap { $0["bandwidth"] as? Int }
         #expect(weights == weights.sorted(by: >))
     }
 
-    @Test("exits --port 22 --flag guard: Exit and Guard relays whose p line allows 22 (Stem: 717 allow 22, 214 are guards)")
+    @Test("exits --port 22, --flag guard (Stem: 763 p lines allow 22, 10 of them BadExit; 214 Exit relays are guards, 3 of them BadExit)")
     func exitsFlagAndPort() throws {
         let port22 = try Self.run(["exits", "--port", "22", "--consensus", Self.consensus2012, "--json"])
-        #expect(try Self.jsonLines(port22.stdout).count == 717)
+        #expect(try Self.jsonLines(port22.stdout).count == 753)
         let guards = try Self.run(["exits", "--flag", "guard", "--consensus", Self.consensus2012, "--json"])
         let objects = try Self.jsonLines(guards.stdout)
-        #expect(objects.count == 214)
+        #expect(objects.count == 211)
         #expect(objects.allSatisfy { ($0["flags"] as? [String])?.contains("Guard") == true })
     }
 
@@ -143,6 +148,11 @@ import Testing
         #expect(run.status == 0)
         #expect(run.stdout.contains("Examples:"))
         #expect(run.stdout.contains("tordesc exits --port 443 --consensus"))
+        // The help is wrapped to the terminal's width: compare with the line breaks as spaces.
+        let help = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("every relay whose exit policy allows it is listed, with or without the Exit flag"))
+        #expect(help.contains("Relays flagged BadExit are left out"))
+        #expect(help.contains("--include-bad-exits"))
     }
 
     // MARK: relay
@@ -196,6 +206,19 @@ import Testing
         #expect(descriptor["fingerprint"] as? String == object["fingerprint"] as? String)
     }
 
+    @Test("relay shows BadExit on its own line and in JSON (HumaniTOR is BadExit in 2012; moria1 is not)")
+    func relayBadExit() throws {
+        let bad = try Self.run(["relay", "HumaniTOR", "--consensus", Self.consensus2012])
+        #expect(bad.status == 0, "\(bad.stderr)")
+        #expect(bad.stdout.split(separator: "\n").dropFirst().first?.hasPrefix("BadExit: ") == true)
+        let badJSON = try #require(try Self.jsonLines(Self.run(["relay", "HumaniTOR", "--consensus", Self.consensus2012, "--json"]).stdout).first)
+        #expect(badJSON["bad_exit"] as? Bool == true)
+        let good = try Self.run(["relay", "moria1", "--consensus", Self.consensus2012])
+        #expect(!good.stdout.contains("BadExit"))
+        let goodJSON = try #require(try Self.jsonLines(Self.run(["relay", "moria1", "--consensus", Self.consensus2012, "--json"]).stdout).first)
+        #expect(goodJSON["bad_exit"] as? Bool == false)
+    }
+
     @Test("relay with no match exits 1 and says so")
     func relayMissing() throws {
         let run = try Self.run(["relay", "nosuchrelayname", "--consensus", Self.consensus2012])
@@ -221,6 +244,7 @@ import Testing
         #expect(flags["Exit"]?["bandwidth"] == 3834195)
         #expect(flags["Guard"]?["bandwidth"] == 5431875)
         #expect(flags["BadExit"]?["relays"] == 30)
+        #expect(object["bad_exits"] as? Int == 30)
         let versions = try #require(object["versions"] as? [String: Int])
         #expect(versions["Tor 0.2.2.35"] == 1644)
         #expect(object["valid_after"] as? String == "2012-06-18 21:00:00")
@@ -233,6 +257,7 @@ import Testing
         let run = try Self.run(["summary", Self.consensus2012])
         #expect(run.status == 0)
         #expect(run.stdout.contains("relays       2,993, total weight 8,424,352"))
+        #expect(run.stdout.contains("bad exits    30 relays flagged BadExit (clients never exit through them)"))
         #expect(run.stdout.contains("Tor 0.2.2.35"))
         let live = try Self.run(["summary", "Resources/corpus/consensus/cropped--2026-07-27-10-00-00-consensus-arti-live"])
         #expect(live.status == 0)

@@ -21,9 +21,16 @@ import Testing
         #expect(ok.status == 0, "\(ok.stdout)")
         #expect(ok.stdout.contains("network-status-consensus valid-after 2012-06-18 21:00:00: ok"))
         // Today's nine authorities share only a few identities with 2012's, so no quorum.
-        let today = try TordescCLITests.run(["verify", "--certs", Self.certs2012, "--at", "document", Self.consensus2012])
+        let today = try TordescCLITests.run(["verify", "--certs", Self.certs2012, "--authorities", "Resources/directory/v3-identities.txt",
+                                             "--at", "document", Self.consensus2012])
         #expect(today.status == 1)
         #expect(today.stdout.contains("quorum: 5 of 9 needed"), "\(today.stdout)")
+        #expect(today.stdout.contains("; authorities from Resources/directory/v3-identities.txt: 9 identities"), "\(today.stdout)")
+        // Without --authorities the history picks 2012's eight by the consensus's valid-after.
+        let byDate = try TordescCLITests.run(["verify", "--certs", Self.certs2012, "--at", "document", Self.consensus2012])
+        #expect(byDate.status == 0, "\(byDate.stdout)")
+        #expect(byDate.stdout.contains("ok (") && byDate.stdout.contains(
+            "; authorities as of 2012-06-18 21:00:00: 8 identities, source Resources/directory/authority-history.txt"), "\(byDate.stdout)")
         // Checked now, the consensus and its certificates have long expired.
         let now = try TordescCLITests.run(["verify", "--certs", Self.certs2012, "--authorities",
                                            "Resources/directory/historic/tor-0.2.2.37.txt", Self.consensus2012])

@@ -36,6 +36,7 @@ extension NetworkStatusConsensus {
     func verificationReport(certificates: [KeyCertificate], authorities: TrustedAuthorities, at time: TorTimestamp,
                             tolerance seconds: Int64, cache: KeyCertificateCheckCache?) -> VerificationReport {
         var report = VerificationReport(document: .networkStatusConsensus, firstLine: firstLine)
+        if let origin = authorities.origin { report.record(.authoritySet, .passed, name: origin) }
         Self.checkSignatures(footer.signatures, signedBytes: signedRange.map { rawBytes[$0] }, flavor: header.flavor,
                              certificates: certificates, authorities: authorities, time: time, cache: cache, into: &report)
         report.requireWindow(start: header.validAfter, end: header.validUntil, time: time, tolerance: seconds)

@@ -83,6 +83,12 @@ public enum VerificationCheckID: Sendable, Hashable, CustomStringConvertible {
     case additionalDigest(flavor: String)
     /// A vote's `bandwidth-file-digest` equals the SHA-256 of the bandwidth file it was made from.
     case bandwidthFileDigest
+    /// Which authority set the signatures were counted against (always passed; its name says
+    /// which set: `authorities as of 2012-06-18 21:00:00: 8 identities, source ...`).
+    case authoritySet
+    /// The document's lines end as tor signed them: in LF, or in CRLF throughout (then the LF
+    /// form was verified); a stray CR fails it. See ``LineEndings``.
+    case lineEndings
 
     public var description: String {
         switch self {
@@ -121,6 +127,8 @@ public enum VerificationCheckID: Sendable, Hashable, CustomStringConvertible {
         case .consensusTimes: "times = consensus times"
         case .additionalDigest(let flavor): "additional-digest \(flavor) = digest(\(flavor) consensus)"
         case .bandwidthFileDigest: "bandwidth-file-digest"
+        case .lineEndings: "line endings"
+        case .authoritySet: "authority set"
         }
     }
 }

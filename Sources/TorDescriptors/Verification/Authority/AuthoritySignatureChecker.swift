@@ -90,7 +90,7 @@ struct AuthoritySignatureChecker {
         if case .other(let algorithm) = signature.algorithm {
             return notCounted("unknown digest algorithm '\(algorithm)', ignored as dir-spec says")
         }
-        guard authorities.contains(signature.identity) else { return notCounted("unknown authority: identity not pinned") }
+        if let absence = authorities.absenceReason(for: signature.identity) { return notCounted(absence) }
         let candidates = certificates.indices.filter {
             certificates[$0].fingerprint == signature.identity && certificates[$0].signingKeyDigest == signature.signingKeyDigest
         }

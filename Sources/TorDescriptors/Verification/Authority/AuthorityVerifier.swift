@@ -1,3 +1,5 @@
+import Foundation
+
 /// Verifies documents signed by directory authorities (consensuses, detached signatures, votes,
 /// key certificates) against one trusted authority set, remembering each key certificate's
 /// signature checks so that verifying the next hourly consensus, or the next one in an
@@ -16,24 +18,46 @@
 /// print(verified.report[.quorum(.ns)] ?? .failed("no quorum check"), verified.document.entries.count)
 /// ```
 public struct AuthorityVerifier: Sendable {
-    /// The authorities whose signatures count towards a quorum.
+    /// The authorities whose signatures count towards a quorum (without a ``history``), or the
+    /// set in force now (with one).
     public let authorities: TrustedAuthorities
+    /// When set, each consensus and detached signature is checked against the set in force at
+    /// the time it is verified at (``AuthorityHistory/authorities(at:)``), not ``authorities``.
+    public let history: AuthorityHistory?
     let cache: KeyCertificateCheckCache
 
     /// A verifier for `authorities` (the public network's by default), with an empty cache.
     public init(authorities: TrustedAuthorities = .tor) {
-        self.init(authorities: authorities, cache: KeyCertificateCheckCache())
+        self.init(authorities: authorities, history: nil, cache: KeyCertificateCheckCache())
     }
 
-    private init(authorities: TrustedAuthorities, cache: KeyCertificateCheckCache) {
+    /// A verifier that checks each document against the authorities of `history` in force at
+    /// the time it is verified at: an archived consensus verified at its own valid-after needs
+    /// more than half of that day's authorities.
+    ///
+    /// ```swift
+    /// let verifier = AuthorityVerifier(history: .tor)
+    /// let report = verifier.report(for: consensus2012, certificates: certs2012, at: consensus2012.validAfter!)
+    /// ```
+    public init(history: AuthorityHistory) {
+        self.init(authorities: history.authorities(at: TorTimestamp(Date())), history: history, cache: KeyCertificateCheckCache())
+    }
+
+    private init(authorities: TrustedAuthorities, history: AuthorityHistory?, cache: KeyCertificateCheckCache) {
         self.authorities = authorities
+        self.history = history
         self.cache = cache
     }
 
     /// A verifier for another authority set that shares this one's certificate cache (for a
     /// consensus checked against its own `dir-source` lines, or a private network's set).
     public func with(authorities: TrustedAuthorities) -> AuthorityVerifier {
-        AuthorityVerifier(authorities: authorities, cache: cache)
+        AuthorityVerifier(authorities: authorities, history: nil, cache: cache)
+    }
+
+    /// The set signatures are counted against at `time`.
+    public func authorities(at time: TorTimestamp) -> TrustedAuthorities {
+        history?.authorities(at: time) ?? authorities
     }
 
     // MARK: Consensus
@@ -42,7 +66,7 @@ public struct AuthorityVerifier: Sendable {
     /// with this verifier's authorities and cache.
     public func report(for consensus: NetworkStatusConsensus, certificates: [KeyCertificate],
                        at time: TorTimestamp, tolerance seconds: Int64 = 0) -> VerificationReport {
-        consensus.verificationReport(certificates: certificates, authorities: authorities, at: time, tolerance: seconds, cache: cache)
+        consensus.verificationReport(certificates: certificates, authorities: authorities(at: time), at: time, tolerance: seconds, cache: cache)
     }
 
     /// The consensus as ``Verified``, or a ``VerificationError`` naming the failed checks.
@@ -53,7 +77,7 @@ public struct AuthorityVerifier: Sendable {
 
     /// The certificates the consensus's signatures by these authorities name and `certificates` lacks.
     public func missingCertificates(for consensus: NetworkStatusConsensus, in certificates: [KeyCertificate]) -> [MissingCertificate] {
-        consensus.missingCertificates(in: certificates, authorities: authorities)
+        consensus.missingCertificates(in: certificates, authorities: consensus.validAfter.map { authorities(at: $0) } ?? authorities)
     }
 
     // MARK: Detached signatures
@@ -63,7 +87,7 @@ public struct AuthorityVerifier: Sendable {
     public func report(for detached: DetachedSignatures, certificates: [KeyCertificate],
                        consensus: NetworkStatusConsensus? = nil, flavored: [NetworkStatusConsensus] = [],
                        at time: TorTimestamp, tolerance seconds: Int64 = 0) -> VerificationReport {
-        detached.verificationReport(certificates: certificates, authorities: authorities, consensus: consensus,
+        detached.verificationReport(certificates: certificates, authorities: authorities(at: time), consensus: consensus,
                                     flavored: flavored, at: time, tolerance: seconds, cache: cache)
     }
 
@@ -79,7 +103,7 @@ public struct AuthorityVerifier: Sendable {
 
     /// Every check of ``NetworkStatusVote/verificationReport(authorities:at:)`` with these authorities.
     public func report(for vote: NetworkStatusVote, at time: TorTimestamp) -> VerificationReport {
-        vote.verificationReport(authorities: authorities, at: time, cache: cache)
+        vote.verificationReport(authorities: authorities(at: time), at: time, cache: cache)
     }
 
     /// The vote as ``Verified``, or a ``VerificationError``.

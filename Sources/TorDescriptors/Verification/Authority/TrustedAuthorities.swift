@@ -22,8 +22,10 @@ public struct DirectoryAuthorityIdentity: Sendable, Hashable, CustomStringConver
 ///
 /// ``tor`` is the public network's set, compiled in (and shipped as
 /// `Resources/directory/v3-identities.txt`). A private network passes its own identities.
-/// Archived consensuses were signed by the set of their day; for them, pass that historic set,
-/// or, as an explicit and weaker choice, ``unpinnedDirSources(of:)``.
+/// Archived consensuses were signed by the set of their day; for them, take the set in force
+/// at their time from ``AuthorityHistory`` (``AuthorityHistory/authorities(at:)``, or
+/// ``AuthorityVerifier/init(history:)``), or, as an explicit and weaker choice,
+/// ``unpinnedDirSources(of:)``.
 ///
 /// ```swift
 /// let report = consensus.verificationReport(certificates: certs, authorities: .tor, at: TorTimestamp(Date()))
@@ -33,6 +35,11 @@ public struct TrustedAuthorities: Sendable, Hashable {
     /// The authorities, in the order given.
     public let authorities: [DirectoryAuthorityIdentity]
     private let index: [Fingerprint: Int]
+    /// How reports name this set ("authorities as of 2012-06-18 21:00:00: 8 identities, source
+    /// ..."), when it was chosen from a history or read from a file; nil for a set built in code.
+    public var origin: String?
+    /// Why identities known to the set's history do not count in it (trusted at another time).
+    var absent: [Fingerprint: String] = [:]
 
     /// A set of authorities; a later duplicate identity is ignored.
     public init(_ authorities: [DirectoryAuthorityIdentity]) {
@@ -71,6 +78,13 @@ public struct TrustedAuthorities: Sendable, Hashable {
     public var quorum: Int { authorities.count / 2 + 1 }
 
     public func contains(_ identity: Fingerprint) -> Bool { index[identity] != nil }
+
+    /// Why `identity` does not count: trusted at another time than this set's (when the set came
+    /// from an ``AuthorityHistory``), or not an authority at all. Nil when it is in the set.
+    public func absenceReason(for identity: Fingerprint) -> String? {
+        guard !contains(identity) else { return nil }
+        return absent[identity] ?? "unknown authority: identity not pinned"
+    }
 
     /// The authority with this identity, if pinned.
     public func authority(for identity: Fingerprint) -> DirectoryAuthorityIdentity? {
