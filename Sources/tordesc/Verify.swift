@@ -149,15 +149,7 @@ struct Verify: ParsableCommand {
 
     private func loadAuthorities() throws -> TrustedAuthorities {
         guard let path = authorities else { return .tor }
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        if let listed = TrustedAuthorities(listing: text) { return listed }
-        // torrc form (a private network's DirAuthority lines): the fetcher's parser reads it.
-        guard let list = try? DirectoryList(parsing: text), !list.v3Identities.isEmpty else {
-            throw ValidationError("\(path) lists no authorities: write `nickname v3ident` lines or torrc `DirAuthority ... v3ident=HEX ...` lines")
-        }
-        return TrustedAuthorities(list.authorities.compactMap { authority in
-            authority.v3Identity.map { DirectoryAuthorityIdentity(nickname: authority.nickname, identity: $0) }
-        })
+        return try AuthorityFile.load(path)
     }
 
     private func time(for document: AnyDescriptor) -> TorTimestamp {
