@@ -54,7 +54,8 @@ struct VoteAgreement {
             if let index = groups.firstIndex(where: { $0.value == value }) { groups[index].members.append(statement) } else { groups.append((value, [statement])) }
         }
         guard groups.count > 1 else { return nil }
-        groups.sort { $0.members.count > $1.members.count }
+        // Largest first; on a tie the value stated first stays first, so the output is stable.
+        groups = groups.enumerated().sorted { ($0.element.members.count, $1.offset) > ($1.element.members.count, $0.offset) }.map(\.element)
         let silent = statements.filter { $0.value == nil }.map(\.name)
         var evidence = [KeyValueText(key: "item", value: what)]
         evidence += groups.map { KeyValueText(key: $0.members.map(\.name).joined(separator: ","), value: $0.value) }
