@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TorArchives
 import TorDescriptors
+import TorDirectory
 
 /// `tordesc health`: DocTor-style consensus-health checks over archived votes and a consensus.
 struct Health: ParsableCommand {
@@ -14,6 +15,11 @@ struct Health: ParsableCommand {
             grouped by severity, followed by the per-authority flag table. --json writes one JSON
             object per finding instead.
 
+            Without --votes it works live: it asks each authority of --authorities (default: the
+            public network's) for its current vote, timing each request and reading its HTTP
+            Date, then fetches a verified consensus and the key certificates. An authority that
+            does not answer within --timeout is reported.
+
             Times: --at now (default) checks freshness and certificate expiry today; --at document
             checks them at the consensus's valid-after (for archived data); --at
             "YYYY-MM-DD HH:MM:SS" at that UTC time.
@@ -21,7 +27,8 @@ struct Health: ParsableCommand {
             Exit codes: 0 when no finding reaches --fail-on (default error), 1 when one does,
             2 for usage errors.
 
-            Example:
+            Examples:
+              tordesc health --authorities private-net/authorities --timeout 5
               tordesc health --votes 2018-10-15-00-votes/ --consensus 2018-10-15-00-00-00-consensus --at document
             """
     )
@@ -35,8 +42,11 @@ struct Health: ParsableCommand {
     @Option(name: .customLong("certs"), help: "Key certificates (file, directory or archive); repeatable.")
     var certificateFiles: [String] = []
 
-    @Option(help: "The authority set: `nickname v3ident` lines or torrc `DirAuthority` lines. Default: the consensus's dir-source lines.")
+    @Option(help: "The authority set: `nickname v3ident` lines or torrc `DirAuthority` lines (live mode needs the latter). Default: the consensus's dir-source lines offline, the public network's authorities live.")
     var authorities: String?
+
+    @Option(help: "Live mode: seconds to wait for each authority.")
+    var timeout = 10
 
     @Option(help: "When to check freshness and expiry: now, document, or \"YYYY-MM-DD HH:MM:SS\" (UTC).")
     var at: String = "now"
@@ -62,7 +72,8 @@ struct Health: ParsableCommand {
     }
 
     func validate() throws {
-        if votes.isEmpty { throw ValidationError("--votes is required (live mode, without files, is not built yet)") }
+        if votes.isEmpty, consensus != nil { throw ValidationError("--consensus needs --votes (without --votes the command fetches both)") }
+        if timeout < 1 { throw ValidationError("--timeout wants a number of seconds, at least 1") }
         if at != "now", at != "document", TorTimestamp(parsing: at) == nil {
             throw ValidationError("--at wants now, document, or a UTC time like \"2018-10-15 00:00:00\"; got \"\(at)\"")
         }
@@ -71,35 +82,17 @@ struct Health: ParsableCommand {
 
     func run() throws {
         try InputFiles.validate(votes + certificateFiles + (consensus.map { [$0] } ?? []) + (authorities.map { [$0] } ?? []))
-        var parsedVotes: [NetworkStatusVote] = []
-        var certificates: [KeyCertificate] = []
-        for item in DescriptorReader(paths: votes) {
-            switch item.result {
-            case .success(.vote(let vote)): parsedVotes.append(vote)
-            case .success(.keyCertificate(let certificate)): certificates.append(certificate)
-            case .success: continue
-            case .failure(.unknownType) where !(item.source.isNamedPath && item.source.member == nil): continue
-            case .failure(let error): throw ValidationError("\(item.source): not a readable vote: \(error)")
-            }
-        }
-        if parsedVotes.isEmpty { throw ValidationError("no votes found in \(votes.joined(separator: ", "))") }
-        var parsedConsensus: NetworkStatusConsensus?
-        if let consensus {
-            for item in DescriptorReader(paths: [consensus]) {
-                guard case .consensus(let document)? = item.document else {
-                    throw ValidationError("\(item.source) is not a consensus; --consensus wants one")
-                }
-                parsedConsensus = document
-            }
-        }
+        var inputs = votes.isEmpty ? try live() : try offline()
         for item in DescriptorReader(paths: certificateFiles) {
-            if case .keyCertificate(let certificate)? = item.document { certificates.append(certificate) }
+            if case .keyCertificate(let certificate)? = item.document { inputs.certificates.append(certificate) }
         }
+        let parsedVotes = inputs.votes, parsedConsensus = inputs.consensus
         var options = ConsensusHealth.Options()
         options.certificateWarningDays = certificateDays
         options.measuredShareThreshold = measuredShare
-        let health = ConsensusHealth(votes: parsedVotes, consensus: parsedConsensus, certificates: certificates,
-                                     expectedAuthorities: try authorities.map { try AuthorityFile.load($0).authorities }, options: options)
+        let expected = votes.isEmpty ? inputs.expected : try authorities.map { try AuthorityFile.load($0).authorities }
+        let health = ConsensusHealth(votes: parsedVotes, consensus: parsedConsensus, certificates: inputs.certificates, expectedAuthorities: expected,
+                                     clockObservations: inputs.clocks, fetches: inputs.fetches, options: options)
         let time: TorTimestamp = switch at {
         case "now": TorTimestamp(Date())
         case "document": parsedConsensus?.header.validAfter ?? parsedVotes.compactMap(\.header.validAfter).max() ?? TorTimestamp(Date())
@@ -114,6 +107,54 @@ struct Health: ParsableCommand {
         }
         output.flush()
         if let worst = report.worstSeverity, worst >= failOn.severity { throw ExitCode.failure }
+    }
+
+    private func offline() throws -> HealthLive.Collected {
+        var inputs = HealthLive.Collected()
+        for item in DescriptorReader(paths: votes) {
+            switch item.result {
+            case .success(.vote(let vote)): inputs.votes.append(vote)
+            case .success(.keyCertificate(let certificate)): inputs.certificates.append(certificate)
+            case .success: continue
+            case .failure(.unknownType) where !(item.source.isNamedPath && item.source.member == nil): continue
+            case .failure(let error): throw ValidationError("\(item.source): not a readable vote: \(error)")
+            }
+        }
+        if inputs.votes.isEmpty { throw ValidationError("no votes found in \(votes.joined(separator: ", "))") }
+        if let consensus {
+            for item in DescriptorReader(paths: [consensus]) {
+                guard case .consensus(let document)? = item.document else {
+                    throw ValidationError("\(item.source) is not a consensus; --consensus wants one")
+                }
+                inputs.consensus = document
+            }
+        }
+        return inputs
+    }
+
+    private func live() throws -> HealthLive.Collected {
+        var list = DirectoryList.tor
+        if let authorities {
+            do { list = try DirectoryList(parsing: try String(contentsOfFile: authorities, encoding: .utf8)) } catch {
+                throw ValidationError("\(authorities): live mode wants torrc DirAuthority lines: \(error)")
+            }
+        }
+        let box = LiveBox()
+        let semaphore = DispatchSemaphore(value: 0)
+        let wait = Duration.seconds(timeout)
+        Task {
+            box.collected = await HealthLive.collect(list: list, timeout: wait)
+            semaphore.signal()
+        }
+        semaphore.wait()
+        var collected = box.collected!
+        collected.expected = list.authorities.filter { !$0.isBridgeAuthority }.map(HealthLive.identity(of:))
+        for problem in collected.problems { FileHandle.standardError.write(Data("health: \(problem)\n".utf8)) }
+        return collected
+    }
+
+    private final class LiveBox: @unchecked Sendable {
+        var collected: HealthLive.Collected?
     }
 
     private func writeText(_ report: ConsensusHealthReport, to output: inout BufferedOutput) {

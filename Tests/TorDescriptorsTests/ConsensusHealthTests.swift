@@ -192,4 +192,22 @@ import Testing
             #expect((object["authorities"] as? [Any])?.count == finding.authorities.count)
         }
     }
+
+    /// Synthetic: the request times and failure are made up (the private-network test in
+    /// TorDirectoryTests measures real ones); the authorities are the 2018 voters.
+    @Test("live timings (synthetic): a failed request is unreachable, one far above the median is slow, two answers give no median")
+    func fetches() throws {
+        let (votes, _) = try Self.period2018()
+        let authors = votes.compactMap(ConsensusHealth.author(of:))
+        let path = "/tor/status-vote/current/authority"
+        func fetch(_ index: Int, _ seconds: Double, _ failure: String? = nil) -> ConsensusHealth.AuthorityFetch {
+            .init(authority: authors[index], request: path, seconds: seconds, failure: failure)
+        }
+        let report = ConsensusHealth(votes: votes, fetches: [fetch(0, 0.4), fetch(1, 0.5), fetch(2, 6.0), fetch(3, 3.0, "request deadline exceeded")])
+            .run(at: try #require(votes[0].header.validAfter))
+        #expect(report.findings.filter { $0.check == .slowAuthority }.map(\.authorities) == [[authors[2]]])
+        #expect(report.findings.filter { $0.check == .unreachableAuthority }.map(\.authorities) == [[authors[3]]])
+        let two = ConsensusHealth(votes: votes, fetches: [fetch(0, 0.1), fetch(1, 9.0)]).run(at: try #require(votes[0].header.validAfter))
+        #expect(!two.findings.contains { $0.check == .slowAuthority })
+    }
 }

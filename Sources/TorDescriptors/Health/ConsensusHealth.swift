@@ -26,6 +26,10 @@ public struct ConsensusHealth: Sendable {
         public var measuredShareThreshold = 0.5
         /// Clock differences up to this many seconds are not reported.
         public var clockSkewToleranceSeconds: Int64 = 60
+        /// An authority slower than this multiple of the median request time (and slower than
+        /// ``slowAuthorityMinimumSeconds``) is reported.
+        public var slowAuthorityFactor = 3.0
+        public var slowAuthorityMinimumSeconds = 1.0
         public init() {}
     }
 
@@ -45,6 +49,27 @@ public struct ConsensusHealth: Sendable {
         }
     }
 
+    /// One request made to an authority in live mode, timed; `failure` says why it failed.
+    ///
+    /// ```swift
+    /// let fetch = ConsensusHealth.AuthorityFetch(authority: moria1, request: "/tor/status-vote/current/authority",
+    ///                                            seconds: 0.42, failure: nil)
+    /// ```
+    public struct AuthorityFetch: Sendable, Hashable {
+        public let authority: DirectoryAuthorityIdentity
+        /// The path asked for.
+        public let request: String
+        /// Wall time from connecting to the last byte (or to the failure).
+        public let seconds: Double
+        public let failure: String?
+        public init(authority: DirectoryAuthorityIdentity, request: String, seconds: Double, failure: String?) {
+            self.authority = authority
+            self.request = request
+            self.seconds = seconds
+            self.failure = failure
+        }
+    }
+
     public var votes: [NetworkStatusVote]
     public var consensus: NetworkStatusConsensus?
     /// Key certificates besides those embedded in the votes.
@@ -53,16 +78,19 @@ public struct ConsensusHealth: Sendable {
     /// or the voters when there is no consensus either.
     public var expectedAuthorities: [DirectoryAuthorityIdentity]?
     public var clockObservations: [ClockObservation]
+    /// Timed requests of live mode, for the reachability and latency checks.
+    public var fetches: [AuthorityFetch] = []
     public var options: Options
 
     public init(votes: [NetworkStatusVote], consensus: NetworkStatusConsensus? = nil, certificates: [KeyCertificate] = [],
                 expectedAuthorities: [DirectoryAuthorityIdentity]? = nil, clockObservations: [ClockObservation] = [],
-                options: Options = Options()) {
+                fetches: [AuthorityFetch] = [], options: Options = Options()) {
         self.votes = votes
         self.consensus = consensus
         self.certificates = certificates
         self.expectedAuthorities = expectedAuthorities
         self.clockObservations = clockObservations
+        self.fetches = fetches
         self.options = options
     }
 
@@ -91,6 +119,7 @@ public struct ConsensusHealth: Sendable {
         let comparison = VoteComparison(voted: voted)
         findings += comparison.findings(measuredShareThreshold: options.measuredShareThreshold)
         findings += clockFindings(voted)
+        findings += fetchFindings()
         findings.sort { a, b in
             if a.severity != b.severity { return a.severity > b.severity }
             return (a.check.rawValue, a.authorities.first?.nickname ?? "", a.relay?.hex ?? "")
@@ -219,6 +248,34 @@ public struct ConsensusHealth: Sendable {
                                                      KeyValueText(key: "valid-after", value: vote.header.validAfter?.description ?? "-")]))
         }
         return findings
+    }
+
+    private func fetchFindings() -> [HealthFinding] {
+        var findings = fetches.filter { $0.failure != nil }.map { fetch in
+            HealthFinding(.unreachableAuthority, .warning, authorities: [fetch.authority],
+                          message: "\(Self.name(fetch.authority)) did not answer \(fetch.request): \(fetch.failure ?? "")",
+                          evidence: [KeyValueText(key: "request", value: fetch.request), KeyValueText(key: "seconds", value: Self.seconds(fetch.seconds))])
+        }
+        let answered = fetches.filter { $0.failure == nil }
+        for request in Set(answered.map(\.request)).sorted() {
+            let times = answered.filter { $0.request == request }
+            guard times.count >= 3 else { continue }   // a median of two says nothing
+            let sorted = times.map(\.seconds).sorted()
+            let median = sorted[sorted.count / 2]
+            for fetch in times where fetch.seconds > max(median * options.slowAuthorityFactor, options.slowAuthorityMinimumSeconds) {
+                findings.append(HealthFinding(.slowAuthority, .warning, authorities: [fetch.authority],
+                                              message: "\(Self.name(fetch.authority)) took \(Self.seconds(fetch.seconds)) s for \(request), the median authority \(Self.seconds(median)) s",
+                                              evidence: [KeyValueText(key: "request", value: request), KeyValueText(key: "seconds", value: Self.seconds(fetch.seconds)),
+                                                         KeyValueText(key: "median-seconds", value: Self.seconds(median))]))
+            }
+        }
+        return findings
+    }
+
+    static func seconds(_ value: Double) -> String {
+        let milliseconds = Int((value * 1000).rounded())
+        let fraction = String(milliseconds % 1000)
+        return "\(milliseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     static func name(_ authority: DirectoryAuthorityIdentity) -> String {

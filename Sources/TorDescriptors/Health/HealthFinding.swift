@@ -77,6 +77,10 @@ public enum HealthCheckID: String, Sendable, Hashable, CaseIterable {
     case clockSkew = "clock-skew"
     /// A vote's `published` lies after its `valid-after`, or far from the other votes'.
     case votePublished = "vote-published"
+    /// A request to an authority failed (live mode): no answer, a timeout, an unusable document.
+    case unreachableAuthority = "unreachable-authority"
+    /// An authority answered much more slowly than the median authority (live mode).
+    case slowAuthority = "slow-authority"
 }
 
 /// One result of ``ConsensusHealth``: which check, how serious, the authorities involved (and
