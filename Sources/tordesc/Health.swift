@@ -63,6 +63,9 @@ struct Health: ParsableCommand {
     @Flag(help: "Print one JSON object per finding.")
     var json = false
 
+    @Option(help: "Also write one self-contained HTML page with the findings and the per-authority tables.")
+    var html: String?
+
     @Flag(help: "Do not colour the output.")
     var noColor = false
 
@@ -99,6 +102,12 @@ struct Health: ParsableCommand {
         default: TorTimestamp(parsing: at)!
         }
         let report = health.run(at: time)
+        if let html {
+            let page = HealthHTML.page(report, votes: parsedVotes, consensus: parsedConsensus, time: time)
+            do { try Data(page.utf8).write(to: URL(fileURLWithPath: html)) } catch {
+                throw ValidationError("cannot write \(html): \(error)")
+            }
+        }
         var output = BufferedOutput()
         if json {
             for finding in report.findings { output.write(finding.json.serialized()) }
