@@ -6,9 +6,10 @@ import TorDescriptors
 /// `tordesc health` live against the private network (scripts/test-private-network.sh): a
 /// healthy network reports no errors; with auth0 stopped by its PID (SIGSTOP: the kernel accepts
 /// the connection, nothing answers) the report names auth0 as unreachable and without a vote.
-@Suite(.enabled(if: PrivateNet.isAvailable, "needs TORDESC_PRIVATE_NET (scripts/test-private-network.sh)"), .serialized)
-struct PrivateNetworkHealthTests {
-    static func health(_ extra: [String]) throws -> (status: Int32, findings: [[String: Any]]) {
+/// In PrivateNetworkTests (serialized) so that no test there stops auth0 while the healthy
+/// report runs.
+extension PrivateNetworkTests {
+    static func healthRun(_ extra: [String]) throws -> (status: Int32, findings: [[String: Any]]) {
         let authorities = PrivateNet.directory!.appendingPathComponent("authorities").path
         let run = try FetchCLITests.run(["health", "--authorities", authorities, "--timeout", "3", "--json"] + extra)
         let findings = try run.stdout.split(separator: "\n").map {
@@ -22,19 +23,19 @@ struct PrivateNetworkHealthTests {
     }
 
     @Test("a healthy private network: no errors, every authority's vote present, exit 0")
-    func healthy() throws {
-        let (status, findings) = try Self.health([])
+    func healthReportIsClean() throws {
+        let (status, findings) = try Self.healthRun([])
         #expect(status == 0)
         #expect(!findings.contains { $0["severity"] as? String == "error" }, "\(findings)")
         #expect(!findings.contains { ["missing-vote", "unreachable-authority"].contains($0["check"] as? String) }, "\(findings)")
     }
 
     @Test("auth0 stopped: missing-vote and unreachable-authority name it, and only it; --fail-on warning exits 1")
-    func stoppedAuthority() throws {
+    func healthNamesStoppedAuthority() throws {
         let pid = try #require(try PrivateNet.pids()["auth0"])
         kill(pid, SIGSTOP)
         defer { kill(pid, SIGCONT) }
-        let (status, findings) = try Self.health(["--fail-on", "warning"])
+        let (status, findings) = try Self.healthRun(["--fail-on", "warning"])
         #expect(status == 1)
         for check in ["missing-vote", "unreachable-authority"] {
             let named = findings.filter { $0["check"] as? String == check }.map(Self.nicknames)
