@@ -76,7 +76,7 @@ struct Health: ParsableCommand {
 
     func validate() throws {
         if votes.isEmpty, consensus != nil { throw ValidationError("--consensus needs --votes (without --votes the command fetches both)") }
-        if timeout < 1 { throw ValidationError("--timeout wants a number of seconds, at least 1") }
+        if !(1...3600).contains(timeout) { throw ValidationError("--timeout wants a number of seconds from 1 to 3600") }
         if at != "now", at != "document", TorTimestamp(parsing: at) == nil {
             throw ValidationError("--at wants now, document, or a UTC time like \"2018-10-15 00:00:00\"; got \"\(at)\"")
         }

@@ -210,4 +210,43 @@ import Testing
         let two = ConsensusHealth(votes: votes, fetches: [fetch(0, 0.1), fetch(1, 9.0)]).run(at: try #require(votes[0].header.validAfter))
         #expect(!two.findings.contains { $0.check == .slowAuthority })
     }
+
+    /// Made-up extremes a caller could pass, and a real vote changed to repeat a known flag and
+    /// a relay entry: the checks must neither trap nor count the repeated relay twice.
+    @Test("repeated known-flags and relay entries, extreme times and non-finite timings: no trap, one opinion per relay")
+    func hostileValues() throws {
+        let path = ConsensusHealthStemTests.period2018[0]
+        let original = try NetworkStatusVote(parsing: try Self.bytes(path))
+        var text = String(decoding: try Self.bytes(path), as: UTF8.self)
+        let flagsLine = "known-flags " + original.header.knownFlags.joined(separator: " ")
+        text = String(decoding: try Self.replacingOnce(flagsLine + "\n", with: flagsLine + " Exit\n", in: Array(text.utf8)), as: UTF8.self)
+        let starts = text.ranges(of: "\nr ").map(\.lowerBound)
+        try #require(starts.count >= 2)
+        let firstEntry = String(text[text.index(after: starts[0])..<text.index(after: starts[1])])
+        text.insert(contentsOf: firstEntry, at: text.index(after: starts[1]))
+        let vote = try NetworkStatusVote(parsing: Array(text.utf8))
+        #expect(vote.entries.count == original.entries.count + 1)
+        let author = try #require(ConsensusHealth.author(of: vote))
+        var options = ConsensusHealth.Options()
+        options.certificateWarningDays = Int.max
+        let health = ConsensusHealth(votes: [vote], clockObservations: [
+            // ±10^15 s (some 30 million years): TorTimestamp's description traps at Int64's
+            // extremes (not this module's code), which the difference helper is tested with below.
+            .init(authority: author, httpDate: TorTimestamp(secondsSince1970: 1_000_000_000_000_000), localTime: TorTimestamp(secondsSince1970: -1_000_000_000_000_000)),
+        ], fetches: [
+            .init(authority: author, request: "/x", seconds: .nan, failure: "synthetic"),
+            .init(authority: author, request: "/x", seconds: .infinity, failure: nil),
+            .init(authority: author, request: "/x", seconds: -1, failure: nil),
+            .init(authority: author, request: "/x", seconds: 1e300, failure: nil),
+        ], options: options)
+        let report = health.run(at: TorTimestamp(secondsSince1970: -1_000_000_000_000_000))
+        #expect(report.comparison.authorities.map(\.relayCount) == [original.entries.count])
+        #expect(report.findings.contains { $0.check == .clockSkew })
+        // The window is clamped to a million days (Int.max days would overflow), and the
+        // certificate expires some 30 million years after the time checked.
+        #expect(!report.findings.contains { $0.check == .certificateExpiry })
+        #expect(ConsensusHealth.difference(TorTimestamp(secondsSince1970: .max), TorTimestamp(secondsSince1970: .min)) == Int64.max / 2)
+        #expect(ConsensusHealth.difference(TorTimestamp(secondsSince1970: .min), TorTimestamp(secondsSince1970: .max)) == Int64.min / 2)
+        #expect(ConsensusHealth.seconds(.nan) == "nan" && ConsensusHealth.seconds(-1.5) == "-1.500" && ConsensusHealth.seconds(0.042) == "0.042")
+    }
 }

@@ -202,12 +202,12 @@ public struct ConsensusHealth: Sendable {
             guard let identity = certificate.fingerprint, let expires = certificate.expires else { continue }
             newest[identity] = max(newest[identity] ?? expires, expires)
         }
-        let window = Int64(options.certificateWarningDays) * 86_400
+        let window = Int64(min(max(options.certificateWarningDays, 0), 1_000_000)) * 86_400   // clamped: any Int is accepted
         var authorities = expected
         for (author, _) in voted where !authorities.contains(where: { $0.identity == author.identity }) { authorities.append(author) }
         return authorities.compactMap { authority in
             guard let expires = newest[authority.identity] else { return nil }
-            let left = expires.secondsSince1970 - time.secondsSince1970
+            let left = Self.difference(expires, time)
             guard left <= window else { return nil }
             let evidence = [KeyValueText(key: "expires", value: expires.description), KeyValueText(key: "time", value: time.description)]
             if left <= 0 {
@@ -222,7 +222,7 @@ public struct ConsensusHealth: Sendable {
         let tolerance = options.clockSkewToleranceSeconds
         var findings: [HealthFinding] = []
         for observation in clockObservations {
-            let skew = observation.httpDate.secondsSince1970 - observation.localTime.secondsSince1970
+            let skew = Self.difference(observation.httpDate, observation.localTime)
             guard abs(skew) > tolerance else { continue }
             findings.append(HealthFinding(.clockSkew, .warning, authorities: [observation.authority],
                                           message: "\(Self.name(observation.authority))'s clock is \(abs(skew)) s \(skew > 0 ? "ahead of" : "behind") ours",
@@ -237,7 +237,7 @@ public struct ConsensusHealth: Sendable {
         let median = published[published.count / 2]
         for (author, vote) in voted {
             guard let stamp = vote.published else { continue }
-            let offset = stamp.secondsSince1970 - median
+            let offset = Self.difference(stamp, TorTimestamp(secondsSince1970: median))
             let afterStart = vote.header.validAfter.map { stamp > $0 } ?? false
             guard abs(offset) > tolerance || afterStart else { continue }
             findings.append(HealthFinding(.votePublished, .warning, authorities: [author],
@@ -272,10 +272,18 @@ public struct ConsensusHealth: Sendable {
         return findings
     }
 
+    /// `a - b` in seconds, clamped so that values made up by a caller cannot overflow.
+    static func difference(_ a: TorTimestamp, _ b: TorTimestamp) -> Int64 {
+        let (value, overflow) = a.secondsSince1970.subtractingReportingOverflow(b.secondsSince1970)
+        if overflow { return a > b ? Int64.max / 2 : Int64.min / 2 }
+        return max(Int64.min / 2, min(Int64.max / 2, value))
+    }
+
     static func seconds(_ value: Double) -> String {
-        let milliseconds = Int((value * 1000).rounded())
+        guard value.isFinite, abs(value) < 1e9 else { return value.isNaN ? "nan" : (value < 0 ? "-" : "") + "huge" }
+        let milliseconds = Int((abs(value) * 1000).rounded())
         let fraction = String(milliseconds % 1000)
-        return "\(milliseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        return (value < 0 ? "-" : "") + "\(milliseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     static func name(_ authority: DirectoryAuthorityIdentity) -> String {

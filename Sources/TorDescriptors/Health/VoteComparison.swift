@@ -50,18 +50,19 @@ public struct VoteComparison: Sendable {
         var everyRelay: [Fingerprint: String] = [:]
         var rows: [AuthorityRow] = []
         for (author, vote) in voted {
+            // A relay listed twice in one vote (hostile or broken input) counts once, as its
+            // last entry: a vote has one opinion per relay.
             var byRelay: [Fingerprint: RouterStatusEntry] = [:]
-            var counts = Dictionary(uniqueKeysWithValues: vote.header.knownFlags.map { ($0, 0) })
+            for voteEntry in vote.entries { byRelay[voteEntry.entry.fingerprint] = voteEntry.entry }
+            var counts = Dictionary(vote.header.knownFlags.map { ($0, 0) }, uniquingKeysWith: { first, _ in first })
             var measured = 0
-            for voteEntry in vote.entries {
-                let entry = voteEntry.entry
-                byRelay[entry.fingerprint] = entry
+            for entry in byRelay.values {
                 everyRelay[entry.fingerprint] = entry.nickname
                 for flag in entry.flagNames { counts[flag, default: 0] += 1 }
                 if entry.measured != nil { measured += 1 }
             }
             listing.append(byRelay)
-            rows.append(AuthorityRow(authority: author, relayCount: vote.entries.count, flagCounts: counts, measuredCount: measured, missingRelays: []))
+            rows.append(AuthorityRow(authority: author, relayCount: byRelay.count, flagCounts: counts, measuredCount: measured, missingRelays: []))
         }
         let allRelays = everyRelay.keys.sorted()
         authorities = rows.enumerated().map { index, row in
