@@ -11,6 +11,11 @@
 /// ```
 public struct VoteComparison: Sendable {
     /// One authority's row.
+    ///
+    /// ```swift
+    /// let row = comparison.authorities[0]
+    /// print(row.authority.nickname, row.relayCount, row.measuredCount, row.missingRelays.count)
+    /// ```
     public struct AuthorityRow: Sendable {
         public let authority: DirectoryAuthorityIdentity
         /// Entries in its vote.
@@ -25,6 +30,12 @@ public struct VoteComparison: Sendable {
 
     /// A relay that got `flag` from some authorities, but not from more than half of those that
     /// list the relay and vote on the flag (tor's rule for assigning it), so the consensus drops it.
+    ///
+    /// ```swift
+    /// for item in comparison.minorityFlags where item.flag == "Guard" {
+    ///     print(item.nickname, item.givenBy.map(\.nickname), item.withheldBy.map(\.nickname))
+    /// }
+    /// ```
     public struct FlagDisagreement: Sendable, Hashable {
         public let relay: Fingerprint
         public let nickname: String
