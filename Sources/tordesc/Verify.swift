@@ -170,25 +170,9 @@ struct Verify: ParsableCommand {
     /// The fixed set `--authorities` names, or nil: then the history picks the set by time.
     private func loadAuthorities() throws -> TrustedAuthorities? {
         guard let path = authorities else { return nil }
-        var set = try readAuthorities(path)
+        var set = try AuthorityFile.load(path)
         set.origin = "authorities from \(path): \(set.count) identities"
         return set
-    }
-
-    private func readAuthorities(_ path: String) throws -> TrustedAuthorities {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        // CRLF throughout is fine (both readers split CRLF lines); a stray CR is named as such.
-        if case .strayCarriageReturn(let line) = LineEndings.classify(Array(text.utf8)[...]) {
-            throw ValidationError("\(path): stray CR (carriage return) on line \(line): the lines end in neither LF nor CRLF throughout")
-        }
-        if let listed = TrustedAuthorities(listing: text) { return listed }
-        // torrc form (a private network's DirAuthority lines): the fetcher's parser reads it.
-        guard let list = try? DirectoryList(parsing: text), !list.v3Identities.isEmpty else {
-            throw ValidationError("\(path) lists no authorities: write `nickname v3ident` lines or torrc `DirAuthority ... v3ident=HEX ...` lines")
-        }
-        return TrustedAuthorities(list.authorities.compactMap { authority in
-            authority.v3Identity.map { DirectoryAuthorityIdentity(nickname: authority.nickname, identity: $0) }
-        })
     }
 
     private func time(for document: AnyDescriptor) -> TorTimestamp {
