@@ -55,9 +55,12 @@ import TestSupport
     func agreesWithStem() throws {
         let script = """
         import os, binascii
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
         from stem.descriptor.hidden_service import HiddenServiceDescriptorV3 as D
         for _ in range(16):
-            key, blinded = os.urandom(32), os.urandom(32)
+            key = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+            blinded = os.urandom(32)
             print(binascii.hexlify(key).decode(), binascii.hexlify(blinded).decode(),
                   D.address_from_identity_key(key), binascii.hexlify(D._subcredential(key, blinded)).decode())
         """

@@ -4,7 +4,8 @@
 /// The text form is `base32(PUBKEY | CHECKSUM | VERSION)`, 56 characters, usually followed by
 /// `.onion`; CHECKSUM is the first two bytes of SHA3-256(".onion checksum" | PUBKEY | VERSION)
 /// and VERSION is 3. Decoding accepts either case and the address with or without `.onion`;
-/// encoding gives lower case with the suffix, as tor prints it.
+/// encoding gives lower case with the suffix, as tor prints it. Like tor, the key must be a
+/// curve point without a small-order component.
 ///
 /// ```swift
 /// let address = try OnionAddress("pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion")
@@ -42,6 +43,7 @@ public struct OnionAddress: Sendable, Hashable, CustomStringConvertible {
         guard version == Self.version else { throw .unsupportedVersion(version) }
         let expected = try Self.checksum(identityKey: key, version: version)
         guard checksum == expected else { throw .checksumMismatch(expected: expected, found: checksum) }
+        try Self.checkPoint(key)
         identityKey = key
     }
 
@@ -51,6 +53,14 @@ public struct OnionAddress: Sendable, Hashable, CustomStringConvertible {
         self.identityKey = Array(identityKey)
         // Fail here, not when printing, where SHA3 is missing.
         _ = try Self.checksum(identityKey: self.identityKey, version: Self.version)
+        try Self.checkPoint(self.identityKey)
+    }
+
+    /// Tor's `ed25519_validate_pubkey`: the key must decode to a curve point with no
+    /// small-order component, or several addresses would name one service (rend-spec-v3 2.2.7).
+    static func checkPoint(_ key: [UInt8]) throws(OnionAddressError) {
+        guard let point = EdwardsPoint25519(encoded: key) else { throw .notACurvePoint }
+        guard point.isInPrimeOrderSubgroup else { throw .torsionComponent }
     }
 
     /// The 56 base32 characters, lower case, without `.onion`.
@@ -142,6 +152,8 @@ public enum OnionAddressError: Error, Sendable, Equatable, CustomStringConvertib
     case keyLength(Int)
     /// The key is not the encoding of a point on the Ed25519 curve.
     case notACurvePoint
+    /// The key's point has a small-order (torsion) component, which tor refuses.
+    case torsionComponent
     /// This platform's Crypto module has no SHA3-256 (Apple platforms).
     case sha3Unavailable
 
@@ -155,6 +167,7 @@ public enum OnionAddressError: Error, Sendable, Equatable, CustomStringConvertib
             "onion address: checksum \(Hex.encode(found, uppercase: false)) does not match the key (expected \(Hex.encode(expected, uppercase: false)))"
         case .keyLength(let count): "onion service key: \(count) bytes, expected 32"
         case .notACurvePoint: "onion service key: not a point on the Ed25519 curve"
+        case .torsionComponent: "onion service key: the point has a torsion component (tor refuses such addresses)"
         case .sha3Unavailable: "SHA3-256 is not available on this platform"
         }
     }
