@@ -68,7 +68,7 @@ import TestSupport
                       ("2016-04-14 00:00:00", false), ("2016-04-13 12:00:00", true)])
     func sharedRandomValueChoice(_ time: String, _ current: Bool) throws {
         let at = try #require(TorTimestamp(parsing: time))
-        #expect(OnionHashRing.usesCurrentValue(at: at, period: OnionTimePeriod(containing: at), votingIntervalMinutes: 60) == current)
+        #expect(OnionHashRing.usesCurrentValue(at: at, period: OnionTimePeriod(containing: at), votingIntervalSeconds: 3600) == current)
     }
 
     @Test func disasterValueDependsOnThePeriod() {

@@ -16,7 +16,11 @@
 /// for hsdir in ring.responsibleHSDirs(blindedKey: blinded) { print(hsdir.nickname, hsdir.fingerprint) }
 /// ```
 public struct OnionHashRing: Sendable {
-    /// One HSDir on the ring.
+    /// One HSDir on the ring: where to reach it and where it sits.
+    ///
+    /// ```swift
+    /// for member in ring.members.prefix(3) { print(member.nickname, "\(member.address):\(member.orPort)") }
+    /// ```
     public struct Member: Sendable, Hashable {
         public let nickname: String
         public let fingerprint: Fingerprint
@@ -33,6 +37,11 @@ public struct OnionHashRing: Sendable {
     }
 
     /// The consensus parameters that shape the ring's answer, with tor's defaults and ranges.
+    ///
+    /// ```swift
+    /// let parameters = OnionHashRing.Parameters(consensus: consensus)
+    /// print(parameters.replicas * parameters.spreadFetch)   // 6 on the public network
+    /// ```
     public struct Parameters: Sendable, Hashable {
         /// `hsdir_n_replicas`, 1...16, default 2.
         public var replicas: Int
@@ -93,7 +102,7 @@ public struct OnionHashRing: Sendable {
                 at time: TorTimestamp? = nil, testingNetwork: Bool = false) {
         let at = time ?? consensus.header.validAfter ?? TorTimestamp(secondsSince1970: 0)
         let period = OnionTimePeriod(containing: at, consensus: consensus, testingNetwork: testingNetwork)
-        let wanted = Self.usesCurrentValue(at: at, period: period, votingIntervalMinutes: OnionTimePeriod.votingIntervalMinutes(consensus))
+        let wanted = Self.usesCurrentValue(at: at, period: period, votingIntervalSeconds: OnionTimePeriod.votingIntervalSeconds(consensus))
             ? consensus.header.sharedRandomCurrent : consensus.header.sharedRandomPrevious
         let srv = wanted.flatMap { $0.value.count == 32 ? $0.value : nil }
         var members: [Member] = []
@@ -120,8 +129,8 @@ public struct OnionHashRing: Sendable {
     /// tor's `hs_in_period_between_tp_and_srv`: false from the start of the shared-random run
     /// containing `time` (24 voting intervals long, aligned to the epoch) until the first
     /// period start after it, true otherwise.
-    static func usesCurrentValue(at time: TorTimestamp, period: OnionTimePeriod, votingIntervalMinutes: UInt64) -> Bool {
-        let run = Int64(votingIntervalMinutes) * 60 * 24
+    static func usesCurrentValue(at time: TorTimestamp, period: OnionTimePeriod, votingIntervalSeconds: Int64) -> Bool {
+        let run = max(1, votingIntervalSeconds) * 24
         let seconds = time.secondsSince1970
         let runStart = seconds - ((seconds % run) + run) % run
         let nextPeriodStart = OnionTimePeriod(containing: TorTimestamp(secondsSince1970: runStart), lengthMinutes: period.lengthMinutes,

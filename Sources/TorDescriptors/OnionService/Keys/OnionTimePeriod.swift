@@ -52,24 +52,26 @@ public struct OnionTimePeriod: Sendable, Hashable, Comparable, CustomStringConve
     /// shared-random protocol run (24 voting intervals) whatever the parameter says, which is
     /// what a private test network's tors use.
     public init(containing time: TorTimestamp? = nil, consensus: NetworkStatusConsensus, testingNetwork: Bool = false) {
-        let interval = Self.votingIntervalMinutes(consensus)
+        // tor works in seconds and divides by 60 last, which matters for test networks' 10 s votes.
+        let interval = UInt64(Self.votingIntervalSeconds(consensus))
         let length: UInt64
         if testingNetwork {
-            length = 24 * interval
+            length = max(1, 24 * interval / 60)
         } else if let parameter = consensus.header.params.dictionary["hsdir_interval"] {
             length = min(max(UInt64(max(0, parameter)), Self.lengthRange.lowerBound), Self.lengthRange.upperBound)
         } else {
             length = Self.defaultLengthMinutes
         }
         let at = time ?? consensus.header.validAfter ?? TorTimestamp(secondsSince1970: 0)
-        self.init(containing: at, lengthMinutes: length, rotationOffsetMinutes: 12 * interval)
+        self.init(containing: at, lengthMinutes: length, rotationOffsetMinutes: 12 * interval / 60)
     }
 
-    /// The consensus's voting interval in minutes (`fresh-until` − `valid-after`), 60 by default.
-    static func votingIntervalMinutes(_ consensus: NetworkStatusConsensus) -> UInt64 {
+    /// The consensus's voting interval in seconds (`fresh-until` − `valid-after`), at most a
+    /// day; 3,600 when either time is missing or they are not in order.
+    static func votingIntervalSeconds(_ consensus: NetworkStatusConsensus) -> Int64 {
         guard let validAfter = consensus.header.validAfter, let freshUntil = consensus.header.freshUntil,
-              freshUntil.secondsSince1970 - validAfter.secondsSince1970 >= 60 else { return 60 }
-        return UInt64((freshUntil.secondsSince1970 - validAfter.secondsSince1970) / 60)
+              freshUntil.secondsSince1970 > validAfter.secondsSince1970 else { return 3600 }
+        return min(freshUntil.secondsSince1970 - validAfter.secondsSince1970, 86_400)
     }
 
     /// When the period begins.
