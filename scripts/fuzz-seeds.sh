@@ -72,6 +72,17 @@ for data in texts[:60]:
         write("exit-policy", b"\n".join(lines[:50]))
         write("exit-policy", b", ".join(l.split(b" ", 1)[1] if l.startswith(b"p") else l for l in lines[:20]))
 
+# Onion addresses: the spec's examples in several spellings, and relays' ed25519 identities as
+# raw 32-byte keys (the entry point also reads its input's first 32 bytes as a key).
+for address in [b"pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion",
+                b"SP3K262UWY4R2K3YCR5AWLUARYKDPAG6A7Y33JXOP4CS2LU5UZ5SSEQD.ONION",
+                b"xa4r2iadxm55fbnqgwwi5mymqdcofiu3w6rpbtqn7b2dyn7mgwj64jyd"]:
+    write("onion-address", address)
+ed_ids = re.compile(rb"^id ed25519 ([A-Za-z0-9+/]{43})=?$", re.M)
+for data in texts[:40]:
+    for match in ed_ids.findall(data)[:5]:
+        write("onion-address", base64.b64decode(match + b"="))
+
 # I/O targets. Their inputs start with two control bytes (chunk-size seed, limits/options; see
 # the *FuzzEntryPoints.swift files); each payload gets a few control-byte pairs.
 import subprocess, tempfile, zlib

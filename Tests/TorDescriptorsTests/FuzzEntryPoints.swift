@@ -31,6 +31,7 @@ enum FuzzEntryPoints {
         "any-descriptor": anyDescriptor,
         "exit-list": exitList,
         "bandwidth-file": bandwidthFile,
+        "onion-address": onionAddress,
     ]
 
     /// Target names in a stable order.

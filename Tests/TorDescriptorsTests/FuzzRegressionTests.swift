@@ -44,6 +44,7 @@ import TorDescriptors
             FuzzEntryPoints.targets[target]!(try ProjectFiles.corpus(file))
         }
         FuzzEntryPoints.targets["exit-policy"]!(Array("accept *:80, reject 10.0.0.0/8:*, reject *:*".utf8))
+        FuzzEntryPoints.targets["onion-address"]!(Array("pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.ONION".utf8))
         #expect(!FuzzEntryPoints.diffBase.isEmpty)
     }
 }
