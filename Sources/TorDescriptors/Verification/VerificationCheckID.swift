@@ -84,6 +84,11 @@ public enum VerificationCheckID: Sendable, Hashable, CustomStringConvertible {
     /// A vote's `bandwidth-file-digest` equals the SHA-256 of the bandwidth file it was made from.
     case bandwidthFileDigest
 
+    // MARK: Onion-service descriptors (rend-spec-v3)
+
+    /// One check of a v3 onion-service descriptor or of one of its introduction points.
+    case onionService(OnionServiceCheck)
+
     public var description: String {
         switch self {
         case .fingerprint: "fingerprint = SHA-1(signing-key)"
@@ -121,6 +126,7 @@ public enum VerificationCheckID: Sendable, Hashable, CustomStringConvertible {
         case .consensusTimes: "times = consensus times"
         case .additionalDigest(let flavor): "additional-digest \(flavor) = digest(\(flavor) consensus)"
         case .bandwidthFileDigest: "bandwidth-file-digest"
+        case .onionService(let check): check.description
         }
     }
 }
