@@ -31,6 +31,8 @@ enum FuzzEntryPoints {
         "any-descriptor": anyDescriptor,
         "exit-list": exitList,
         "bandwidth-file": bandwidthFile,
+        "onion-service-descriptor": onionServiceDescriptor,
+        "onion-service-decrypt": onionServiceDecrypt,
     ]
 
     /// Target names in a stable order.
