@@ -100,6 +100,17 @@ struct FieldElement25519: Equatable, Sendable {
     /// self^(p−2), which is 1/self for a nonzero self and 0 for zero (as tor's `fe_invert`).
     /// The exponent 2^255 − 21 is reached by the usual chain of 254 squarings and 11 products.
     func inverted() -> FieldElement25519 {
+        let (z2_250, z11) = powerTwo250MinusOne()
+        return z2_250.squared(times: 5) * z11                     // 2^255 − 32 + 11
+    }
+
+    /// self^((p−5)/8) = self^(2^252 − 3), the power a square root is built from (RFC 8032 5.1.3).
+    func powerPMinus5Over8() -> FieldElement25519 {
+        powerTwo250MinusOne().z2_250.squared(times: 2) * self     // 2^252 − 4 + 1
+    }
+
+    /// The shared start of both exponent chains: self^(2^250 − 1), and self^11 on the way.
+    private func powerTwo250MinusOne() -> (z2_250: FieldElement25519, z11: FieldElement25519) {
         let z2 = self.squared()                                   // 2
         let z9 = z2.squared(times: 2) * self                      // 9
         let z11 = z9 * z2                                         // 11
@@ -110,9 +121,21 @@ struct FieldElement25519: Equatable, Sendable {
         let z2_50 = z2_40.squared(times: 10) * z2_10              // 2^50 − 1
         let z2_100 = z2_50.squared(times: 50) * z2_50             // 2^100 − 1
         let z2_200 = z2_100.squared(times: 100) * z2_100          // 2^200 − 1
-        let z2_250 = z2_200.squared(times: 50) * z2_50            // 2^250 − 1
-        return z2_250.squared(times: 5) * z11                     // 2^255 − 32 + 11
+        return (z2_200.squared(times: 50) * z2_50, z11)           // 2^250 − 1
     }
+
+    /// A small constant (below 2^51).
+    init(small value: UInt64) {
+        precondition(value <= Self.mask)
+        self.init(value, 0, 0, 0, 0)
+    }
+
+    static prefix func - (a: FieldElement25519) -> FieldElement25519 { .zero - a }
+
+    var isZero: Bool { littleEndianBytes.allSatisfy { $0 == 0 } }
+
+    /// Whether the canonical value is odd: the "sign" of x that Ed25519 stores in the top bit.
+    var isOdd: Bool { littleEndianBytes[0] & 1 == 1 }
 
     static func == (a: FieldElement25519, b: FieldElement25519) -> Bool {
         a.littleEndianBytes == b.littleEndianBytes
