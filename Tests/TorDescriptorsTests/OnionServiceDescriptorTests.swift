@@ -55,6 +55,9 @@ struct OnionServiceDescriptorTests {
             #expect(descriptor.blindedKey.map { Base64.encode($0) } == oracle["blinded_key"] as? String)
             #expect(Base64.encode(descriptor.signingKey) == oracle["signing_key"] as? String)
 
+            // The address from Stem decrypts too (OnionAddress derives the same subcredential).
+            let address = try OnionAddress(oracle["address"] as! String)
+            #expect(try descriptor.decrypt(address: address).inner.introductionPoints.count == (oracle["introduction_points"] as! [Any]).count)
             let report = descriptor.verificationReport(at: Date(), blindedKey: descriptor.blindedKey)
             #expect(report.isValid, "\(report)")
             #expect(report[.onionService(.signature)] == .passed)
@@ -109,6 +112,9 @@ struct OnionServiceDescriptorTests {
         #expect(decrypted.inner.introductionPoints.map { $0.linkSpecifiers.map(\.description) } == points.map { $0["link_specifiers"] as! [String] })
         #expect(decrypted.inner.introductionPoints.map { Base64.encode($0.onionKey) } == points.map { $0["onion_key_raw"] as! String })
         #expect(decrypted.inner.introductionPoints.map { Base64.encode($0.authKeyCertificate.rawBytes) } == points.map { $0["auth_key_cert"] as! String })
+        // The address path (OnionAddress's subcredential) reads the same.
+        let byAddress = try descriptor.decrypt(address: try OnionAddress(address), mode: .strict)
+        #expect(byAddress == decrypted)
     }
 
     @Test("tordesc parse --json reads Stem's descriptor with Stem's attribute names")

@@ -62,6 +62,25 @@ extension OnionServiceDescriptor {
         return Decrypted(middle: middle, inner: inner, usedClientAuthorization: !cookie.isEmpty, signingKey: signingKey)
     }
 
+    /// Decrypts with the subcredential of `address` for this descriptor's blinded key, as
+    /// Stem's `decrypt(onion_address)` does. The blinded key is the certificate's signer, so
+    /// this trusts the descriptor for which period it is; check it first with
+    /// ``verificationReport(at:blindedKey:)`` and `address.blindedKey(for:)` when the period matters.
+    ///
+    /// ```swift
+    /// let address = try OnionAddress("sltib6sxkuxh2scmtuvd5w2g7pahnzkovefxpo4e4ptnkzl5kkq5h2ad.onion")
+    /// let decrypted = try descriptor.decrypt(address: address)
+    /// ```
+    public func decrypt(address: OnionAddress, clientKey: Curve25519.KeyAgreement.PrivateKey? = nil,
+                        mode: ValidationMode = .lenient) throws(OnionServiceDecryptionError) -> Decrypted {
+        guard let blindedKey else { throw .missingBlindedKey }
+        let subcredential: [UInt8]
+        do { subcredential = try address.subcredential(blindedKey: blindedKey) } catch {
+            throw .subcredentialUnavailable(error.description)
+        }
+        return try decrypt(subcredential: subcredential, clientKey: clientKey, mode: mode)
+    }
+
     /// The descriptor cookie (`N_hs_desc_enc`) the service encrypted to `clientKey`.
     static func descriptorCookie(_ middle: OnionServiceMiddleLayer, clientKey: Curve25519.KeyAgreement.PrivateKey,
                                  subcredential: [UInt8]) throws(OnionServiceDecryptionError) -> [UInt8] {

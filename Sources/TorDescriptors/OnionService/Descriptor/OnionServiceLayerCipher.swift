@@ -110,6 +110,8 @@ public enum OnionServiceDecryptionError: Error, Sendable, Hashable, CustomString
 
     /// The subcredential is not 32 bytes.
     case badSubcredential(length: Int)
+    /// The subcredential could not be derived from the address (reason given).
+    case subcredentialUnavailable(String)
     /// The signing-key certificate names no blinded key (a parsed descriptor always has one).
     case missingBlindedKey
     /// The layer has no byte between its salt and its MAC.
@@ -130,6 +132,7 @@ public enum OnionServiceDecryptionError: Error, Sendable, Hashable, CustomString
     public var description: String {
         switch self {
         case .badSubcredential(let length): "subcredential is \(length) bytes, not 32"
+        case .subcredentialUnavailable(let why): "subcredential: \(why)"
         case .missingBlindedKey: "descriptor-signing-key-cert names no blinded key"
         case .layerTooShort(let layer, let bytes): "\(layer) layer is \(bytes) bytes: no ciphertext between salt and MAC"
         case .macMismatch(let layer): "\(layer) layer MAC check failed (wrong onion address or time period, wrong client key, or altered bytes)"
