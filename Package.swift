@@ -44,7 +44,9 @@ let package = Package(
         ),
         .target(
             name: "TorDescriptors",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            // _CryptoExtras: AES-256-CTR for onion-service descriptor layers (rend-spec-v3).
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "_CryptoExtras", package: "swift-crypto")],
             path: "Sources/TorDescriptors"
         ),
         // Sans-I/O protocol pieces (no NIO, fuzzable): HTTP/1.x request/response, tor cells,

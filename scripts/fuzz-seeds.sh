@@ -26,6 +26,8 @@ folders = {
     "consensus-diff": ["consensus-diffs"],
     "exit-list": ["exit-lists"],
     "bandwidth-file": ["bandwidth"],
+    "onion-service-descriptor": ["onion-service"],
+    "onion-service-decrypt": ["onion-service"],
 }
 every = sorted(d for d in os.listdir(corpus) if os.path.isdir(os.path.join(corpus, d)))
 folders["tokenizer"] = every

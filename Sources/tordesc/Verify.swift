@@ -233,6 +233,9 @@ struct Verify: ParsableCommand {
             return VerificationReport(document: .bandwidthFile, firstLine: 1, checks: [
                 VerificationCheck(.unsignedDocument, .notApplicable("bandwidth files are unsigned; --bandwidth-file checks a vote's bandwidth-file-digest against one")),
             ])
+        case .onionServiceDescriptor(let d):
+            // The outer layer only: decrypting needs the onion address (`tordesc onion`).
+            return d.verificationReport(at: when.date)
         }
     }
 

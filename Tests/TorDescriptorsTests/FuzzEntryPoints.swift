@@ -32,6 +32,8 @@ enum FuzzEntryPoints {
         "exit-list": exitList,
         "bandwidth-file": bandwidthFile,
         "onion-address": onionAddress,
+        "onion-service-descriptor": onionServiceDescriptor,
+        "onion-service-decrypt": onionServiceDecrypt,
     ]
 
     /// Target names in a stable order.

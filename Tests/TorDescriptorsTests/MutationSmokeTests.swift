@@ -74,6 +74,8 @@ import Testing
                     _ = list.entries.prefix(50).map(\.stemJSON)
                 case .bandwidthFile(let file):
                     _ = (file.sha256, file.relays.prefix(50).map(\.keyValues), file.stemJSON)
+                case .onionServiceDescriptor(let descriptor):
+                    _ = descriptor.verificationReport(at: Date(timeIntervalSince1970: 1_700_000_000))
                 }
             }
         }

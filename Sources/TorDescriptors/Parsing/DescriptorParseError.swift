@@ -19,6 +19,12 @@ public enum DocumentKind: String, Sendable, Hashable, CaseIterable, Codable {
     case consensusDiff = "consensus-diff"
     case exitList = "tordnsel"
     case bandwidthFile = "bandwidth-file"
+    /// A v3 onion-service descriptor's outer layer (`hs-descriptor 3`).
+    case onionServiceDescriptor = "hs-descriptor"
+    /// The decrypted `superencrypted` layer of an onion-service descriptor.
+    case onionServiceMiddleLayer = "hs-descriptor superencrypted layer"
+    /// The decrypted `encrypted` layer of an onion-service descriptor (introduction points).
+    case onionServiceInnerLayer = "hs-descriptor encrypted layer"
 }
 
 /// Why a document was rejected.

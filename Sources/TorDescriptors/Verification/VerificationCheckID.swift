@@ -90,6 +90,11 @@ public enum VerificationCheckID: Sendable, Hashable, CustomStringConvertible {
     /// form was verified); a stray CR fails it. See ``LineEndings``.
     case lineEndings
 
+    // MARK: Onion-service descriptors (rend-spec-v3)
+
+    /// One check of a v3 onion-service descriptor or of one of its introduction points.
+    case onionService(OnionServiceCheck)
+
     public var description: String {
         switch self {
         case .fingerprint: "fingerprint = SHA-1(signing-key)"
@@ -129,6 +134,7 @@ public enum VerificationCheckID: Sendable, Hashable, CustomStringConvertible {
         case .bandwidthFileDigest: "bandwidth-file-digest"
         case .lineEndings: "line endings"
         case .authoritySet: "authority set"
+        case .onionService(let check): check.description
         }
     }
 }
