@@ -86,7 +86,8 @@ let package = Package(
         ),
         .target(
             name: "TorDirectory",
-            dependencies: ["TorDescriptors", "Decompression", "TorWire", "TorNetwork"],
+            dependencies: ["TorDescriptors", "Decompression", "TorWire", "TorNetwork",
+                           .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/TorDirectory"
         ),
         .executableTarget(
@@ -98,6 +99,7 @@ let package = Package(
                 "CollecTor",
                 "Decompression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/tordesc"
         ),

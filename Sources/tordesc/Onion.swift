@@ -1,9 +1,11 @@
 import ArgumentParser
+import Crypto
 import Foundation
 import TorDescriptors
+import TorDirectory
 
 /// `tordesc onion`: a v3 onion address's time period, blinded key and responsible HSDirs.
-struct Onion: ParsableCommand {
+struct Onion: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "onion",
         abstract: "Show a v3 onion service's time period, blinded key and responsible HSDirs.",
@@ -20,8 +22,13 @@ struct Onion: ParsableCommand {
             and counted. --testing-network uses tor's TestingTorNetwork period length (24 voting
             intervals), as a private test network's tors do.
 
-            Fetching and decrypting the descriptor is not available yet: without --hsdirs-only the
-            command prints the same and exits with code 2.
+            Without --hsdirs-only the descriptor is fetched from those HSDirs over their ORPorts
+            (identities checked), in tor's order, then verified (certificate chain, signature, blinded
+            key of the period, lifetime) and decrypted; the introduction points are printed. With no
+            --consensus, the current microdesc consensus (verified) and its microdescriptors are
+            fetched first, from the public network's authorities or those of --authorities.
+            --client-key reads a client authorization key as tor's ClientOnionAuthDir stores it
+            (ADDRESS:descriptor:x25519:BASE32KEY) or the bare base32 key.
 
             Examples:
               tordesc onion pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion --hsdirs-only --at '2026-12-05 12:00:00'
@@ -46,12 +53,18 @@ struct Onion: ParsableCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    @Option(help: ArgumentHelp("A client authorization key file (tor's .auth_private form).", valueName: "file"))
+    var clientKey: String?
+
+    @Option(help: "Whole-request deadline in seconds for each fetch.")
+    var timeout: Double = 60
+
     static func parseTime(_ text: String) -> TorTimestamp? {
         if let seconds = Int64(text) { return TorTimestamp(secondsSince1970: seconds) }
         return TorTimestamp(parsing: text.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: ""))
     }
 
-    func run() throws {
+    func run() async throws {
         let onion: OnionAddress
         do { onion = try OnionAddress(address) } catch { throw reportError("\(address): \(error)") }
         var time: TorTimestamp?
@@ -59,7 +72,11 @@ struct Onion: ParsableCommand {
             guard let parsed = Self.parseTime(at) else { throw reportError("--at \(at): expected 'YYYY-MM-DD HH:MM:SS' or seconds since 1970") }
             time = parsed
         }
-        let loaded = try sources.load()
+        var loaded = try sources.load()
+        let key = try clientKey.map(Self.readClientKey)
+        if !hsdirsOnly, loaded.consensus == nil {
+            loaded = try await Self.fetchDirectory(authorities: sources.authorities, timeout: timeout)
+        }
         var ring: OnionHashRing?
         let period: OnionTimePeriod
         if let consensus = loaded.consensus {
@@ -75,12 +92,32 @@ struct Onion: ParsableCommand {
         do { blinded = try onion.blindedKey(for: period) } catch { throw reportError("\(address): \(error)") }
         let report = OnionReport(address: onion, period: period, blindedKey: blinded, ring: ring, consensus: loaded.consensus)
         var output = BufferedOutput()
-        if json { output.write(report.json.serialized()) } else { for line in report.textLines { output.write(line) } }
-        output.flush()
-        if !hsdirsOnly {
-            throw reportError("fetching and decrypting onion-service descriptors is not available yet; use --hsdirs-only")
+        if hsdirsOnly {
+            if json { output.write(report.json.serialized()) } else { for line in report.textLines { output.write(line) } }
+            output.flush()
+            if loaded.failures > 0 { throw ExitCode.failure }
+            return
         }
-        if loaded.failures > 0 { throw ExitCode.failure }
+        guard let ring else { throw reportError("no consensus to build the HSDir ring from") }
+        let fetched: OnionServiceFetch
+        do {
+            fetched = try await Self.client(authorities: sources.authorities, timeout: timeout)
+                .onionServiceDescriptor(for: onion, ring: ring, clientKey: key)
+        } catch {
+            if json { output.write(report.json.serialized()) } else { for line in report.textLines { output.write(line) } }
+            output.flush()
+            FileHandle.standardError.write(Data("error: no responsible HSDir gave a descriptor that verifies and decrypts: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        let described = OnionDescriptorReport(fetch: fetched)
+        if json {
+            var fields = report.jsonFields
+            fields.append(("descriptor", described.json))
+            output.write(JSONValue.object(fields).serialized())
+        } else {
+            for line in report.textLines + described.textLines { output.write(line) }
+        }
+        output.flush()
     }
 }
 
@@ -134,7 +171,9 @@ struct OnionReport {
         member.address.isIPv6 ? "[\(member.address)]:\(member.orPort)" : "\(member.address):\(member.orPort)"
     }
 
-    var json: JSONValue {
+    var json: JSONValue { .object(jsonFields) }
+
+    var jsonFields: [(String, JSONValue)] {
         var fields: [(String, JSONValue)] = [
             ("address", .string(address.hostname)),
             ("identity_key", .string(Base64.encode(address.identityKey, padded: false))),
@@ -154,6 +193,6 @@ struct OnionReport {
                          ("address", .string(Self.endpoint(member)))])
             })))
         }
-        return .object(fields)
+        return fields
     }
 }

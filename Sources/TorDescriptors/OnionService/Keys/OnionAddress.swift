@@ -98,7 +98,7 @@ public struct OnionAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// 56 characters are exactly 280 bits: 35 bytes, no padding.
-    private static func base32Decode(_ text: ArraySlice<UInt8>) throws(OnionAddressError) -> [UInt8] {
+    package static func base32Decode(_ text: ArraySlice<UInt8>) throws(OnionAddressError) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(35)
         var buffer: UInt32 = 0, bits = 0

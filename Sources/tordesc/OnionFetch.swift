@@ -1,0 +1,107 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import TorDescriptors
+import TorDirectory
+
+extension Onion {
+    /// A client for the directory: the authorities of `--authorities` (a private network's
+    /// torrc lines) or the public network's.
+    static func client(authorities: String?, timeout: Double) throws -> DirectoryClient {
+        var list = DirectoryList.tor
+        if let authorities {
+            guard let data = FileManager.default.contents(atPath: authorities) else { throw reportError("no such file: \(authorities)") }
+            do { list = try DirectoryList(parsing: String(decoding: data, as: UTF8.self)) } catch { throw reportError("\(authorities): \(error)") }
+        }
+        var configuration = DirectoryClient.Configuration(list: list)
+        configuration.use(orports: list.orportRoutes)
+        configuration.requestTimeout = .milliseconds(Int64(timeout * 1000))
+        configuration.maxAttempts = 4
+        return DirectoryClient(configuration: configuration)
+    }
+
+    /// The current microdesc consensus (verified against the authorities) and its
+    /// microdescriptors, for the relays' ed25519 identities on the HSDir ring.
+    static func fetchDirectory(authorities: String?, timeout: Double) async throws -> RelaySources {
+        let client = try client(authorities: authorities, timeout: timeout)
+        do {
+            let consensus = try await client.consensus(flavor: .microdesc)
+            var sources = RelaySources()
+            sources.consensus = consensus
+            sources.microdescriptors = try await client.microdescriptors(for: consensus)
+            return sources
+        } catch {
+            throw reportError("could not fetch a verified microdesc consensus and its microdescriptors: \(error)", code: 1)
+        }
+    }
+
+    /// tor's ClientOnionAuthDir line (`ADDRESS:descriptor:x25519:BASE32KEY`) or a bare base32 key.
+    static func readClientKey(_ path: String) throws -> Curve25519.KeyAgreement.PrivateKey {
+        guard let data = FileManager.default.contents(atPath: path) else { throw reportError("no such file: \(path)") }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let encoded = text.split(separator: ":").last.map(String.init) ?? text
+        do {
+            let bytes = try OnionAddress.base32Decode(Array(encoded.lowercased().utf8)[...])
+            guard bytes.count >= 32 else { throw reportError("\(path): the key is \(bytes.count) bytes, not 32") }
+            return try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: bytes.prefix(32))
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw reportError("\(path): not an x25519 private key in base32 (\(error))")
+        }
+    }
+}
+
+/// The fetched descriptor as `tordesc onion` prints it.
+struct OnionDescriptorReport {
+    var fetch: OnionServiceFetch
+
+    static func describe(_ specifier: LinkSpecifier) -> String {
+        switch specifier {
+        case .ipv4(let address, let port): "\(address):\(port)"
+        case .ipv6(let address, let port): "[\(address)]:\(port)"
+        case .legacyID(let fingerprint): "legacy-id \(fingerprint.hex)"
+        case .ed25519ID(let key): "ed25519-id \(Base64.encode(key, padded: false))"
+        case .unknown(let type, let data): "type \(type): \(data.count) bytes"
+        }
+    }
+
+    var textLines: [String] {
+        let descriptor = fetch.descriptor, inner = fetch.decrypted.inner
+        var lines = [
+            "fetched from     \(fetch.hsdir.nickname) \(fetch.hsdir.fingerprint) (\(fetch.response.endpoint))",
+            "verified         \(fetch.report.checks.filter(\.passed).count) checks passed (certificate, signature, blinded key, lifetime)",
+            "revision         \(descriptor.revisionCounter)",
+            "lifetime         \(descriptor.lifetimeMinutes) minutes",
+            "signing key      \(Base64.encode(descriptor.signingKey, padded: false))",
+            "client auth      \(fetch.decrypted.usedClientAuthorization ? "yes (decrypted with --client-key)" : "no")",
+            "create2 formats  \(inner.create2Formats.map(String.init).joined(separator: " "))",
+        ]
+        if inner.isSingleOnionService { lines.append("single onion     yes") }
+        lines.append("introduction points: \(inner.introductionPoints.count)")
+        for (index, point) in inner.introductionPoints.enumerated() {
+            lines.append("  \(index + 1). \(point.linkSpecifiers.map(Self.describe).joined(separator: ", "))")
+            lines.append("     onion key \(Base64.encode(point.onionKey, padded: false))  auth key \(Base64.encode(point.authKey, padded: false))  enc key \(Base64.encode(point.encKey, padded: false))")
+        }
+        return lines
+    }
+
+    var json: JSONValue {
+        let descriptor = fetch.descriptor, inner = fetch.decrypted.inner
+        return .object([
+            ("hsdir", .object([("nickname", .string(fetch.hsdir.nickname)), ("fingerprint", .string(fetch.hsdir.fingerprint.hex))])),
+            ("revision_counter", .string(String(descriptor.revisionCounter))),
+            ("lifetime_minutes", .int(descriptor.lifetimeMinutes)),
+            ("signing_key", .string(Base64.encode(descriptor.signingKey, padded: false))),
+            ("client_authorization", .bool(fetch.decrypted.usedClientAuthorization)),
+            ("create2_formats", .array(inner.create2Formats.map(JSONValue.int))),
+            ("single_onion_service", .bool(inner.isSingleOnionService)),
+            ("introduction_points", .array(inner.introductionPoints.map { point in
+                .object([("link_specifiers", .array(point.linkSpecifiers.map { .string(Self.describe($0)) })),
+                         ("onion_key", .string(Base64.encode(point.onionKey, padded: false))),
+                         ("auth_key", .string(Base64.encode(point.authKey, padded: false))),
+                         ("enc_key", .string(Base64.encode(point.encKey, padded: false)))])
+            })),
+        ])
+    }
+}
