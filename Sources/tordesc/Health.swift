@@ -5,7 +5,7 @@ import TorDescriptors
 import TorDirectory
 
 /// `tordesc health`: DocTor-style consensus-health checks over archived votes and a consensus.
-struct Health: ParsableCommand {
+struct Health: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "health",
         abstract: "Check the health of a voting period: missing votes and signatures, disagreements, clock skew.",
@@ -83,9 +83,9 @@ struct Health: ParsableCommand {
         if !(0...1).contains(measuredShare) { throw ValidationError("--measured-share wants a number from 0 to 1") }
     }
 
-    func run() throws {
+    func run() async throws {
         try InputFiles.validate(votes + certificateFiles + (consensus.map { [$0] } ?? []) + (authorities.map { [$0] } ?? []))
-        var inputs = votes.isEmpty ? try live() : try offline()
+        var inputs = votes.isEmpty ? try await live() : try offline()
         for item in DescriptorReader(paths: certificateFiles) {
             if case .keyCertificate(let certificate)? = item.document { inputs.certificates.append(certificate) }
         }
@@ -141,29 +141,17 @@ struct Health: ParsableCommand {
         return inputs
     }
 
-    private func live() throws -> HealthLive.Collected {
+    private func live() async throws -> HealthLive.Collected {
         var list = DirectoryList.tor
         if let authorities {
             do { list = try DirectoryList(parsing: try String(contentsOfFile: authorities, encoding: .utf8)) } catch {
                 throw ValidationError("\(authorities): live mode wants torrc DirAuthority lines: \(error)")
             }
         }
-        let box = LiveBox()
-        let semaphore = DispatchSemaphore(value: 0)
-        let wait = Duration.seconds(timeout)
-        Task {
-            box.collected = await HealthLive.collect(list: list, timeout: wait)
-            semaphore.signal()
-        }
-        semaphore.wait()
-        var collected = box.collected!
+        var collected = await HealthLive.collect(list: list, timeout: .seconds(timeout))
         collected.expected = list.authorities.filter { !$0.isBridgeAuthority }.map(HealthLive.identity(of:))
         for problem in collected.problems { FileHandle.standardError.write(Data("health: \(problem)\n".utf8)) }
         return collected
-    }
-
-    private final class LiveBox: @unchecked Sendable {
-        var collected: HealthLive.Collected?
     }
 
     private func writeText(_ report: ConsensusHealthReport, to output: inout BufferedOutput) {
