@@ -34,8 +34,12 @@ folders["tokenizer"] = every
 folders["any-descriptor"] = every
 
 def files(folder):
-    path = os.path.join(corpus, folder)
-    return [os.path.join(path, f) for f in sorted(os.listdir(path))]
+    # Nested folders too (a testnet's cache directory keeps its own layout).
+    found = []
+    for root, dirs, names in os.walk(os.path.join(corpus, folder)):
+        dirs.sort()
+        found += [os.path.join(root, name) for name in sorted(names)]
+    return found
 
 def write(target, data):
     out = os.path.join("Fuzz/.seeds", target)
@@ -84,6 +88,16 @@ ed_ids = re.compile(rb"^id ed25519 ([A-Za-z0-9+/]{43})=?$", re.M)
 for data in texts[:40]:
     for match in ed_ids.findall(data)[:5]:
         write("onion-address", base64.b64decode(match + b"="))
+
+# line-endings: real documents as they are, converted to CRLF, and with one stray CR.
+for data in texts[:10]:
+    write("line-endings", data)
+    write("line-endings", data.replace(b"\n", b"\r\n"))
+    write("line-endings", data[:200] + b"\r" + data[200:])
+# authority-history: the bundled history, whole and cut to its first periods.
+history = open("Resources/directory/authority-history.txt", "rb").read()
+write("authority-history", history)
+write("authority-history", history[:3000])
 
 # I/O targets. Their inputs start with two control bytes (chunk-size seed, limits/options; see
 # the *FuzzEntryPoints.swift files); each payload gets a few control-byte pairs.

@@ -34,6 +34,8 @@ enum FuzzEntryPoints {
         "onion-address": onionAddress,
         "onion-service-descriptor": onionServiceDescriptor,
         "onion-service-decrypt": onionServiceDecrypt,
+        "line-endings": lineEndings,
+        "authority-history": authorityHistory,
     ]
 
     /// Target names in a stable order.
@@ -145,6 +147,33 @@ enum FuzzEntryPoints {
     }
 
     // MARK: - Exit lists and bandwidth files (one document per file)
+
+    /// CRLF normalization: a normalized file holds no CR and classifies as LF; anything else is
+    /// returned untouched; a stray CR names a line that exists.
+    static func lineEndings(_ data: [UInt8]) {
+        let (bytes, endings) = LineEndings.normalizing(data)
+        switch endings {
+        case .lf:
+            guard bytes == data, !data.contains(0x0D) else { violated("an LF file was changed or holds a CR", data) }
+        case .crlfNormalized:
+            guard !bytes.contains(0x0D), LineEndings.classify(bytes[...]) == .lf,
+                  bytes.count == data.count - data.filter({ $0 == 0x0D }).count else { violated("CRLF normalization left a CR or lost a byte", data) }
+        case .strayCarriageReturn(let line):
+            let lines = data.filter { $0 == 0x0A }.count + 1
+            guard bytes == data, line >= 1, line <= lines else { violated("stray CR on line \(line) of \(lines)", data) }
+        }
+    }
+
+    /// The dated authority history's parser: any text parses or throws; a parsed history
+    /// answers for any time without trapping, and only with identities it lists.
+    static func authorityHistory(_ data: [UInt8]) {
+        guard let history = try? AuthorityHistory(parsing: String(decoding: data, as: UTF8.self), source: "fuzz") else { return }
+        let listed = Set(history.periods.map(\.identity))
+        for seconds: Int64 in [0, 1_100_000_000, 1_700_000_000, 4_000_000_000] {
+            let set = history.authorities(at: TorTimestamp(secondsSince1970: seconds))
+            guard set.authorities.allSatisfy({ listed.contains($0.identity) }) else { violated("an identity not in the history", data) }
+        }
+    }
 
     static func exitList(_ data: [UInt8]) {
         let bytes = data[...]
