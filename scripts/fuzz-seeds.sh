@@ -26,6 +26,7 @@ folders = {
     "consensus-diff": ["consensus-diffs"],
     "exit-list": ["exit-lists"],
     "bandwidth-file": ["bandwidth"],
+    "bridge-pool-assignment": ["bridge-pool-assignments"],
 }
 every = sorted(d for d in os.listdir(corpus) if os.path.isdir(os.path.join(corpus, d)))
 folders["tokenizer"] = every

@@ -31,6 +31,7 @@ extension DescriptorType {
         case .consensusDiff: "consensus diff"
         case .exitList: "exit list"
         case .bandwidthFile: "bandwidth file"
+        case .bridgePoolAssignment: "bridge pool assignment"
         }
     }
 }

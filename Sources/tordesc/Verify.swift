@@ -216,6 +216,10 @@ struct Verify: ParsableCommand {
             return VerificationReport(document: .bandwidthFile, firstLine: 1, checks: [
                 VerificationCheck(.unsignedDocument, .notApplicable("bandwidth files are unsigned; --bandwidth-file checks a vote's bandwidth-file-digest against one")),
             ])
+        case .bridgePoolAssignment(let d):
+            return VerificationReport(document: .bridgePoolAssignment, firstLine: d.firstLine, checks: [
+                VerificationCheck(.unsignedDocument, .notApplicable("bridge pool assignments are published unsigned by CollecTor")),
+            ])
         }
     }
 

@@ -31,6 +31,7 @@ enum FuzzEntryPoints {
         "any-descriptor": anyDescriptor,
         "exit-list": exitList,
         "bandwidth-file": bandwidthFile,
+        "bridge-pool-assignment": bridgePoolAssignment,
     ]
 
     /// Target names in a stable order.

@@ -39,6 +39,7 @@ import TorDescriptors
             "any-descriptor": "microdescs/stem--cached-microdescs",
             "exit-list": "exit-lists/stem--2018-11-01-00-02-01",
             "bandwidth-file": "bandwidth/stem--bandwidth_file_v1.4",
+            "bridge-pool-assignment": "bridge-pool-assignments/excerpt--collector-formats--2011-03-13-14-38-03",
         ]
         for (target, file) in samples {
             FuzzEntryPoints.targets[target]!(try ProjectFiles.corpus(file))

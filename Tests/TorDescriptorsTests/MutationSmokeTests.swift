@@ -74,6 +74,8 @@ import Testing
                     _ = list.entries.prefix(50).map(\.stemJSON)
                 case .bandwidthFile(let file):
                     _ = (file.sha256, file.relays.prefix(50).map(\.keyValues), file.stemJSON)
+                case .bridgePoolAssignment(let list):
+                    _ = list.entries.prefix(50).map { $0.detail("ring") }
                 }
             }
         }
@@ -96,6 +98,7 @@ import Testing
         ("exit-lists/cropped--metrics-lib--2017-07-17-17-02-00", .exitList),
         ("bandwidth/stem--bandwidth_file_v1.4", .bandwidthFile),
         ("bandwidth/stem--bandwidth_file_v1.0", .bandwidthFile),
+        ("bridge-pool-assignments/excerpt--collector-formats--2011-03-13-14-38-03", .bridgePoolAssignment),
     ]
 
     @Test("mutated real documents never crash a parser", arguments: 0..<seeds.count)

@@ -21,6 +21,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
     case consensusDiff(ConsensusDiff)
     case exitList(ExitList)
     case bandwidthFile(BandwidthFile)
+    case bridgePoolAssignment(BridgePoolAssignment)
 
     /// Parses every document of `type` in a buffer; failures never hide the documents around them.
     public static func parseAll(_ bytes: ArraySlice<UInt8>, as type: DescriptorType, mode: ValidationMode = .lenient)
@@ -56,6 +57,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return ExitList.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.exitList) }
         case .bandwidthFile:
             return BandwidthFile.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bandwidthFile) }
+        case .bridgePoolAssignment:
+            return BridgePoolAssignment.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bridgePoolAssignment) }
         }
     }
 
@@ -73,6 +76,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .consensusDiff(let document): document.rawBytes
         case .exitList(let document): document.rawBytes
         case .bandwidthFile(let document): document.rawBytes
+        case .bridgePoolAssignment(let document): document.rawBytes
         }
     }
 
@@ -88,6 +92,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .bridgeNetworkStatus(let document): document.stemJSON
         case .exitList(let document): document.stemJSON
         case .bandwidthFile(let document): document.stemJSON
+        case .bridgePoolAssignment(let document): document.stemJSON
         case .consensusDiff(let diff):
             .object([("version", .int(diff.version)), ("base_hash", .optional(diff.baseHash) { .string(Hex.encode($0)) }),
                      ("target_hash", .optional(diff.targetHash) { .string(Hex.encode($0)) }), ("commands", .int(diff.commands.count))])
@@ -145,6 +150,9 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return "exit-list downloaded \(l.downloaded.map(\.description) ?? "-") relays \(l.entries.count) addresses \(l.entries.reduce(0) { $0 + $1.exitAddresses.count })"
         case .bandwidthFile(let b):
             return "bandwidth-file \(b.version) timestamp \(b.timestamp) software \(b.software ?? "-") relays \(b.relays.count) sha256 \(b.sha256Base64)"
+        case .bridgePoolAssignment(let b):
+            let distributors = Dictionary(grouping: b.entries, by: \.distributor).map { "\($0.key)=\($0.value.count)" }.sorted()
+            return "bridge-pool-assignment published \(b.published) bridges \(b.entries.count) \(distributors.joined(separator: " "))"
         case .detachedSignatures(let d):
             return "detached-signatures valid-after \(d.validAfter.map(\.description) ?? "-") signatures \(d.signatures.count) additional \(d.additionalSignatures.count)"
         }

@@ -28,6 +28,8 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
     case exitList = "tordnsel"
     /// Bandwidth scanner output that authorities vote from (CollecTor `relay-descriptors/bandwidths/`).
     case bandwidthFile = "bandwidth-file"
+    /// BridgeDB's pool assignments (CollecTor `bridge-pool-assignments/`).
+    case bridgePoolAssignment = "bridge-pool-assignment"
 
     /// The relay type a bridge type is a sanitized form of (itself for relay types).
     public var family: DescriptorType {
@@ -105,6 +107,7 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
                 if ByteText.equals(bytes, word, "consensus-digest") { return .detachedSignature }
                 if ByteText.equals(bytes, word, "network-status-diff-version") { return .consensusDiff }
                 if ByteText.equals(bytes, word, "published") { return .bridgeNetworkStatus }
+                if ByteText.equals(bytes, word, "bridge-pool-assignment") { return .bridgePoolAssignment }
                 if ByteText.equals(bytes, word, "Downloaded") || ByteText.equals(bytes, word, "ExitNode") { return .exitList }
                 // A bandwidth file opens with a Unix time alone on its line.
                 if word == position..<lineEnd || lineEnd - position <= 20 && cursor.next() == nil,

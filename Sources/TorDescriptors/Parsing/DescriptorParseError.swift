@@ -13,6 +13,7 @@ public enum DocumentKind: String, Sendable, Hashable, CaseIterable, Codable {
     case consensusDiff = "consensus-diff"
     case exitList = "tordnsel"
     case bandwidthFile = "bandwidth-file"
+    case bridgePoolAssignment = "bridge-pool-assignment"
 }
 
 /// Why a document was rejected.
