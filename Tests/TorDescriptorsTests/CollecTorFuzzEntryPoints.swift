@@ -31,4 +31,8 @@ extension FuzzEntryPoints {
     static func bridgePoolAssignment(_ data: [UInt8]) {
         collectorDocuments(data, as: .bridgePoolAssignment, parse: { BridgePoolAssignment.parseAll($0, mode: $1) }, rawBytes: \.rawBytes, count: \.entries.count)
     }
+
+    static func bridgedbMetrics(_ data: [UInt8]) {
+        collectorDocuments(data, as: .bridgedbMetrics, parse: { BridgedbMetrics.parseAll($0, mode: $1) }, rawBytes: \.rawBytes, count: \.counts.count)
+    }
 }

@@ -74,6 +74,8 @@ import Testing
                     _ = list.entries.prefix(50).map(\.stemJSON)
                 case .bandwidthFile(let file):
                     _ = (file.sha256, file.relays.prefix(50).map(\.keyValues), file.stemJSON)
+                case .bridgedbMetrics(let document):
+                    _ = document.stemJSON
                 case .bridgePoolAssignment(let list):
                     _ = list.entries.prefix(50).map { $0.detail("ring") }
                 }
@@ -99,6 +101,7 @@ import Testing
         ("bandwidth/stem--bandwidth_file_v1.4", .bandwidthFile),
         ("bandwidth/stem--bandwidth_file_v1.0", .bandwidthFile),
         ("bridge-pool-assignments/excerpt--collector-formats--2011-03-13-14-38-03", .bridgePoolAssignment),
+        ("bridgedb-metrics/excerpt--metrics-lib--2019-09-17-00-33-44-bridgedb-metrics", .bridgedbMetrics),
     ]
 
     @Test("mutated real documents never crash a parser", arguments: 0..<seeds.count)

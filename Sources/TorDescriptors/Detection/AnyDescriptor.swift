@@ -22,6 +22,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
     case exitList(ExitList)
     case bandwidthFile(BandwidthFile)
     case bridgePoolAssignment(BridgePoolAssignment)
+    case bridgedbMetrics(BridgedbMetrics)
 
     /// Parses every document of `type` in a buffer; failures never hide the documents around them.
     public static func parseAll(_ bytes: ArraySlice<UInt8>, as type: DescriptorType, mode: ValidationMode = .lenient)
@@ -59,6 +60,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return BandwidthFile.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bandwidthFile) }
         case .bridgePoolAssignment:
             return BridgePoolAssignment.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bridgePoolAssignment) }
+        case .bridgedbMetrics:
+            return BridgedbMetrics.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bridgedbMetrics) }
         }
     }
 
@@ -77,6 +80,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .exitList(let document): document.rawBytes
         case .bandwidthFile(let document): document.rawBytes
         case .bridgePoolAssignment(let document): document.rawBytes
+        case .bridgedbMetrics(let document): document.rawBytes
         }
     }
 
@@ -93,6 +97,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .exitList(let document): document.stemJSON
         case .bandwidthFile(let document): document.stemJSON
         case .bridgePoolAssignment(let document): document.stemJSON
+        case .bridgedbMetrics(let document): document.stemJSON
         case .consensusDiff(let diff):
             .object([("version", .int(diff.version)), ("base_hash", .optional(diff.baseHash) { .string(Hex.encode($0)) }),
                      ("target_hash", .optional(diff.targetHash) { .string(Hex.encode($0)) }), ("commands", .int(diff.commands.count))])
@@ -153,6 +158,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .bridgePoolAssignment(let b):
             let distributors = Dictionary(grouping: b.entries, by: \.distributor).map { "\($0.key)=\($0.value.count)" }.sorted()
             return "bridge-pool-assignment published \(b.published) bridges \(b.entries.count) \(distributors.joined(separator: " "))"
+        case .bridgedbMetrics(let m):
+            return "bridgedb-metrics end \(m.end.end) interval \(m.end.interval) s version \(m.version ?? "-") counts \(m.counts.count) total \(m.counts.reduce(0) { $0 + $1.count })"
         case .detachedSignatures(let d):
             return "detached-signatures valid-after \(d.validAfter.map(\.description) ?? "-") signatures \(d.signatures.count) additional \(d.additionalSignatures.count)"
         }

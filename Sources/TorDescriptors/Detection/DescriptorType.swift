@@ -30,6 +30,8 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
     case bandwidthFile = "bandwidth-file"
     /// BridgeDB's pool assignments (CollecTor `bridge-pool-assignments/`).
     case bridgePoolAssignment = "bridge-pool-assignment"
+    /// BridgeDB's usage counts (CollecTor `bridgedb-metrics/`).
+    case bridgedbMetrics = "bridgedb-metrics"
 
     /// The relay type a bridge type is a sanitized form of (itself for relay types).
     public var family: DescriptorType {
@@ -77,6 +79,7 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
         let text = String(name)
         if bytes.count > 29, isStamp(bytes[0..<19]), text.dropFirst(19).hasPrefix("-bandwidth-") { self = .bandwidthFile; return }
         if text == "v3bw" || text.hasSuffix(".v3bw") { self = .bandwidthFile; return }
+        if bytes.count > 19, isStamp(bytes[0..<19]), text.dropFirst(19) == "-bridgedb-metrics" { self = .bridgedbMetrics; return }
         return nil
     }
 
@@ -108,6 +111,7 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
                 if ByteText.equals(bytes, word, "network-status-diff-version") { return .consensusDiff }
                 if ByteText.equals(bytes, word, "published") { return .bridgeNetworkStatus }
                 if ByteText.equals(bytes, word, "bridge-pool-assignment") { return .bridgePoolAssignment }
+                if ByteText.equals(bytes, word, "bridgedb-metrics-end") { return .bridgedbMetrics }
                 if ByteText.equals(bytes, word, "Downloaded") || ByteText.equals(bytes, word, "ExitNode") { return .exitList }
                 // A bandwidth file opens with a Unix time alone on its line.
                 if word == position..<lineEnd || lineEnd - position <= 20 && cursor.next() == nil,
