@@ -27,6 +27,7 @@ folders = {
     "exit-list": ["exit-lists"],
     "bandwidth-file": ["bandwidth"],
     "bridge-pool-assignment": ["bridge-pool-assignments"],
+    "snowflake-stats": ["snowflakes"],
     "bridgedb-metrics": ["bridgedb-metrics"],
 }
 every = sorted(d for d in os.listdir(corpus) if os.path.isdir(os.path.join(corpus, d)))

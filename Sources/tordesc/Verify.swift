@@ -220,6 +220,10 @@ struct Verify: ParsableCommand {
             return VerificationReport(document: .bridgePoolAssignment, firstLine: d.firstLine, checks: [
                 VerificationCheck(.unsignedDocument, .notApplicable("bridge pool assignments are published unsigned by CollecTor")),
             ])
+        case .snowflakeStats(let d):
+            return VerificationReport(document: .snowflakeStats, firstLine: d.firstLine, checks: [
+                VerificationCheck(.unsignedDocument, .notApplicable("snowflake statistics are published unsigned by CollecTor")),
+            ])
         case .bridgedbMetrics(let d):
             return VerificationReport(document: .bridgedbMetrics, firstLine: d.firstLine, checks: [
                 VerificationCheck(.unsignedDocument, .notApplicable("BridgeDB metrics are published unsigned by CollecTor")),

@@ -35,4 +35,8 @@ extension FuzzEntryPoints {
     static func bridgedbMetrics(_ data: [UInt8]) {
         collectorDocuments(data, as: .bridgedbMetrics, parse: { BridgedbMetrics.parseAll($0, mode: $1) }, rawBytes: \.rawBytes, count: \.counts.count)
     }
+
+    static func snowflakeStats(_ data: [UInt8]) {
+        collectorDocuments(data, as: .snowflakeStats, parse: { SnowflakeStats.parseAll($0, mode: $1) }, rawBytes: \.rawBytes, count: \.counts.count)
+    }
 }

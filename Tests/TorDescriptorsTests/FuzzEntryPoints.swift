@@ -32,6 +32,7 @@ enum FuzzEntryPoints {
         "exit-list": exitList,
         "bandwidth-file": bandwidthFile,
         "bridge-pool-assignment": bridgePoolAssignment,
+        "snowflake-stats": snowflakeStats,
         "bridgedb-metrics": bridgedbMetrics,
     ]
 

@@ -76,6 +76,8 @@ import Testing
                     _ = (file.sha256, file.relays.prefix(50).map(\.keyValues), file.stemJSON)
                 case .bridgedbMetrics(let document):
                     _ = document.stemJSON
+                case .snowflakeStats(let document):
+                    _ = document.stemJSON
                 case .bridgePoolAssignment(let list):
                     _ = list.entries.prefix(50).map { $0.detail("ring") }
                 }
@@ -101,6 +103,7 @@ import Testing
         ("bandwidth/stem--bandwidth_file_v1.4", .bandwidthFile),
         ("bandwidth/stem--bandwidth_file_v1.0", .bandwidthFile),
         ("bridge-pool-assignments/excerpt--collector-formats--2011-03-13-14-38-03", .bridgePoolAssignment),
+        ("snowflakes/metrics-lib--example_metrics.log", .snowflakeStats),
         ("bridgedb-metrics/excerpt--metrics-lib--2019-09-17-00-33-44-bridgedb-metrics", .bridgedbMetrics),
     ]
 

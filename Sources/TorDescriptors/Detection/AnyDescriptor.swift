@@ -22,6 +22,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
     case exitList(ExitList)
     case bandwidthFile(BandwidthFile)
     case bridgePoolAssignment(BridgePoolAssignment)
+    case snowflakeStats(SnowflakeStats)
     case bridgedbMetrics(BridgedbMetrics)
 
     /// Parses every document of `type` in a buffer; failures never hide the documents around them.
@@ -60,6 +61,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return BandwidthFile.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bandwidthFile) }
         case .bridgePoolAssignment:
             return BridgePoolAssignment.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bridgePoolAssignment) }
+        case .snowflakeStats:
+            return SnowflakeStats.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.snowflakeStats) }
         case .bridgedbMetrics:
             return BridgedbMetrics.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bridgedbMetrics) }
         }
@@ -80,6 +83,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .exitList(let document): document.rawBytes
         case .bandwidthFile(let document): document.rawBytes
         case .bridgePoolAssignment(let document): document.rawBytes
+        case .snowflakeStats(let document): document.rawBytes
         case .bridgedbMetrics(let document): document.rawBytes
         }
     }
@@ -97,6 +101,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .exitList(let document): document.stemJSON
         case .bandwidthFile(let document): document.stemJSON
         case .bridgePoolAssignment(let document): document.stemJSON
+        case .snowflakeStats(let document): document.stemJSON
         case .bridgedbMetrics(let document): document.stemJSON
         case .consensusDiff(let diff):
             .object([("version", .int(diff.version)), ("base_hash", .optional(diff.baseHash) { .string(Hex.encode($0)) }),
@@ -160,6 +165,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return "bridge-pool-assignment published \(b.published) bridges \(b.entries.count) \(distributors.joined(separator: " "))"
         case .bridgedbMetrics(let m):
             return "bridgedb-metrics end \(m.end.end) interval \(m.end.interval) s version \(m.version ?? "-") counts \(m.counts.count) total \(m.counts.reduce(0) { $0 + $1.count })"
+        case .snowflakeStats(let s):
+            return "snowflake-stats end \(s.end.end) interval \(s.end.interval) s proxies \(s.snowflakeIPsTotal.map(String.init) ?? "-") idle \(s.snowflakeIdleCount.map(String.init) ?? "-") matched \(s.clientSnowflakeMatchCount.map(String.init) ?? "-") denied \(s.clientDeniedCount.map(String.init) ?? "-")"
         case .detachedSignatures(let d):
             return "detached-signatures valid-after \(d.validAfter.map(\.description) ?? "-") signatures \(d.signatures.count) additional \(d.additionalSignatures.count)"
         }

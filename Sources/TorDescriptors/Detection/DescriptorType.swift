@@ -30,6 +30,8 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
     case bandwidthFile = "bandwidth-file"
     /// BridgeDB's pool assignments (CollecTor `bridge-pool-assignments/`).
     case bridgePoolAssignment = "bridge-pool-assignment"
+    /// The snowflake broker's statistics (CollecTor `snowflakes/`).
+    case snowflakeStats = "snowflake-stats"
     /// BridgeDB's usage counts (CollecTor `bridgedb-metrics/`).
     case bridgedbMetrics = "bridgedb-metrics"
 
@@ -79,6 +81,7 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
         let text = String(name)
         if bytes.count > 29, isStamp(bytes[0..<19]), text.dropFirst(19).hasPrefix("-bandwidth-") { self = .bandwidthFile; return }
         if text == "v3bw" || text.hasSuffix(".v3bw") { self = .bandwidthFile; return }
+        if bytes.count > 19, isStamp(bytes[0..<19]), text.dropFirst(19) == "-snowflake-stats" { self = .snowflakeStats; return }
         if bytes.count > 19, isStamp(bytes[0..<19]), text.dropFirst(19) == "-bridgedb-metrics" { self = .bridgedbMetrics; return }
         return nil
     }
@@ -111,6 +114,7 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
                 if ByteText.equals(bytes, word, "network-status-diff-version") { return .consensusDiff }
                 if ByteText.equals(bytes, word, "published") { return .bridgeNetworkStatus }
                 if ByteText.equals(bytes, word, "bridge-pool-assignment") { return .bridgePoolAssignment }
+                if ByteText.equals(bytes, word, "snowflake-stats-end") { return .snowflakeStats }
                 if ByteText.equals(bytes, word, "bridgedb-metrics-end") { return .bridgedbMetrics }
                 if ByteText.equals(bytes, word, "Downloaded") || ByteText.equals(bytes, word, "ExitNode") { return .exitList }
                 // A bandwidth file opens with a Unix time alone on its line.
