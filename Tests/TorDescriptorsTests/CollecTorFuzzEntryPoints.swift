@@ -39,4 +39,8 @@ extension FuzzEntryPoints {
     static func snowflakeStats(_ data: [UInt8]) {
         collectorDocuments(data, as: .snowflakeStats, parse: { SnowflakeStats.parseAll($0, mode: $1) }, rawBytes: \.rawBytes, count: \.counts.count)
     }
+
+    static func torperf(_ data: [UInt8]) {
+        collectorDocuments(data, as: .torperf, parse: { TorperfResult.parseAll($0, mode: $1) }, rawBytes: \.rawBytes, count: \.values.count)
+    }
 }

@@ -78,6 +78,8 @@ import Testing
                     _ = document.stemJSON
                 case .snowflakeStats(let document):
                     _ = document.stemJSON
+                case .torperf(let document):
+                    _ = document.stemJSON
                 case .bridgePoolAssignment(let list):
                     _ = list.entries.prefix(50).map { $0.detail("ring") }
                 }
@@ -103,6 +105,7 @@ import Testing
         ("bandwidth/stem--bandwidth_file_v1.4", .bandwidthFile),
         ("bandwidth/stem--bandwidth_file_v1.0", .bandwidthFile),
         ("bridge-pool-assignments/excerpt--collector-formats--2011-03-13-14-38-03", .bridgePoolAssignment),
+        ("torperf/metrics-lib--op-nl-5242880-2017-07-17.tpf", .torperf),
         ("snowflakes/metrics-lib--example_metrics.log", .snowflakeStats),
         ("bridgedb-metrics/excerpt--metrics-lib--2019-09-17-00-33-44-bridgedb-metrics", .bridgedbMetrics),
     ]

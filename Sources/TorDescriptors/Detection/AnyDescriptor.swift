@@ -22,6 +22,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
     case exitList(ExitList)
     case bandwidthFile(BandwidthFile)
     case bridgePoolAssignment(BridgePoolAssignment)
+    case torperf(TorperfResult)
     case snowflakeStats(SnowflakeStats)
     case bridgedbMetrics(BridgedbMetrics)
 
@@ -61,6 +62,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return BandwidthFile.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bandwidthFile) }
         case .bridgePoolAssignment:
             return BridgePoolAssignment.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bridgePoolAssignment) }
+        case .torperf:
+            return TorperfResult.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.torperf) }
         case .snowflakeStats:
             return SnowflakeStats.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.snowflakeStats) }
         case .bridgedbMetrics:
@@ -83,6 +86,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .exitList(let document): document.rawBytes
         case .bandwidthFile(let document): document.rawBytes
         case .bridgePoolAssignment(let document): document.rawBytes
+        case .torperf(let document): document.rawBytes
         case .snowflakeStats(let document): document.rawBytes
         case .bridgedbMetrics(let document): document.rawBytes
         }
@@ -101,6 +105,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .exitList(let document): document.stemJSON
         case .bandwidthFile(let document): document.stemJSON
         case .bridgePoolAssignment(let document): document.stemJSON
+        case .torperf(let document): document.stemJSON
         case .snowflakeStats(let document): document.stemJSON
         case .bridgedbMetrics(let document): document.stemJSON
         case .consensusDiff(let diff):
@@ -167,6 +172,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return "bridgedb-metrics end \(m.end.end) interval \(m.end.interval) s version \(m.version ?? "-") counts \(m.counts.count) total \(m.counts.reduce(0) { $0 + $1.count })"
         case .snowflakeStats(let s):
             return "snowflake-stats end \(s.end.end) interval \(s.end.interval) s proxies \(s.snowflakeIPsTotal.map(String.init) ?? "-") idle \(s.snowflakeIdleCount.map(String.init) ?? "-") matched \(s.clientSnowflakeMatchCount.map(String.init) ?? "-") denied \(s.clientDeniedCount.map(String.init) ?? "-")"
+        case .torperf(let t):
+            return "torperf \(t.source ?? "-") filesize \(t.fileSize.map(String.init) ?? "-") start \(t.startMillis.map(String.init) ?? "-") complete \(t.dataCompleteMillis.map(String.init) ?? "-") timeout \(t.didTimeout.map { $0 ? "1" : "0" } ?? "-")"
         case .detachedSignatures(let d):
             return "detached-signatures valid-after \(d.validAfter.map(\.description) ?? "-") signatures \(d.signatures.count) additional \(d.additionalSignatures.count)"
         }

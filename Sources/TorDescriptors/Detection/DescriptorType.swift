@@ -30,6 +30,8 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
     case bandwidthFile = "bandwidth-file"
     /// BridgeDB's pool assignments (CollecTor `bridge-pool-assignments/`).
     case bridgePoolAssignment = "bridge-pool-assignment"
+    /// Torperf and OnionPerf measurements (CollecTor `torperf/`, `onionperf/`).
+    case torperf = "torperf"
     /// The snowflake broker's statistics (CollecTor `snowflakes/`).
     case snowflakeStats = "snowflake-stats"
     /// BridgeDB's usage counts (CollecTor `bridgedb-metrics/`).
@@ -81,6 +83,7 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
         let text = String(name)
         if bytes.count > 29, isStamp(bytes[0..<19]), text.dropFirst(19).hasPrefix("-bandwidth-") { self = .bandwidthFile; return }
         if text == "v3bw" || text.hasSuffix(".v3bw") { self = .bandwidthFile; return }
+        if text.hasSuffix(".tpf") { self = .torperf; return }
         if bytes.count > 19, isStamp(bytes[0..<19]), text.dropFirst(19) == "-snowflake-stats" { self = .snowflakeStats; return }
         if bytes.count > 19, isStamp(bytes[0..<19]), text.dropFirst(19) == "-bridgedb-metrics" { self = .bridgedbMetrics; return }
         return nil
@@ -114,6 +117,9 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
                 if ByteText.equals(bytes, word, "network-status-diff-version") { return .consensusDiff }
                 if ByteText.equals(bytes, word, "published") { return .bridgeNetworkStatus }
                 if ByteText.equals(bytes, word, "bridge-pool-assignment") { return .bridgePoolAssignment }
+                // A Torperf line opens with one of its KEY=VALUE words.
+                if let equals = bytes[word].firstIndex(of: UInt8(ascii: "=")),
+                   TorperfKey.lookup(bytes, word.lowerBound..<equals) != nil || ByteText.hasPrefix(bytes, word, "DATAPERC") { return .torperf }
                 if ByteText.equals(bytes, word, "snowflake-stats-end") { return .snowflakeStats }
                 if ByteText.equals(bytes, word, "bridgedb-metrics-end") { return .bridgedbMetrics }
                 if ByteText.equals(bytes, word, "Downloaded") || ByteText.equals(bytes, word, "ExitNode") { return .exitList }
