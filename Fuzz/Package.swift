@@ -11,7 +11,7 @@ let targetNames = [
     "microdesc-consensus", "vote", "key-certificate", "detached-signatures",
     "bridge-network-status", "consensus-diff", "exit-policy", "ed25519-certificate",
     "rsa-public-key", "any-descriptor", "exit-list", "bandwidth-file",
-    "bridge-pool-assignment", "torperf", "snowflake-stats", "bridgedb-metrics",
+    "bridge-pool-assignment", "webstats", "torperf", "snowflake-stats", "bridgedb-metrics",
     // I/O layers (entry points in Tests/{Decompression,TorArchives,TorDirectory}Tests/*FuzzEntryPoints.swift; the HTTP ones need only TorWire).
     "decompress-gzip", "decompress-deflate", "decompress-xz", "decompress-lzma", "decompress-zstd",
     "decompress-bzip2", "tar", "archive-reader", "http-response", "http-reader",

@@ -27,6 +27,7 @@ folders = {
     "exit-list": ["exit-lists"],
     "bandwidth-file": ["bandwidth"],
     "bridge-pool-assignment": ["bridge-pool-assignments"],
+    "webstats": ["webstats"],
     "torperf": ["torperf"],
     "snowflake-stats": ["snowflakes"],
     "bridgedb-metrics": ["bridgedb-metrics"],

@@ -220,6 +220,10 @@ struct Verify: ParsableCommand {
             return VerificationReport(document: .bridgePoolAssignment, firstLine: d.firstLine, checks: [
                 VerificationCheck(.unsignedDocument, .notApplicable("bridge pool assignments are published unsigned by CollecTor")),
             ])
+        case .webServerAccessLog:
+            return VerificationReport(document: .webServerAccessLog, firstLine: 1, checks: [
+                VerificationCheck(.unsignedDocument, .notApplicable("web server logs are published unsigned by CollecTor")),
+            ])
         case .torperf(let d):
             return VerificationReport(document: .torperf, firstLine: d.line, checks: [
                 VerificationCheck(.unsignedDocument, .notApplicable("Torperf results are published unsigned by CollecTor")),

@@ -43,4 +43,8 @@ extension FuzzEntryPoints {
     static func torperf(_ data: [UInt8]) {
         collectorDocuments(data, as: .torperf, parse: { TorperfResult.parseAll($0, mode: $1) }, rawBytes: \.rawBytes, count: \.values.count)
     }
+
+    static func webServerAccessLog(_ data: [UInt8]) {
+        collectorDocuments(data, as: .webServerAccessLog, parse: { WebServerAccessLog.parseAll($0, mode: $1) }, rawBytes: \.rawBytes, count: \.lines.count)
+    }
 }

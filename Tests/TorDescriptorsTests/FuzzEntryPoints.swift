@@ -32,6 +32,7 @@ enum FuzzEntryPoints {
         "exit-list": exitList,
         "bandwidth-file": bandwidthFile,
         "bridge-pool-assignment": bridgePoolAssignment,
+        "webstats": webServerAccessLog,
         "torperf": torperf,
         "snowflake-stats": snowflakeStats,
         "bridgedb-metrics": bridgedbMetrics,

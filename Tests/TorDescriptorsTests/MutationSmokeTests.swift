@@ -80,6 +80,8 @@ import Testing
                     _ = document.stemJSON
                 case .torperf(let document):
                     _ = document.stemJSON
+                case .webServerAccessLog(let document):
+                    _ = document.stemJSON
                 case .bridgePoolAssignment(let list):
                     _ = list.entries.prefix(50).map { $0.detail("ring") }
                 }

@@ -22,6 +22,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
     case exitList(ExitList)
     case bandwidthFile(BandwidthFile)
     case bridgePoolAssignment(BridgePoolAssignment)
+    case webServerAccessLog(WebServerAccessLog)
     case torperf(TorperfResult)
     case snowflakeStats(SnowflakeStats)
     case bridgedbMetrics(BridgedbMetrics)
@@ -62,6 +63,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return BandwidthFile.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bandwidthFile) }
         case .bridgePoolAssignment:
             return BridgePoolAssignment.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bridgePoolAssignment) }
+        case .webServerAccessLog:
+            return WebServerAccessLog.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.webServerAccessLog) }
         case .torperf:
             return TorperfResult.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.torperf) }
         case .snowflakeStats:
@@ -86,6 +89,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .exitList(let document): document.rawBytes
         case .bandwidthFile(let document): document.rawBytes
         case .bridgePoolAssignment(let document): document.rawBytes
+        case .webServerAccessLog(let document): document.rawBytes
         case .torperf(let document): document.rawBytes
         case .snowflakeStats(let document): document.rawBytes
         case .bridgedbMetrics(let document): document.rawBytes
@@ -105,6 +109,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .exitList(let document): document.stemJSON
         case .bandwidthFile(let document): document.stemJSON
         case .bridgePoolAssignment(let document): document.stemJSON
+        case .webServerAccessLog(let document): document.stemJSON
         case .torperf(let document): document.stemJSON
         case .snowflakeStats(let document): document.stemJSON
         case .bridgedbMetrics(let document): document.stemJSON
@@ -174,6 +179,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return "snowflake-stats end \(s.end.end) interval \(s.end.interval) s proxies \(s.snowflakeIPsTotal.map(String.init) ?? "-") idle \(s.snowflakeIdleCount.map(String.init) ?? "-") matched \(s.clientSnowflakeMatchCount.map(String.init) ?? "-") denied \(s.clientDeniedCount.map(String.init) ?? "-")"
         case .torperf(let t):
             return "torperf \(t.source ?? "-") filesize \(t.fileSize.map(String.init) ?? "-") start \(t.startMillis.map(String.init) ?? "-") complete \(t.dataCompleteMillis.map(String.init) ?? "-") timeout \(t.didTimeout.map { $0 ? "1" : "0" } ?? "-")"
+        case .webServerAccessLog(let w):
+            return "webstats \(w.name.map { "\($0.virtualHost) \($0.physicalHost) \(String($0.date.description.prefix(10)))" } ?? "-") lines \(w.lines.count) invalid \(w.invalidLineCount)"
         case .detachedSignatures(let d):
             return "detached-signatures valid-after \(d.validAfter.map(\.description) ?? "-") signatures \(d.signatures.count) additional \(d.additionalSignatures.count)"
         }

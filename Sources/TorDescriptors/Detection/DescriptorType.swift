@@ -30,6 +30,8 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
     case bandwidthFile = "bandwidth-file"
     /// BridgeDB's pool assignments (CollecTor `bridge-pool-assignments/`).
     case bridgePoolAssignment = "bridge-pool-assignment"
+    /// Sanitized web server access logs (CollecTor `webstats/`).
+    case webServerAccessLog = "webstats"
     /// Torperf and OnionPerf measurements (CollecTor `torperf/`, `onionperf/`).
     case torperf = "torperf"
     /// The snowflake broker's statistics (CollecTor `snowflakes/`).
@@ -83,6 +85,7 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
         let text = String(name)
         if bytes.count > 29, isStamp(bytes[0..<19]), text.dropFirst(19).hasPrefix("-bandwidth-") { self = .bandwidthFile; return }
         if text == "v3bw" || text.hasSuffix(".v3bw") { self = .bandwidthFile; return }
+        if WebServerAccessLog.FileName(parsing: text) != nil { self = .webServerAccessLog; return }
         if text.hasSuffix(".tpf") { self = .torperf; return }
         if bytes.count > 19, isStamp(bytes[0..<19]), text.dropFirst(19) == "-snowflake-stats" { self = .snowflakeStats; return }
         if bytes.count > 19, isStamp(bytes[0..<19]), text.dropFirst(19) == "-bridgedb-metrics" { self = .bridgedbMetrics; return }
@@ -117,6 +120,8 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
                 if ByteText.equals(bytes, word, "network-status-diff-version") { return .consensusDiff }
                 if ByteText.equals(bytes, word, "published") { return .bridgeNetworkStatus }
                 if ByteText.equals(bytes, word, "bridge-pool-assignment") { return .bridgePoolAssignment }
+                // An access log has no keywords: its first line has the access-log form.
+                if WebServerAccessLog.line(bytes, position..<lineEnd, 1) != nil { return .webServerAccessLog }
                 // A Torperf line opens with one of its KEY=VALUE words.
                 if let equals = bytes[word].firstIndex(of: UInt8(ascii: "=")),
                    TorperfKey.lookup(bytes, word.lowerBound..<equals) != nil || ByteText.hasPrefix(bytes, word, "DATAPERC") { return .torperf }

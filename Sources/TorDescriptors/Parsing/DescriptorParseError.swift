@@ -14,6 +14,7 @@ public enum DocumentKind: String, Sendable, Hashable, CaseIterable, Codable {
     case exitList = "tordnsel"
     case bandwidthFile = "bandwidth-file"
     case bridgePoolAssignment = "bridge-pool-assignment"
+    case webServerAccessLog = "webstats"
     case torperf = "torperf"
     case snowflakeStats = "snowflake-stats"
     case bridgedbMetrics = "bridgedb-metrics"
