@@ -71,8 +71,11 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
     }
 
     /// The type a CollecTor or tor file name implies for the formats whose names say it:
-    /// exit lists (`2018-11-01-00-02-01`), bandwidth files (`2019-05-14-12-35-04-bandwidth-HEX`,
-    /// sbws's `*.v3bw`, tor's `v3bw`). The content must agree (see ``detect(fileName:bytes:)``).
+    /// exit lists (`2018-11-01-00-02-01`; bridge pool assignments share that form), bandwidth files
+    /// (`2019-05-14-12-35-04-bandwidth-HEX`, sbws's `*.v3bw`, tor's `v3bw`), BridgeDB metrics and
+    /// snowflake statistics (`TIME-bridgedb-metrics`, `TIME-snowflake-stats`), Torperf results
+    /// (`*.tpf`) and web logs (`VHOST_HOST_access.log_YYYYMMDD[.xz]`). The content must agree (see
+    /// ``detect(fileName:bytes:)``).
     public init?(collectorFileName name: some StringProtocol) {
         let bytes = Array(name.utf8)
         func isStamp(_ prefix: ArraySlice<UInt8>) -> Bool {
