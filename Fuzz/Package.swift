@@ -13,6 +13,7 @@ let targetNames = [
     "rsa-public-key", "any-descriptor", "exit-list", "bandwidth-file",
     "onion-address",
     "onion-service-descriptor", "onion-service-decrypt", "line-endings", "authority-history",
+    "bridge-pool-assignment", "webstats", "torperf", "snowflake-stats", "bridgedb-metrics",
     // I/O layers (entry points in Tests/{Decompression,TorArchives,TorDirectory}Tests/*FuzzEntryPoints.swift; the HTTP ones need only TorWire).
     "decompress-gzip", "decompress-deflate", "decompress-xz", "decompress-lzma", "decompress-zstd",
     "decompress-bzip2", "tar", "archive-reader", "http-response", "http-reader",

@@ -28,6 +28,11 @@ folders = {
     "bandwidth-file": ["bandwidth"],
     "onion-service-descriptor": ["onion-service"],
     "onion-service-decrypt": ["onion-service"],
+    "bridge-pool-assignment": ["bridge-pool-assignments"],
+    "webstats": ["webstats"],
+    "torperf": ["torperf"],
+    "snowflake-stats": ["snowflakes"],
+    "bridgedb-metrics": ["bridgedb-metrics"],
 }
 every = sorted(d for d in os.listdir(corpus) if os.path.isdir(os.path.join(corpus, d)))
 folders["tokenizer"] = every

@@ -55,6 +55,23 @@ enum CollecTorSummary {
         ])
     }
 
+    /// CollecTor's statistics types, summarised document by document.
+    static let statisticsTypes: Set<DescriptorType> = [.bridgePoolAssignment, .bridgedbMetrics, .snowflakeStats, .torperf, .webServerAccessLog]
+
+    /// A file of bridge pool assignments, BridgeDB metrics, snowflake statistics, Torperf results
+    /// or a web log: how many documents, and each one's summary line; a document that does not
+    /// parse fails the command as a bad bandwidth file or exit list does.
+    static func statistics(_ bytes: ArraySlice<UInt8>, as type: DescriptorType, path: String) throws -> JSONValue {
+        var lines: [JSONValue] = []
+        for result in AnyDescriptor.parseAll(bytes, as: type) {
+            switch result {
+            case .success(let document): lines.append(.string(document.summaryLine))
+            case .failure(let error): throw reportError("\(path):\(error.line): the \(type.rawValue) document does not parse: \(error)", code: 1)
+            }
+        }
+        return .object([("type", .string(type.rawValue)), ("documents", .int(lines.count)), ("summaries", .array(lines))])
+    }
+
     /// `key: value` lines of a summary object, for text output.
     static func textLines(_ summary: JSONValue) -> [String] {
         guard case .object(let pairs) = summary else { return [summary.serialized()] }
@@ -63,7 +80,7 @@ enum CollecTorSummary {
             switch value {
             case .string(let string): text = string
             case .null: text = "-"
-            case .array(let values): text = values.map { if case .string(let s) = $0 { s } else { $0.serialized() } }.joined(separator: key == "destinations_countries" ? "," : " .. ")
+            case .array(let values): text = values.map { if case .string(let s) = $0 { s } else { $0.serialized() } }.joined(separator: key == "destinations_countries" ? "," : key == "summaries" ? "\n  " : " .. ")
             default: text = value.serialized()
             }
             return "\(key.replacingOccurrences(of: "_", with: " ")): \(text)"

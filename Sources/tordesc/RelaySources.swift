@@ -32,6 +32,11 @@ extension DescriptorType {
         case .exitList: "exit list"
         case .bandwidthFile: "bandwidth file"
         case .onionServiceDescriptor: "onion-service descriptor"
+        case .bridgePoolAssignment: "bridge pool assignment"
+        case .webServerAccessLog: "web server access log"
+        case .torperf: "Torperf results"
+        case .snowflakeStats: "snowflake statistics"
+        case .bridgedbMetrics: "BridgeDB metrics"
         }
     }
 }

@@ -12,7 +12,8 @@ struct Summary: AsyncParsableCommand {
             lines), protocol support (from the pr lines: relays supporting each version), the
             consensus times, shared-random values and the params line. FILE is an ns or microdesc
             consensus. A bandwidth file gives its relays measured, eligible share and scanner; an
-            exit list its relays, exit addresses and times.
+            exit list its relays, exit addresses and times; bridge pool assignments, BridgeDB
+            metrics, snowflake statistics, Torperf results and web logs one line per document.
 
             Examples:
               tordesc summary Resources/corpus/consensus/2012-06-18-21-00-00-cached-consensus
@@ -20,7 +21,7 @@ struct Summary: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A consensus, bandwidth file or exit list.", valueName: "file"))
+    @Argument(help: ArgumentHelp("A consensus, bandwidth file, exit list or CollecTor statistics file.", valueName: "file"))
     var file: String?
 
     @Flag(help: "Print one JSON object.")
@@ -77,6 +78,8 @@ extension Summary {
             do { return CollecTorSummary.exitList(try ExitList(parsing: bytes[...])) } catch {
                 throw reportError("\(path):\(error.line): the exit list does not parse: \(error)", code: 1)
             }
+        case let type? where CollecTorSummary.statisticsTypes.contains(type):
+            return try CollecTorSummary.statistics(bytes[...], as: type, path: path)
         default:
             return nil
         }

@@ -236,6 +236,26 @@ struct Verify: ParsableCommand {
         case .onionServiceDescriptor(let d):
             // The outer layer only: decrypting needs the onion address (`tordesc onion`).
             return d.verificationReport(at: when.date)
+        case .bridgePoolAssignment(let d):
+            return VerificationReport(document: .bridgePoolAssignment, firstLine: d.firstLine, checks: [
+                VerificationCheck(.unsignedDocument, .notApplicable("bridge pool assignments are published unsigned by CollecTor")),
+            ])
+        case .webServerAccessLog:
+            return VerificationReport(document: .webServerAccessLog, firstLine: 1, checks: [
+                VerificationCheck(.unsignedDocument, .notApplicable("web server logs are published unsigned by CollecTor")),
+            ])
+        case .torperf(let d):
+            return VerificationReport(document: .torperf, firstLine: d.line, checks: [
+                VerificationCheck(.unsignedDocument, .notApplicable("Torperf results are published unsigned by CollecTor")),
+            ])
+        case .snowflakeStats(let d):
+            return VerificationReport(document: .snowflakeStats, firstLine: d.firstLine, checks: [
+                VerificationCheck(.unsignedDocument, .notApplicable("snowflake statistics are published unsigned by CollecTor")),
+            ])
+        case .bridgedbMetrics(let d):
+            return VerificationReport(document: .bridgedbMetrics, firstLine: d.firstLine, checks: [
+                VerificationCheck(.unsignedDocument, .notApplicable("BridgeDB metrics are published unsigned by CollecTor")),
+            ])
         }
     }
 

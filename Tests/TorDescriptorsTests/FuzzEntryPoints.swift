@@ -36,6 +36,11 @@ enum FuzzEntryPoints {
         "onion-service-decrypt": onionServiceDecrypt,
         "line-endings": lineEndings,
         "authority-history": authorityHistory,
+        "bridge-pool-assignment": bridgePoolAssignment,
+        "webstats": webServerAccessLog,
+        "torperf": torperf,
+        "snowflake-stats": snowflakeStats,
+        "bridgedb-metrics": bridgedbMetrics,
     ]
 
     /// Target names in a stable order.

@@ -39,6 +39,10 @@ import TorDescriptors
             "any-descriptor": "microdescs/stem--cached-microdescs",
             "exit-list": "exit-lists/stem--2018-11-01-00-02-01",
             "bandwidth-file": "bandwidth/stem--bandwidth_file_v1.4",
+            "bridge-pool-assignment": "bridge-pool-assignments/excerpt--collector-formats--2011-03-13-14-38-03",
+            "torperf": "torperf/metrics-lib--op-nl-5242880-2017-07-17.tpf",
+            "snowflake-stats": "snowflakes/metrics-lib--example_metrics.log",
+            "bridgedb-metrics": "bridgedb-metrics/excerpt--metrics-lib--2019-09-17-00-33-44-bridgedb-metrics",
         ]
         for (target, file) in samples {
             FuzzEntryPoints.targets[target]!(try ProjectFiles.corpus(file))

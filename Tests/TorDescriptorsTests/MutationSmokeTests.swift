@@ -76,6 +76,16 @@ import Testing
                     _ = (file.sha256, file.relays.prefix(50).map(\.keyValues), file.stemJSON)
                 case .onionServiceDescriptor(let descriptor):
                     _ = descriptor.verificationReport(at: Date(timeIntervalSince1970: 1_700_000_000))
+                case .bridgedbMetrics(let document):
+                    _ = document.stemJSON
+                case .snowflakeStats(let document):
+                    _ = document.stemJSON
+                case .torperf(let document):
+                    _ = document.stemJSON
+                case .webServerAccessLog(let document):
+                    _ = document.stemJSON
+                case .bridgePoolAssignment(let list):
+                    _ = list.entries.prefix(50).map { $0.detail("ring") }
                 }
             }
         }
@@ -98,6 +108,10 @@ import Testing
         ("exit-lists/cropped--metrics-lib--2017-07-17-17-02-00", .exitList),
         ("bandwidth/stem--bandwidth_file_v1.4", .bandwidthFile),
         ("bandwidth/stem--bandwidth_file_v1.0", .bandwidthFile),
+        ("bridge-pool-assignments/excerpt--collector-formats--2011-03-13-14-38-03", .bridgePoolAssignment),
+        ("torperf/metrics-lib--op-nl-5242880-2017-07-17.tpf", .torperf),
+        ("snowflakes/metrics-lib--example_metrics.log", .snowflakeStats),
+        ("bridgedb-metrics/excerpt--metrics-lib--2019-09-17-00-33-44-bridgedb-metrics", .bridgedbMetrics),
     ]
 
     @Test("mutated real documents never crash a parser", arguments: 0..<seeds.count)

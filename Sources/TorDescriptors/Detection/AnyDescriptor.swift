@@ -22,6 +22,11 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
     case exitList(ExitList)
     case bandwidthFile(BandwidthFile)
     case onionServiceDescriptor(OnionServiceDescriptor)
+    case bridgePoolAssignment(BridgePoolAssignment)
+    case webServerAccessLog(WebServerAccessLog)
+    case torperf(TorperfResult)
+    case snowflakeStats(SnowflakeStats)
+    case bridgedbMetrics(BridgedbMetrics)
 
     /// Parses every document of `type` in a buffer; failures never hide the documents around them.
     public static func parseAll(_ bytes: ArraySlice<UInt8>, as type: DescriptorType, mode: ValidationMode = .lenient)
@@ -59,6 +64,16 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return BandwidthFile.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bandwidthFile) }
         case .onionServiceDescriptor:
             return OnionServiceDescriptor.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.onionServiceDescriptor) }
+        case .bridgePoolAssignment:
+            return BridgePoolAssignment.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bridgePoolAssignment) }
+        case .webServerAccessLog:
+            return WebServerAccessLog.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.webServerAccessLog) }
+        case .torperf:
+            return TorperfResult.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.torperf) }
+        case .snowflakeStats:
+            return SnowflakeStats.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.snowflakeStats) }
+        case .bridgedbMetrics:
+            return BridgedbMetrics.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bridgedbMetrics) }
         }
     }
 
@@ -77,6 +92,11 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .exitList(let document): document.rawBytes
         case .bandwidthFile(let document): document.rawBytes
         case .onionServiceDescriptor(let document): document.rawBytes
+        case .bridgePoolAssignment(let document): document.rawBytes
+        case .webServerAccessLog(let document): document.rawBytes
+        case .torperf(let document): document.rawBytes
+        case .snowflakeStats(let document): document.rawBytes
+        case .bridgedbMetrics(let document): document.rawBytes
         }
     }
 
@@ -93,6 +113,11 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .exitList(let document): document.stemJSON
         case .bandwidthFile(let document): document.stemJSON
         case .onionServiceDescriptor(let document): document.stemJSON
+        case .bridgePoolAssignment(let document): document.stemJSON
+        case .webServerAccessLog(let document): document.stemJSON
+        case .torperf(let document): document.stemJSON
+        case .snowflakeStats(let document): document.stemJSON
+        case .bridgedbMetrics(let document): document.stemJSON
         case .consensusDiff(let diff):
             .object([("version", .int(diff.version)), ("base_hash", .optional(diff.baseHash) { .string(Hex.encode($0)) }),
                      ("target_hash", .optional(diff.targetHash) { .string(Hex.encode($0)) }), ("commands", .int(diff.commands.count))])
@@ -152,6 +177,17 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return "bandwidth-file \(b.version) timestamp \(b.timestamp) software \(b.software ?? "-") relays \(b.relays.count) sha256 \(b.sha256Base64)"
         case .onionServiceDescriptor(let d):
             return "hs-descriptor \(d.version) blinded-key \(d.blindedKey.map { Base64.encode($0, padded: false) } ?? "-") revision \(d.revisionCounter) lifetime \(d.lifetimeMinutes) min"
+        case .bridgePoolAssignment(let b):
+            let distributors = Dictionary(grouping: b.entries, by: \.distributor).map { "\($0.key)=\($0.value.count)" }.sorted()
+            return "bridge-pool-assignment published \(b.published) bridges \(b.entries.count) \(distributors.joined(separator: " "))"
+        case .bridgedbMetrics(let m):
+            return "bridgedb-metrics end \(m.end.end) interval \(m.end.interval) s version \(m.version ?? "-") counts \(m.counts.count) total \(m.counts.reduce(0) { $0 + $1.count })"
+        case .snowflakeStats(let s):
+            return "snowflake-stats end \(s.end.end) interval \(s.end.interval) s proxies \(s.snowflakeIPsTotal.map(String.init) ?? "-") idle \(s.snowflakeIdleCount.map(String.init) ?? "-") matched \(s.clientSnowflakeMatchCount.map(String.init) ?? "-") denied \(s.clientDeniedCount.map(String.init) ?? "-")"
+        case .torperf(let t):
+            return "torperf \(t.source ?? "-") filesize \(t.fileSize.map(String.init) ?? "-") start \(t.startMillis.map(String.init) ?? "-") complete \(t.dataCompleteMillis.map(String.init) ?? "-") timeout \(t.didTimeout.map { $0 ? "1" : "0" } ?? "-")"
+        case .webServerAccessLog(let w):
+            return "webstats \(w.name.map { "\($0.virtualHost) \($0.physicalHost) \(String($0.date.description.prefix(10)))" } ?? "-") lines \(w.lines.count) invalid \(w.invalidLineCount)"
         case .detachedSignatures(let d):
             return "detached-signatures valid-after \(d.validAfter.map(\.description) ?? "-") signatures \(d.signatures.count) additional \(d.additionalSignatures.count)"
         }

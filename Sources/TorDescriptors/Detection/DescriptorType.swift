@@ -30,6 +30,16 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
     case bandwidthFile = "bandwidth-file"
     /// v3 onion-service descriptors (`hs-descriptor 3`, rend-spec-v3), Stem's `@type` name.
     case onionServiceDescriptor = "hidden-service-descriptor-3"
+    /// BridgeDB's pool assignments (CollecTor `bridge-pool-assignments/`).
+    case bridgePoolAssignment = "bridge-pool-assignment"
+    /// Sanitized web server access logs (CollecTor `webstats/`).
+    case webServerAccessLog = "webstats"
+    /// Torperf and OnionPerf measurements (CollecTor `torperf/`, `onionperf/`).
+    case torperf = "torperf"
+    /// The snowflake broker's statistics (CollecTor `snowflakes/`).
+    case snowflakeStats = "snowflake-stats"
+    /// BridgeDB's usage counts (CollecTor `bridgedb-metrics/`).
+    case bridgedbMetrics = "bridgedb-metrics"
 
     /// The relay type a bridge type is a sanitized form of (itself for relay types).
     public var family: DescriptorType {
@@ -63,8 +73,11 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
     }
 
     /// The type a CollecTor or tor file name implies for the formats whose names say it:
-    /// exit lists (`2018-11-01-00-02-01`), bandwidth files (`2019-05-14-12-35-04-bandwidth-HEX`,
-    /// sbws's `*.v3bw`, tor's `v3bw`). The content must agree (see ``detect(fileName:bytes:)``).
+    /// exit lists (`2018-11-01-00-02-01`; bridge pool assignments share that form), bandwidth files
+    /// (`2019-05-14-12-35-04-bandwidth-HEX`, sbws's `*.v3bw`, tor's `v3bw`), BridgeDB metrics and
+    /// snowflake statistics (`TIME-bridgedb-metrics`, `TIME-snowflake-stats`), Torperf results
+    /// (`*.tpf`) and web logs (`VHOST_HOST_access.log_YYYYMMDD[.xz]`). The content must agree (see
+    /// ``detect(fileName:bytes:)``).
     public init?(collectorFileName name: some StringProtocol) {
         let bytes = Array(name.utf8)
         func isStamp(_ prefix: ArraySlice<UInt8>) -> Bool {
@@ -77,6 +90,10 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
         let text = String(name)
         if bytes.count > 29, isStamp(bytes[0..<19]), text.dropFirst(19).hasPrefix("-bandwidth-") { self = .bandwidthFile; return }
         if text == "v3bw" || text.hasSuffix(".v3bw") { self = .bandwidthFile; return }
+        if WebServerAccessLog.FileName(parsing: text) != nil { self = .webServerAccessLog; return }
+        if text.hasSuffix(".tpf") { self = .torperf; return }
+        if bytes.count > 19, isStamp(bytes[0..<19]), text.dropFirst(19) == "-snowflake-stats" { self = .snowflakeStats; return }
+        if bytes.count > 19, isStamp(bytes[0..<19]), text.dropFirst(19) == "-bridgedb-metrics" { self = .bridgedbMetrics; return }
         return nil
     }
 
@@ -108,6 +125,14 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
                 if ByteText.equals(bytes, word, "network-status-diff-version") { return .consensusDiff }
                 if ByteText.equals(bytes, word, "published") { return .bridgeNetworkStatus }
                 if ByteText.equals(bytes, word, "hs-descriptor") { return .onionServiceDescriptor }
+                if ByteText.equals(bytes, word, "bridge-pool-assignment") { return .bridgePoolAssignment }
+                // An access log has no keywords: its first line has the access-log form.
+                if WebServerAccessLog.line(bytes, position..<lineEnd, 1) != nil { return .webServerAccessLog }
+                // A Torperf line opens with one of its KEY=VALUE words.
+                if let equals = bytes[word].firstIndex(of: UInt8(ascii: "=")),
+                   TorperfKey.lookup(bytes, word.lowerBound..<equals) != nil || ByteText.hasPrefix(bytes, word, "DATAPERC") { return .torperf }
+                if ByteText.equals(bytes, word, "snowflake-stats-end") { return .snowflakeStats }
+                if ByteText.equals(bytes, word, "bridgedb-metrics-end") { return .bridgedbMetrics }
                 if ByteText.equals(bytes, word, "Downloaded") || ByteText.equals(bytes, word, "ExitNode") { return .exitList }
                 // A bandwidth file opens with a Unix time alone on its line.
                 if word == position..<lineEnd || lineEnd - position <= 20 && cursor.next() == nil,

@@ -25,6 +25,11 @@ public enum DocumentKind: String, Sendable, Hashable, CaseIterable, Codable {
     case onionServiceMiddleLayer = "hs-descriptor superencrypted layer"
     /// The decrypted `encrypted` layer of an onion-service descriptor (introduction points).
     case onionServiceInnerLayer = "hs-descriptor encrypted layer"
+    case bridgePoolAssignment = "bridge-pool-assignment"
+    case webServerAccessLog = "webstats"
+    case torperf = "torperf"
+    case snowflakeStats = "snowflake-stats"
+    case bridgedbMetrics = "bridgedb-metrics"
 }
 
 /// Why a document was rejected.
