@@ -22,16 +22,21 @@ import TestSupport
         #expect(blinded.count == 43)
     }
 
-    @Test func badAddressAndFetchingAreExitCode2() throws {
+    @Test func badAddressIsExitCode2AndAnUnreachableDirectoryExitCode1() throws {
         var flipped = Array(Self.address.utf8)
         flipped[3] = flipped[3] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
         let bad = try Self.run(["onion", String(decoding: flipped, as: UTF8.self), "--hsdirs-only"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("checksum"))
-        let fetch = try Self.run(["onion", Self.address, "--at", "0"])
-        #expect(fetch.status == 2)
-        #expect(fetch.stderr.contains("not available yet"))
-        #expect(fetch.stdout.contains("blinded key"))
+        // Fetching with a directory that does not answer (a closed loopback port): exit 1 with
+        // the reason; never the public network from a test.
+        let authorities = FileManager.default.temporaryDirectory.appendingPathComponent("onion-authorities-\(UUID().uuidString)")
+        try "DirAuthority closed orport=9 no-v2 v3ident=0000000000000000000000000000000000000000 127.0.0.1:9 0000000000000000000000000000000000000000\n"
+            .write(to: authorities, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: authorities) }
+        let fetch = try Self.run(["onion", Self.address, "--authorities", authorities.path, "--timeout", "5"])
+        #expect(fetch.status == 1)
+        #expect(fetch.stderr.contains("could not fetch a verified microdesc consensus"), "\(fetch.stderr)")
     }
 
     @Test(.enabled(if: ProjectFiles.hasSharedCorpus, "needs ../shared/corpus"))
