@@ -12,7 +12,7 @@ let targetNames = [
     "bridge-network-status", "consensus-diff", "exit-policy", "ed25519-certificate",
     "rsa-public-key", "any-descriptor", "exit-list", "bandwidth-file",
     "onion-address",
-    "onion-service-descriptor", "onion-service-decrypt", "line-endings", "authority-history",
+    "onion-service-descriptor", "onion-service-decrypt", "line-endings", "authority-history", "network-status-2",
     "bridge-pool-assignment", "webstats", "torperf", "snowflake-stats", "bridgedb-metrics",
     // I/O layers (entry points in Tests/{Decompression,TorArchives,TorDirectory}Tests/*FuzzEntryPoints.swift; the HTTP ones need only TorWire).
     "decompress-gzip", "decompress-deflate", "decompress-xz", "decompress-lzma", "decompress-zstd",

@@ -29,6 +29,7 @@ folders = {
     "onion-service-descriptor": ["onion-service"],
     "onion-service-decrypt": ["onion-service"],
     "bridge-pool-assignment": ["bridge-pool-assignments"],
+    "network-status-2": ["network-status-2"],
     "webstats": ["webstats"],
     "torperf": ["torperf"],
     "snowflake-stats": ["snowflakes"],

@@ -28,6 +28,7 @@ extension DescriptorType {
         case .keyCertificate: "key certificate"
         case .detachedSignature: "detached signature"
         case .bridgeNetworkStatus: "bridge network status"
+        case .networkStatusV2: "v2 network status"
         case .consensusDiff: "consensus diff"
         case .exitList: "exit list"
         case .bandwidthFile: "bandwidth file"

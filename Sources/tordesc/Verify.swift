@@ -217,6 +217,8 @@ struct Verify: ParsableCommand {
                 VerificationCheck(.unsignedDocument, .notApplicable("microdescriptors are unsigned; their SHA-256 is checked against a consensus m line")),
                 listedCheck(.microdescriptor, d.digestBytes, in: listed.microdescriptors, kind: "microdescriptor", listed),
             ])
+        case .networkStatusV2(let d):
+            return d.verificationReport()
         case .bridgeNetworkStatus(let d):
             return VerificationReport(document: .bridgeNetworkStatus, firstLine: d.firstLine, checks: [
                 VerificationCheck(.unsignedDocument, .notApplicable("bridge network statuses are published unsigned by CollecTor")),

@@ -24,6 +24,7 @@ enum FuzzEntryPoints {
         "key-certificate": { documents($0, KeyCertificate.self, as: .keyCertificate) },
         "detached-signatures": { documents($0, DetachedSignatures.self, as: .detachedSignature) },
         "bridge-network-status": { documents($0, BridgeNetworkStatus.self, as: .bridgeNetworkStatus) },
+        "network-status-2": { documents($0, NetworkStatusV2.self, as: .networkStatusV2) },
         "consensus-diff": consensusDiff,
         "exit-policy": exitPolicy,
         "ed25519-certificate": ed25519Certificate,
@@ -326,6 +327,7 @@ protocol FuzzRawBytes { var fuzzRawBytes: ArraySlice<UInt8> { get } }
 extension ServerDescriptor: FuzzRawBytes { var fuzzRawBytes: ArraySlice<UInt8> { rawBytes } }
 extension ExtraInfoDescriptor: FuzzRawBytes { var fuzzRawBytes: ArraySlice<UInt8> { rawBytes } }
 extension Microdescriptor: FuzzRawBytes { var fuzzRawBytes: ArraySlice<UInt8> { rawBytes } }
+extension NetworkStatusV2: FuzzRawBytes { var fuzzRawBytes: ArraySlice<UInt8> { rawBytes } }
 extension NetworkStatusConsensus: FuzzRawBytes { var fuzzRawBytes: ArraySlice<UInt8> { rawBytes } }
 extension NetworkStatusVote: FuzzRawBytes { var fuzzRawBytes: ArraySlice<UInt8> { rawBytes } }
 extension KeyCertificate: FuzzRawBytes { var fuzzRawBytes: ArraySlice<UInt8> { rawBytes } }

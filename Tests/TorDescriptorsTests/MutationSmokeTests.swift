@@ -68,6 +68,8 @@ import Testing
                     _ = (vote.keyCertificate?.signingKeyDigest, vote.entries.prefix(50).map(\.microdescriptorLines))
                 case .bridgeNetworkStatus(let status):
                     for entry in status.entries.prefix(50) { _ = (entry.exitPolicy.canExit(port: 80), entry.protocols) }
+                case .networkStatusV2(let status):
+                    _ = (status.verificationReport(), status.entries.prefix(50).map(\.flags))
                 case .consensusDiff(let diff):
                     _ = diff.commands.count
                 case .exitList(let list):

@@ -18,6 +18,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
     case keyCertificate(KeyCertificate)
     case detachedSignatures(DetachedSignatures)
     case bridgeNetworkStatus(BridgeNetworkStatus)
+    case networkStatusV2(NetworkStatusV2)
     case consensusDiff(ConsensusDiff)
     case exitList(ExitList)
     case bandwidthFile(BandwidthFile)
@@ -49,6 +50,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return DetachedSignatures.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.detachedSignatures) }
         case .bridgeNetworkStatus:
             return BridgeNetworkStatus.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bridgeNetworkStatus) }
+        case .networkStatusV2:
+            return NetworkStatusV2.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.networkStatusV2) }
         case .consensusDiff:
             if DescriptorType.isDiffCacheEntry(bytes) {
                 do throws(DescriptorParseError) {
@@ -88,6 +91,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .keyCertificate(let document): document.rawBytes
         case .detachedSignatures(let document): document.rawBytes
         case .bridgeNetworkStatus(let document): document.rawBytes
+        case .networkStatusV2(let document): document.rawBytes
         case .consensusDiff(let document): document.rawBytes
         case .exitList(let document): document.rawBytes
         case .bandwidthFile(let document): document.rawBytes
@@ -110,6 +114,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .keyCertificate(let document): document.stemJSON
         case .detachedSignatures(let document): document.stemJSON
         case .bridgeNetworkStatus(let document): document.stemJSON
+        case .networkStatusV2(let document): document.stemJSON
         case .exitList(let document): document.stemJSON
         case .bandwidthFile(let document): document.stemJSON
         case .onionServiceDescriptor(let document): document.stemJSON
@@ -134,6 +139,9 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return [vote.stemJSON] + vote.entries.map(\.entry.stemJSON)
         }
         if case .bridgeNetworkStatus(let status) = self {
+            return [status.stemJSON] + status.entries.map(\.stemJSON)
+        }
+        if case .networkStatusV2(let status) = self {
             return [status.stemJSON] + status.entries.map(\.stemJSON)
         }
         if case .exitList(let list) = self {
@@ -169,6 +177,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return "vote \(v.header.authorities.first?.nickname ?? "-") valid-after \(v.header.validAfter.map(\.description) ?? "-") entries \(v.entries.count) commits \(v.sharedRandomCommits.count)"
         case .bridgeNetworkStatus(let b):
             return "bridge-network-status published \(b.published) entries \(b.entries.count)"
+        case .networkStatusV2(let s):
+            return "network-status-2 \(s.hostname ?? "-") published \(s.published.map(\.description) ?? "-") entries \(s.entries.count)"
         case .consensusDiff(let d):
             return "consensus-diff base \(d.baseHash.map { Hex.encode($0) } ?? "-") target \(d.targetHash.map { Hex.encode($0) } ?? "-") commands \(d.commands.count)"
         case .exitList(let l):

@@ -22,6 +22,8 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
     case keyCertificate = "dir-key-certificate-3"
     case detachedSignature = "detached-signature-3"
     case bridgeNetworkStatus = "bridge-network-status"
+    /// v2 network statuses (2005-2008), CollecTor `@type network-status-2`.
+    case networkStatusV2 = "network-status-2"
     /// Not a CollecTor type: tor's `network-status-diff-version 1` documents and diff-cache entries.
     case consensusDiff = "consensus-diff"
     /// TorDNSEL exit lists (CollecTor `exit-lists/`).
@@ -141,7 +143,7 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
                     // Votes share the first line; their second says `vote-status vote`.
                     let (secondEnd, _) = Tokenizer.lineBounds(bytes, from: next)
                     if next < bytes.endIndex, ByteText.hasPrefix(bytes, next..<secondEnd, "vote-status vote") { return .networkStatusVote }
-                    _ = cursor.next()
+                    if let version = cursor.next(), ByteText.equals(bytes, version, "2") { return .networkStatusV2 }
                     let flavor = cursor.next()
                     return flavor.map { ByteText.equals(bytes, $0, "microdesc") } == true
                         ? .networkStatusMicrodescConsensus : .networkStatusConsensus

@@ -16,6 +16,8 @@ public enum DocumentKind: String, Sendable, Hashable, CaseIterable, Codable {
     case keyCertificate = "dir-key-certificate"
     case detachedSignature = "detached-signature"
     case bridgeNetworkStatus = "bridge-network-status"
+    /// A v2 network status (2005-2008).
+    case networkStatusV2 = "network-status-2"
     case consensusDiff = "consensus-diff"
     case exitList = "tordnsel"
     case bandwidthFile = "bandwidth-file"
