@@ -102,7 +102,10 @@ struct Onion: AsyncParsableCommand {
         let fetched: OnionServiceFetch
         do {
             fetched = try await Self.client(authorities: sources.authorities, timeout: timeout)
-                .onionServiceDescriptor(for: onion, ring: ring, clientKey: key)
+                .onionServiceDescriptor(for: onion, ring: ring,
+                                        ntorOnionKeys: OnionHashRing.ntorOnionKeys(consensus: loaded.consensus!, microdescriptors: loaded.microdescriptors,
+                                                                                   serverDescriptors: loaded.descriptors),
+                                        clientKey: key)
         } catch {
             if json { output.write(report.json.serialized()) } else { for line in report.textLines { output.write(line) } }
             output.flush()
