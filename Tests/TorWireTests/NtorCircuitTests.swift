@@ -69,8 +69,20 @@ import TorDescriptors
         let payload = try target.extend2Payload(onionskin: skin)
         let expected: [UInt8] = [3, 0, 6, 127, 0, 0, 1, 0x65, 0x90, 2, 20] + fingerprint.bytes + [3, 32] + ed + [0, 2, 0, 84] + skin
         #expect(payload == expected)
-        #expect(try CircuitExtension.extended2Reply([0, 3, 1, 2, 3, 4]) == [1, 2, 3])
-        #expect(throws: LinkError.self) { try CircuitExtension.extended2Reply([0, 64, 1]) }
+        #expect(try CircuitExtension.handshakeReply(extended2: [0, 3, 1, 2, 3, 4]) == [1, 2, 3])
+        #expect(throws: LinkError.self) { try CircuitExtension.handshakeReply(extended2: [0, 64, 1]) }
+    }
+
+    /// The fuzz entry point on a real relay's EXTENDED2 answer (to another handshake) and on
+    /// cut and spoiled copies: every one is refused without a trap.
+    @Test func theFuzzEntryPointRefusesRealAndSpoiledReplies() throws {
+        let relay = Relay()
+        let fingerprint = try #require(Fingerprint(hex: relay.identity.map { String(format: "%02X", $0) }.joined()))
+        let client = try NtorClientHandshake(identity: fingerprint, onionKey: Array(relay.onionKey.publicKey.rawRepresentation))
+        let extended2 = [0, 64] + (try relay.answer(client.onionskin).reply)
+        let entry = try #require(LinkFuzzEntryPoints.targets["ntor-extended2"])
+        for cut in 0...extended2.count { entry(Array(extended2.prefix(cut))) }
+        for index in extended2.indices { var spoiled = extended2; spoiled[index] ^= 0x80; entry(spoiled) }
     }
 
     static func keys() -> CircuitKeys {

@@ -123,8 +123,8 @@ public struct CircuitExtension: Sendable, Hashable {
         return payload + onionskin
     }
 
-    /// HDATA of an EXTENDED2 relay payload (`HLEN | HDATA`).
-    static func extended2Reply(_ data: [UInt8]) throws(LinkError) -> [UInt8] {
+    /// HDATA of an EXTENDED2 relay payload (`HLEN | HDATA`): the relay's handshake reply.
+    public static func handshakeReply(extended2 data: [UInt8]) throws(LinkError) -> [UInt8] {
         var reader = PayloadReader(data, what: "RELAY EXTENDED2")
         let length = Int(try reader.u16())
         return Array(try reader.take(length))

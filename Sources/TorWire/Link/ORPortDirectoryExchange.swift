@@ -117,7 +117,7 @@ public struct ORPortDirectoryExchange: Sendable {
         if phase == .extendingCircuit {
             switch command {
             case .extended2 where hop == 0:
-                circuit!.add(hop: try ntor!.complete(reply: try CircuitExtension.extended2Reply(relay.data)))
+                circuit!.add(hop: try ntor!.complete(reply: try CircuitExtension.handshakeReply(extended2: relay.data)))
                 ntor = nil
                 phase = .openingStream
                 return [relayCell(RelayCell(command: .beginDir, streamID: streamID))]
