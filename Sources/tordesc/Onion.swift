@@ -22,8 +22,10 @@ struct Onion: AsyncParsableCommand {
             and counted. --testing-network uses tor's TestingTorNetwork period length (24 voting
             intervals), as a private test network's tors do.
 
-            Without --hsdirs-only the descriptor is fetched from those HSDirs over their ORPorts
-            (identities checked), in tor's order, then verified (certificate chain, signature, blinded
+            Without --hsdirs-only the descriptor is fetched from those HSDirs in tor's order, each over
+            a two-hop circuit (CREATE_FAST to another HSDir of the ring, identity checked, then EXTEND2
+            with an ntor handshake to the HSDir, whose ntor-onion-key comes from its microdescriptor or
+            server descriptor; HSDirs refuse one-hop descriptor requests), then verified (certificate chain, signature, blinded
             key of the period, lifetime) and decrypted; the introduction points are printed. With no
             --consensus, the current microdesc consensus (verified) and its microdescriptors are
             fetched first, from the public network's authorities or those of --authorities.

@@ -7,37 +7,8 @@ import TorDescriptors
 /// The ntor client (#17) against a relay side written here from tor-spec's formulas with
 /// swift-crypto, and the layered relay crypto of a two-hop circuit against relay-side hops.
 @Suite struct NtorCircuitTests {
-    /// The relay's side of ntor (tor-spec "The ntor handshake"), independent of the client code.
-    struct Relay {
-        let identity: [UInt8] = (0..<20).map { _ in UInt8.random(in: 0...255) }
-        let onionKey = Curve25519.KeyAgreement.PrivateKey()
-        static let protoID = Array("ntor-curve25519-sha256-1".utf8)
-
-        static func h(_ message: [UInt8], _ tweak: String) -> [UInt8] {
-            Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: protoID + Array(tweak.utf8))))
-        }
-
-        /// Answers a client's `ID | B | X` with its own ID and B: returns `Y | AUTH` and the
-        /// 72 key bytes Df | Db | Kf | Kb.
-        func answer(_ onionskin: [UInt8]) throws -> (reply: [UInt8], keys: [UInt8]) {
-            let b = Array(onionKey.publicKey.rawRepresentation)
-            let x = Array(onionskin[52..<84])
-            let ephemeral = Curve25519.KeyAgreement.PrivateKey()
-            let y = Array(ephemeral.publicKey.rawRepresentation)
-            let clientKey = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: x)
-            let xy = try ephemeral.sharedSecretFromKeyAgreement(with: clientKey).withUnsafeBytes { Array($0) }
-            let xb = try onionKey.sharedSecretFromKeyAgreement(with: clientKey).withUnsafeBytes { Array($0) }
-            let secretInput = xy + xb + identity + b + x + y + Self.protoID
-            let keySeed = Self.h(secretInput, ":key_extract")
-            let verify = Self.h(secretInput, ":verify")
-            let auth = Self.h(verify + identity + b + y + x + Self.protoID + Array("Server".utf8), ":mac")
-            let keys = HKDF<SHA256>.expand(pseudoRandomKey: keySeed, info: Self.protoID + Array(":key_expand".utf8), outputByteCount: 72)
-            return (y + auth, keys.withUnsafeBytes { Array($0) })
-        }
-    }
-
     @Test func clientKeysMatchTheRelaysAndAWrongAuthIsRefused() throws {
-        let relay = Relay()
+        let relay = NtorRelaySide()
         let fingerprint = try #require(Fingerprint(hex: relay.identity.map { String(format: "%02X", $0) }.joined()))
         let client = try NtorClientHandshake(identity: fingerprint, onionKey: Array(relay.onionKey.publicKey.rawRepresentation))
         #expect(client.onionskin == relay.identity + Array(relay.onionKey.publicKey.rawRepresentation) + client.publicKey)
@@ -52,7 +23,7 @@ import TorDescriptors
         forged[40] ^= 1
         #expect(throws: LinkError.self) { try client.complete(reply: forged) }
         // Another relay's answer (its own identity and onion key) does not authenticate.
-        let other = try Relay().answer(client.onionskin)
+        let other = try NtorRelaySide().answer(client.onionskin)
         #expect(throws: LinkError.self) { try client.complete(reply: other.reply) }
         #expect(throws: LinkError.self) { try client.complete(reply: Array(reply.prefix(63))) }
         // Y = 0 (a small-order point) gives an all-zero EXP and is refused.
@@ -76,13 +47,44 @@ import TorDescriptors
     /// The fuzz entry point on a real relay's EXTENDED2 answer (to another handshake) and on
     /// cut and spoiled copies: every one is refused without a trap.
     @Test func theFuzzEntryPointRefusesRealAndSpoiledReplies() throws {
-        let relay = Relay()
+        let relay = NtorRelaySide()
         let fingerprint = try #require(Fingerprint(hex: relay.identity.map { String(format: "%02X", $0) }.joined()))
         let client = try NtorClientHandshake(identity: fingerprint, onionKey: Array(relay.onionKey.publicKey.rawRepresentation))
         let extended2 = [0, 64] + (try relay.answer(client.onionskin).reply)
         let entry = try #require(LinkFuzzEntryPoints.targets["ntor-extended2"])
         for cut in 0...extended2.count { entry(Array(extended2.prefix(cut))) }
         for index in extended2.indices { var spoiled = extended2; spoiled[index] ^= 0x80; entry(spoiled) }
+    }
+
+    /// The whole exchange over two hops against a simulated relay that also plays the HSDir:
+    /// EXTEND2 in RELAY_EARLY naming it, the ntor reply checked, BEGIN_DIR and DATA under both
+    /// layers, SENDMEs (v1 digests of the second hop) within the windows.
+    @Test(arguments: [0, 1_000, 120_000])
+    func aTwoHopExchangeCarriesTheBody(size: Int) throws {
+        let fixture = try LinkFixture.load()
+        let hsdir = NtorRelaySide()
+        let fingerprint = try #require(Fingerprint(hex: hsdir.identity.map { String(format: "%02X", $0) }.joined()))
+        let body = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 13) }
+        var relay = SimulatedRelay(fixture: fixture, body: body)
+        relay.extendTo = hsdir
+        let target = CircuitExtension(address: [127, 0, 0, 1], port: 9001, fingerprint: fingerprint, ed25519Identity: nil,
+                                      ntorOnionKey: Array(hsdir.onionKey.publicKey.rawRepresentation))
+        var client = ORPortDirectoryExchange(request: DirectoryExchangeTests.request, expected: fixture.fingerprint, tlsCertificateDER: fixture.tlsCertificateDER,
+                                             peerAddress: [127, 0, 0, 1], extendingTo: target, now: fixture.capturedAt)
+        #expect(try converse(&client, &relay) == body)
+        #expect(relay.extendedTo == hsdir.identity)
+        let cells = (size + 497) / 498
+        #expect(relay.circuitSendmes == cells / 100 && relay.streamSendmes == cells / 50)
+        #expect(relay.badSendmes == 0)
+
+        // The same relay answering for another onion key: the client refuses its AUTH.
+        var impostor = SimulatedRelay(fixture: fixture, body: body)
+        impostor.extendTo = NtorRelaySide()
+        var refused = ORPortDirectoryExchange(request: DirectoryExchangeTests.request, expected: fixture.fingerprint,
+                                              tlsCertificateDER: fixture.tlsCertificateDER, peerAddress: [127, 0, 0, 1],
+                                              extendingTo: target, now: fixture.capturedAt)
+        #expect(throws: LinkError.self) { try converse(&refused, &impostor) }
+        #expect(refused.phase == .extendingCircuit)
     }
 
     static func keys() -> CircuitKeys {
@@ -117,3 +119,33 @@ import TorDescriptors
         #expect(throws: LinkError.unrecognizedRelayCell) { try circuit.open(stranger.seal(RelayCell(command: .data, streamID: 1))) }
     }
 }
+
+/// The relay's side of ntor (tor-spec "The ntor handshake"), independent of the client code.
+struct NtorRelaySide {
+    let identity: [UInt8] = (0..<20).map { _ in UInt8.random(in: 0...255) }
+    let onionKey = Curve25519.KeyAgreement.PrivateKey()
+    static let protoID = Array("ntor-curve25519-sha256-1".utf8)
+
+    static func h(_ message: [UInt8], _ tweak: String) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: protoID + Array(tweak.utf8))))
+    }
+
+    /// Answers a client's `ID | B | X` with its own ID and B: returns `Y | AUTH` and the
+    /// 72 key bytes Df | Db | Kf | Kb.
+    func answer(_ onionskin: [UInt8]) throws -> (reply: [UInt8], keys: [UInt8]) {
+        let b = Array(onionKey.publicKey.rawRepresentation)
+        let x = Array(onionskin[52..<84])
+        let ephemeral = Curve25519.KeyAgreement.PrivateKey()
+        let y = Array(ephemeral.publicKey.rawRepresentation)
+        let clientKey = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: x)
+        let xy = try ephemeral.sharedSecretFromKeyAgreement(with: clientKey).withUnsafeBytes { Array($0) }
+        let xb = try onionKey.sharedSecretFromKeyAgreement(with: clientKey).withUnsafeBytes { Array($0) }
+        let secretInput = xy + xb + identity + b + x + y + Self.protoID
+        let keySeed = Self.h(secretInput, ":key_extract")
+        let verify = Self.h(secretInput, ":verify")
+        let auth = Self.h(verify + identity + b + y + x + Self.protoID + Array("Server".utf8), ":mac")
+        let keys = HKDF<SHA256>.expand(pseudoRandomKey: keySeed, info: Self.protoID + Array(":key_expand".utf8), outputByteCount: 72)
+        return (y + auth, keys.withUnsafeBytes { Array($0) })
+    }
+}
+

@@ -124,11 +124,11 @@ public struct ORPortDirectoryExchange: Sendable {
             case .truncated:
                 throw .destroyed(DestroyReason(code: relay.data.first ?? 0))
             default:
-                throw .unexpectedCell("RELAY \(command.map { "\($0)" } ?? "command \(relay.command)") from hop \(hop + 1)", state: "while \(phase)")
+                throw unexpected(relay, from: hop)
             }
         }
         guard hop == circuit!.hopCount - 1 else {
-            throw .unexpectedCell("RELAY \(command.map { "\($0)" } ?? "command \(relay.command)") from hop \(hop + 1)", state: "while \(phase)")
+            throw unexpected(relay, from: hop)
         }
         guard relay.streamID == streamID else {
             throw .unexpectedCell("RELAY \(command.map { "\($0)" } ?? "command \(relay.command)")", state: "on stream \(relay.streamID)")
@@ -158,6 +158,11 @@ public struct ORPortDirectoryExchange: Sendable {
         default:
             throw .unexpectedCell("RELAY \(command.map { "\($0)" } ?? "command \(relay.command)")", state: "while \(phase)")
         }
+    }
+
+    private func unexpected(_ relay: RelayCell, from hop: Int) -> LinkError {
+        .unexpectedCell("RELAY \(RelayCommand(rawValue: relay.command).map { "\($0)" } ?? "command \(relay.command)") from hop \(hop + 1)",
+                        state: "while \(phase)")
     }
 
     /// A RELAY cell for the last hop (where the stream is, and whose data the SENDMEs answer).
