@@ -39,7 +39,7 @@ extension DirectoryClient {
     ///
     /// - Parameters:
     ///   - ntorOnionKeys: the relays' curve25519 `ntor-onion-key`s by fingerprint (see
-    ///     ``TorDescriptors/OnionHashRing/ntorOnionKeys(consensus:microdescriptors:serverDescriptors:)``);
+    ///     `OnionHashRing.ntorOnionKeys(consensus:microdescriptors:serverDescriptors:)`);
     ///     HSDirs without one, or without an IPv4 address, cannot be reached and are skipped.
     ///   - clientKey: the client's x25519 key when the service requires client authorization.
     public func onionServiceDescriptor(for address: OnionAddress, ring: OnionHashRing, ntorOnionKeys: [Fingerprint: [UInt8]],

@@ -21,7 +21,8 @@ public func kdfTor(_ secret: [UInt8], length: Int) -> [UInt8] {
     return Array(out.prefix(length))
 }
 
-/// The keys of a one-hop circuit made with CREATE_FAST.
+/// The keys of one hop of a circuit: made with CREATE_FAST (first hop) or ntor (a hop
+/// reached with EXTEND2).
 ///
 /// ```swift
 /// let keys = try CircuitKeys(x: x, createdFastPayload: cell.payload)
@@ -127,8 +128,8 @@ public struct RelayCell: Sendable, Hashable {
     }
 }
 
-/// Both directions of a one-hop circuit's relay crypto: AES-128-CTR and the running SHA-1
-/// digests that fill and check the relay header's 4-byte digest field.
+/// Both directions of one hop's relay crypto: AES-128-CTR and the running SHA-1 digests that
+/// fill and check the relay header's 4-byte digest field (`RelayCircuit` layers the hops).
 ///
 /// ```swift
 /// var crypto = RelayCrypto(keys: keys)
