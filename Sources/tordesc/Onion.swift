@@ -80,6 +80,7 @@ struct Onion: AsyncParsableCommand {
             loaded = try await Self.fetchDirectory(authorities: sources.authorities, timeout: timeout)
         }
         var ring: OnionHashRing?
+        var ntorKeys: [Fingerprint: [UInt8]] = [:]
         let period: OnionTimePeriod
         if let consensus = loaded.consensus {
             let identities = OnionHashRing.ed25519Identities(consensus: consensus, microdescriptors: loaded.microdescriptors,
@@ -87,6 +88,7 @@ struct Onion: AsyncParsableCommand {
             let built = OnionHashRing(consensus: consensus, ed25519Identities: identities, at: time, testingNetwork: testingNetwork)
             ring = built
             period = built.period
+            ntorKeys = OnionHashRing.ntorOnionKeys(consensus: consensus, microdescriptors: loaded.microdescriptors, serverDescriptors: loaded.descriptors)
         } else {
             period = OnionTimePeriod(containing: time ?? TorTimestamp(Date()))
         }
@@ -104,10 +106,7 @@ struct Onion: AsyncParsableCommand {
         let fetched: OnionServiceFetch
         do {
             fetched = try await Self.client(authorities: sources.authorities, timeout: timeout)
-                .onionServiceDescriptor(for: onion, ring: ring,
-                                        ntorOnionKeys: OnionHashRing.ntorOnionKeys(consensus: loaded.consensus!, microdescriptors: loaded.microdescriptors,
-                                                                                   serverDescriptors: loaded.descriptors),
-                                        clientKey: key)
+                .onionServiceDescriptor(for: onion, ring: ring, ntorOnionKeys: ntorKeys, clientKey: key)
         } catch {
             if json { output.write(report.json.serialized()) } else { for line in report.textLines { output.write(line) } }
             output.flush()
