@@ -132,7 +132,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TorWireTests",
-            dependencies: ["TorWire", "TorDescriptors", "TestSupport"],
+            // Crypto: the ntor test computes the relay's side from the formulas.
+            dependencies: ["TorWire", "TorDescriptors", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/TorWireTests"
         ),
         .testTarget(

@@ -18,7 +18,7 @@ let targetNames = [
     "decompress-gzip", "decompress-deflate", "decompress-xz", "decompress-lzma", "decompress-zstd",
     "decompress-bzip2", "tar", "archive-reader", "http-response", "http-reader",
     // The ORPort link layer (Tests/TorWireTests/LinkFuzzEntryPoints.swift).
-    "link-cells", "certs-cell",
+    "link-cells", "certs-cell", "ntor-extended2",
     // The ControlPort reply reader (Tests/TorWireTests/LinkFuzzEntryPoints.swift).
     "control-reply",
 ]

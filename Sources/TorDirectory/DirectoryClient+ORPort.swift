@@ -60,14 +60,19 @@ extension DirectoryClient.Configuration {
 package struct ORPortTransport: DirectoryTransport {
     /// The RSA identity the relay must prove in its CERTS cell.
     package var fingerprint: Fingerprint
+    /// The relay to extend the circuit to and ask, the endpoint's relay being the first hop.
+    package var extendingTo: CircuitExtension?
 
-    package init(fingerprint: Fingerprint) { self.fingerprint = fingerprint }
+    package init(fingerprint: Fingerprint, extendingTo: CircuitExtension? = nil) {
+        self.fingerprint = fingerprint
+        self.extendingTo = extendingTo
+    }
 
     package func exchange(_ request: HTTPRequest, with endpoint: DirectoryEndpoint, limits: DirectoryExchangeLimits) async throws(DirectoryAttempt.Failure) -> HTTPResponse {
         let raw: [UInt8]
         do {
             raw = try await ORPortDirectoryConnection.exchange(host: endpoint.host, port: Int(endpoint.port), fingerprint: fingerprint,
-                                                               request: request.serialized(), deadline: limits.deadline,
+                                                               extendingTo: extendingTo, request: request.serialized(), deadline: limits.deadline,
                                                                connectTimeout: limits.connectTimeout, maxResponseBytes: limits.maxEncodedBytes).response
         } catch {
             switch error {

@@ -22,8 +22,10 @@ struct Onion: AsyncParsableCommand {
             and counted. --testing-network uses tor's TestingTorNetwork period length (24 voting
             intervals), as a private test network's tors do.
 
-            Without --hsdirs-only the descriptor is fetched from those HSDirs over their ORPorts
-            (identities checked), in tor's order, then verified (certificate chain, signature, blinded
+            Without --hsdirs-only the descriptor is fetched from those HSDirs in tor's order, each over
+            a two-hop circuit (CREATE_FAST to another HSDir of the ring, identity checked, then EXTEND2
+            with an ntor handshake to the HSDir, whose ntor-onion-key comes from its microdescriptor or
+            server descriptor; HSDirs refuse one-hop descriptor requests), then verified (certificate chain, signature, blinded
             key of the period, lifetime) and decrypted; the introduction points are printed. With no
             --consensus, the current microdesc consensus (verified) and its microdescriptors are
             fetched first, from the public network's authorities or those of --authorities.
@@ -78,6 +80,7 @@ struct Onion: AsyncParsableCommand {
             loaded = try await Self.fetchDirectory(authorities: sources.authorities, timeout: timeout)
         }
         var ring: OnionHashRing?
+        var ntorKeys: [Fingerprint: [UInt8]] = [:]
         let period: OnionTimePeriod
         if let consensus = loaded.consensus {
             let identities = OnionHashRing.ed25519Identities(consensus: consensus, microdescriptors: loaded.microdescriptors,
@@ -85,6 +88,7 @@ struct Onion: AsyncParsableCommand {
             let built = OnionHashRing(consensus: consensus, ed25519Identities: identities, at: time, testingNetwork: testingNetwork)
             ring = built
             period = built.period
+            ntorKeys = OnionHashRing.ntorOnionKeys(consensus: consensus, microdescriptors: loaded.microdescriptors, serverDescriptors: loaded.descriptors)
         } else {
             period = OnionTimePeriod(containing: time ?? TorTimestamp(Date()))
         }
@@ -102,7 +106,7 @@ struct Onion: AsyncParsableCommand {
         let fetched: OnionServiceFetch
         do {
             fetched = try await Self.client(authorities: sources.authorities, timeout: timeout)
-                .onionServiceDescriptor(for: onion, ring: ring, clientKey: key)
+                .onionServiceDescriptor(for: onion, ring: ring, ntorOnionKeys: ntorKeys, clientKey: key)
         } catch {
             if json { output.write(report.json.serialized()) } else { for line in report.textLines { output.write(line) } }
             output.flush()

@@ -22,18 +22,18 @@ import TestSupport
         #expect(blinded.count == 43)
     }
 
-    @Test func badAddressIsExitCode2AndAnUnreachableDirectoryExitCode1() throws {
+    @Test func aBadAddressIsExitCode2AndAnUnreachableDirectoryExitCode1() throws {
         var flipped = Array(Self.address.utf8)
         flipped[3] = flipped[3] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
         let bad = try Self.run(["onion", String(decoding: flipped, as: UTF8.self), "--hsdirs-only"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("checksum"))
-        // Fetching with a directory that does not answer (a closed loopback port): exit 1 with
-        // the reason; never the public network from a test.
+        // Fetching needs the directory first; an authority nobody listens for (port 1 on the
+        // loopback) refuses at once, so the run fails without leaving the machine.
         let authorities = FileManager.default.temporaryDirectory.appendingPathComponent("onion-authorities-\(UUID().uuidString)")
-        try "DirAuthority closed orport=9 no-v2 v3ident=0000000000000000000000000000000000000000 127.0.0.1:9 0000000000000000000000000000000000000000\n"
-            .write(to: authorities, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: authorities) }
+        try Data(("DirAuthority nobody orport=1 no-v2 v3ident=B490B1725ED1D406DB3C0ED55E4B6FD1B7D143B0 "
+                  + "127.0.0.1:1 9E6ECFC4F0CAA8C2504E8D6B2773E7E0662CD655\n").utf8).write(to: authorities)
         let fetch = try Self.run(["onion", Self.address, "--authorities", authorities.path, "--timeout", "5"])
         #expect(fetch.status == 1)
         #expect(fetch.stderr.contains("could not fetch a verified microdesc consensus"), "\(fetch.stderr)")

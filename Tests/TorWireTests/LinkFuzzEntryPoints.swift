@@ -10,6 +10,8 @@ import TorWire
 ///   ``LinkHandshake`` until it throws.
 /// - `certs-cell`: bytes 0–1 give the length of a CERTS payload, then the payload, then the
 ///   TLS certificate DER; ``CertsCell`` parses and validates them.
+/// - `ntor-extended2`: the bytes are an EXTENDED2 relay payload; its HDATA goes to an ntor
+///   client handshake, which must refuse it (no input can forge AUTH without the relay's key).
 ///
 /// ```swift
 /// LinkFuzzEntryPoints.targets["certs-cell"]!([0, 1, 0])
@@ -18,6 +20,7 @@ enum LinkFuzzEntryPoints {
     static let targets: [String: @Sendable ([UInt8]) -> Void] = [
         "link-cells": linkCells,
         "certs-cell": certsCell,
+        "ntor-extended2": ntorExtended2,
         "control-reply": controlReply,
     ]
 
@@ -71,6 +74,20 @@ enum LinkFuzzEntryPoints {
             _ = error.description
         }
         _ = try? X509Certificate(der: payload)
+    }
+
+    static func ntorExtended2(_ data: [UInt8]) {
+        // The curve25519 base point as the relay's onion key: a valid point nobody answers for.
+        guard let identity = Fingerprint(hex: String(repeating: "5A", count: 20)),
+              let handshake = try? NtorClientHandshake(identity: identity, onionKey: [9] + [UInt8](repeating: 0, count: 31)) else {
+            violated("the fixed ntor handshake could not be made", data)
+        }
+        do {
+            _ = try handshake.complete(reply: try CircuitExtension.handshakeReply(extended2: data))
+            violated("an ntor reply authenticated without the relay's key", data)
+        } catch {
+            _ = error.description
+        }
     }
 
     /// `control-reply`: byte 0 picks a chunk size; the rest is fed to ``ControlReplyReader`` in

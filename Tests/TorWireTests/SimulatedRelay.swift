@@ -29,6 +29,8 @@ struct LinkFixture {
 /// The relay's end of a BEGIN_DIR exchange, simulated from the cells the client sends: it
 /// answers the handshake with the captured certificates, makes the CREATE_FAST keys, serves
 /// `body` in DATA cells within the windows, and checks each SENDME (v1 digests included).
+/// With `extendTo`, it also plays the second hop: it answers an EXTEND2 (in RELAY_EARLY) for
+/// that relay with its ntor reply, and serves the stream from there, under both layers.
 struct SimulatedRelay {
     enum Behaviour: Equatable {
         case normal
@@ -42,6 +44,9 @@ struct SimulatedRelay {
     let fixture: LinkFixture
     let body: [UInt8]
     var behaviour: Behaviour = .normal
+    var extendTo: NtorRelaySide?
+    private var secondHop: RelayCrypto?
+    private(set) var extendedTo: [UInt8]?
 
     private var reader = CellReader()
     private var crypto: RelayCrypto?
@@ -90,8 +95,30 @@ struct SimulatedRelay {
             var kh = keys.keyHash
             if behaviour == .badKeyHash { kh[0] ^= 1 }
             return Cell(circuitID: circuitID, command: .createdFast, payload: y + kh).encoded()
-        case .relay:
-            let (relay, _) = try crypto!.open(cell.payload)
+        case .relay, .relayEarly:
+            var payload = cell.payload
+            if let (relay, _) = try crypto!.peel(&payload) {
+                if let extendTo, secondHop == nil, relay.command == RelayCommand.extend2.rawValue, cell.command == Cell.Command.relayEarly.rawValue {
+                    // The legacy id specifier (type 2) names the relay; the last 84 bytes are the onionskin.
+                    extendedTo = relay.data.firstRange(of: [2, 20]).map { Array(relay.data[$0.upperBound..<($0.upperBound + 20)]) }
+                    let (reply, material) = try extendTo.answer(Array(relay.data.suffix(84)))
+                    let reversed = RelayCrypto(relaySideOf: CircuitKeys(forwardDigestSeed: Array(material[0..<20]), backwardDigestSeed: Array(material[20..<40]),
+                                                                        forwardKey: Array(material[40..<56]), backwardKey: Array(material[56..<72])))
+                    let extended = Cell(circuitID: circuitID, command: .relay, payload: crypto!.seal(RelayCell(command: .extended2, streamID: 0, data: [0, 64] + reply)))
+                    secondHop = reversed
+                    return extended.encoded()
+                }
+                guard secondHop == nil else { throw LinkError.unexpectedCell("relay command \(relay.command) for hop 1", state: "at the simulated relay") }
+                return try stream(relay)
+            }
+            guard secondHop != nil, let (relay, _) = try secondHop!.peel(&payload) else { throw LinkError.unrecognizedRelayCell }
+            return try stream(relay)
+        default:
+            return []
+        }
+    }
+
+    private mutating func stream(_ relay: RelayCell) throws -> [UInt8] {
             switch RelayCommand(rawValue: relay.command) {
             case .beginDir:
                 streamID = relay.streamID
@@ -112,9 +139,6 @@ struct SimulatedRelay {
             default:
                 throw LinkError.unexpectedCell("relay command \(relay.command)", state: "at the simulated relay")
             }
-        default:
-            return []
-        }
     }
 
     /// Sends DATA while both windows allow (or regardless, when told to ignore them), then END.
@@ -131,7 +155,7 @@ struct SimulatedRelay {
             dataCellsSent += 1
             circuitWindow -= 1
             streamWindow -= 1
-            if dataCellsSent % 100 == 0 { expectedSendmeDigests.append(crypto!.sealedDigest) }
+            if dataCellsSent % 100 == 0 { expectedSendmeDigests.append((secondHop ?? crypto!).sealedDigest) }
         }
         if offset == body.count && !ended {
             ended = true
@@ -142,7 +166,10 @@ struct SimulatedRelay {
     }
 
     private mutating func seal(_ relay: RelayCell) -> [UInt8] {
-        Cell(circuitID: circuitID, command: .relay, payload: crypto!.seal(relay)).encoded()
+        guard secondHop != nil else { return Cell(circuitID: circuitID, command: .relay, payload: crypto!.seal(relay)).encoded() }
+        var payload = secondHop!.seal(relay)
+        crypto!.encryptLayer(&payload)
+        return Cell(circuitID: circuitID, command: .relay, payload: payload).encoded()
     }
 }
 

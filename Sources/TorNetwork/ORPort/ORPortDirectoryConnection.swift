@@ -58,7 +58,12 @@ public enum ORPortDirectoryConnection {
 
     /// Sends `request` over a BEGIN_DIR stream and collects the answer until the relay ends
     /// the stream. The deadline and task cancellation close the connection.
-    public static func exchange(host: String, port: Int, fingerprint: Fingerprint?, request: [UInt8], deadline: ContinuousClock.Instant,
+    ///
+    /// With `extendingTo`, the relay at `host:port` is only the first hop: the circuit is
+    /// extended (EXTEND2, ntor) to that relay and the stream opened there (a two-hop circuit,
+    /// which HSDirs require for onion-service descriptors).
+    public static func exchange(host: String, port: Int, fingerprint: Fingerprint?, extendingTo: CircuitExtension? = nil,
+                                request: [UInt8], deadline: ContinuousClock.Instant,
                                 connectTimeout: Duration = .seconds(5), maxResponseBytes: Int = 64 << 20,
                                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(ORPortError) -> Result {
         let started = ContinuousClock.now
@@ -84,7 +89,8 @@ public enum ORPortDirectoryConnection {
                         leaf.withLockedValue { $0 = try? certificates.first?.toDERBytes() }
                         verification.succeed(.certificateVerified)
                     }
-                    let handler = ORPortExchangeHandler(request: request, expected: fingerprint, maxResponseBytes: maxResponseBytes,
+                    let handler = ORPortExchangeHandler(request: request, expected: fingerprint, extendingTo: extendingTo,
+                                                        maxResponseBytes: maxResponseBytes,
                                                         leaf: leaf, promise: promise, started: started)
                     try channel.pipeline.syncOperations.addHandlers(tlsHandler, handler)
                 }
@@ -170,6 +176,7 @@ final class ORPortExchangeHandler: ChannelInboundHandler {
     private var exchange: ORPortDirectoryExchange?
     private let request: [UInt8]
     private let expected: Fingerprint?
+    private let extendingTo: CircuitExtension?
     private let maxResponseBytes: Int
     private let leaf: NIOLockedValueBox<[UInt8]?>
     private let promise: EventLoopPromise<ORPortDirectoryConnection.Result>
@@ -178,10 +185,11 @@ final class ORPortExchangeHandler: ChannelInboundHandler {
     private var done = false
     private var phaseTimes: [(phase: String, at: Duration)] = []
 
-    init(request: [UInt8], expected: Fingerprint?, maxResponseBytes: Int, leaf: NIOLockedValueBox<[UInt8]?>,
+    init(request: [UInt8], expected: Fingerprint?, extendingTo: CircuitExtension?, maxResponseBytes: Int, leaf: NIOLockedValueBox<[UInt8]?>,
          promise: EventLoopPromise<ORPortDirectoryConnection.Result>, started: ContinuousClock.Instant) {
         self.request = request
         self.expected = expected
+        self.extendingTo = extendingTo
         self.maxResponseBytes = maxResponseBytes
         self.leaf = leaf
         self.promise = promise
@@ -196,7 +204,7 @@ final class ORPortExchangeHandler: ChannelInboundHandler {
         default: address = [0, 0, 0, 0]
         }
         var exchange = ORPortDirectoryExchange(request: request, expected: expected, tlsCertificateDER: nil, peerAddress: address,
-                                               maxResponseBytes: maxResponseBytes)
+                                               extendingTo: extendingTo, maxResponseBytes: maxResponseBytes)
         // NIOSSL holds this until the TLS handshake is done.
         write(context, exchange.start())
         self.exchange = exchange

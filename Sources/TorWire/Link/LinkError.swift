@@ -19,6 +19,9 @@ public enum LinkError: Error, Sendable, Hashable, CustomStringConvertible {
     case identityMismatch(expected: Fingerprint, actual: Fingerprint)
     /// CREATED_FAST's KH does not match the derived key material.
     case keyHashMismatch
+    /// Extending the circuit failed: the ntor handshake did not check out, or the EXTEND2
+    /// target could not be described.
+    case circuitHandshake(String)
     /// A relay cell on our circuit did not decrypt to a recognized cell with a valid digest.
     case unrecognizedRelayCell
     /// The relay closed the circuit.
@@ -36,6 +39,7 @@ public enum LinkError: Error, Sendable, Hashable, CustomStringConvertible {
         case .certificates(let why): "CERTS cell rejected: \(why)"
         case .identityMismatch(let expected, let actual): "relay identity \(actual) is not the expected \(expected)"
         case .keyHashMismatch: "CREATED_FAST key hash (KH) does not match"
+        case .circuitHandshake(let why): "circuit extension failed: \(why)"
         case .unrecognizedRelayCell: "relay cell not recognized (wrong digest or key)"
         case .destroyed(let reason): "relay destroyed the circuit: \(reason)"
         case .streamEnded(let reason): "relay ended the directory stream: \(reason)"

@@ -2,9 +2,13 @@ import Foundation
 import TorDescriptors
 
 /// One directory request over an ORPort, as tor makes it, without I/O: the link handshake,
-/// a one-hop circuit made with CREATE_FAST, a BEGIN_DIR stream carrying `request` (an
+/// a one-hop circuit made with CREATE_FAST (extended to a second relay with EXTEND2 and ntor
+/// when `extendingTo` names one), a BEGIN_DIR stream at the last hop carrying `request` (an
 /// HTTP/1.0 request), and the answer's bytes with stream- and circuit-level flow control
-/// (authenticated SENDME v1 on the circuit).
+/// (authenticated SENDME v1 on the circuit, to the hop that sent the data).
+///
+/// Onion-service descriptors need the second hop: an HSDir serves them only on circuits that
+/// reach it from another relay (tor's `connection_dir_is_anonymous`).
 ///
 /// Feed it the TLS plaintext as it arrives; send what it returns; stop when it is finished.
 ///
@@ -17,7 +21,7 @@ import TorDescriptors
 /// ```
 public struct ORPortDirectoryExchange: Sendable {
     /// How far the exchange has come, for errors and progress (`finished` once the stream ends).
-    public enum Phase: Sendable, Hashable { case handshake, creatingCircuit, openingStream, receiving, finished }
+    public enum Phase: Sendable, Hashable { case handshake, creatingCircuit, extendingCircuit, openingStream, receiving, finished }
 
     public private(set) var phase: Phase = .handshake
     /// The HTTP response bytes received so far over the BEGIN_DIR stream.
@@ -33,13 +37,18 @@ public struct ORPortDirectoryExchange: Sendable {
     private let circuitID: UInt32
     private let streamID: UInt16 = 1
     private let x: [UInt8]
-    private var crypto: RelayCrypto?
+    private var circuit: RelayCircuit?
+    private let extendingTo: CircuitExtension?
+    private var ntor: NtorClientHandshake?
     private var circuitWindow = FlowWindow(start: 1000, increment: 100)
     private var streamWindow = FlowWindow(start: 500, increment: 50)
 
+    /// - Parameter extendingTo: the relay to extend the circuit to and open the stream at;
+    ///   nil opens it at the relay connected to.
     public init(request: [UInt8], expected: Fingerprint?, tlsCertificateDER: [UInt8]?, peerAddress: [UInt8],
-                maxResponseBytes: Int = 64 << 20, now: Date = Date()) {
+                extendingTo: CircuitExtension? = nil, maxResponseBytes: Int = 64 << 20, now: Date = Date()) {
         self.request = request
+        self.extendingTo = extendingTo
         self.maxResponseBytes = maxResponseBytes
         handshake = LinkHandshake(expected: expected, tlsCertificateDER: tlsCertificateDER, peerAddress: peerAddress, now: now)
         // The initiator of a link protocol 4+ connection sets the top bit of its circuit ids.
@@ -82,11 +91,18 @@ public struct ORPortDirectoryExchange: Sendable {
         case .destroy where cell.circuitID == circuitID:
             throw .destroyed(DestroyReason(code: cell.payload.first ?? 0))
         case .createdFast where phase == .creatingCircuit && cell.circuitID == circuitID:
-            let keys = try CircuitKeys(x: x, createdFastPayload: cell.payload)
-            crypto = RelayCrypto(keys: keys)
-            phase = .openingStream
-            return [relayCell(RelayCell(command: .beginDir, streamID: streamID))]
-        case .relay where cell.circuitID == circuitID && crypto != nil:
+            circuit = RelayCircuit(firstHop: try CircuitKeys(x: x, createdFastPayload: cell.payload))
+            guard let extendingTo else {
+                phase = .openingStream
+                return [relayCell(RelayCell(command: .beginDir, streamID: streamID))]
+            }
+            let handshake = try NtorClientHandshake(identity: extendingTo.fingerprint, onionKey: extendingTo.ntorOnionKey)
+            let extend = RelayCell(command: .extend2, streamID: 0, data: try extendingTo.extend2Payload(onionskin: handshake.onionskin))
+            ntor = handshake
+            phase = .extendingCircuit
+            // EXTEND2 must travel in a RELAY_EARLY cell (tor-spec "Handling RELAY_EARLY cells").
+            return [Cell(circuitID: circuitID, command: .relayEarly, payload: circuit!.seal(extend, to: 0))]
+        case .relay where cell.circuitID == circuitID && circuit != nil:
             return try handleRelay(cell.payload)
         default:
             throw .unexpectedCell(cell.commandName, state: "on circuit \(cell.circuitID) while \(phase)")
@@ -94,10 +110,26 @@ public struct ORPortDirectoryExchange: Sendable {
     }
 
     private mutating func handleRelay(_ payload: [UInt8]) throws(LinkError) -> [Cell] {
-        let (relay, digest) = try crypto!.open(payload)
+        let (hop, relay, digest) = try circuit!.open(payload)
         let command = RelayCommand(rawValue: relay.command)
         if command == .drop { return [] }
         if command == .sendme { return [] } // our package windows never run low: the request is a few cells
+        if phase == .extendingCircuit {
+            switch command {
+            case .extended2 where hop == 0:
+                circuit!.add(hop: try ntor!.complete(reply: try CircuitExtension.handshakeReply(extended2: relay.data)))
+                ntor = nil
+                phase = .openingStream
+                return [relayCell(RelayCell(command: .beginDir, streamID: streamID))]
+            case .truncated:
+                throw .destroyed(DestroyReason(code: relay.data.first ?? 0))
+            default:
+                throw unexpected(relay, from: hop)
+            }
+        }
+        guard hop == circuit!.hopCount - 1 else {
+            throw unexpected(relay, from: hop)
+        }
         guard relay.streamID == streamID else {
             throw .unexpectedCell("RELAY \(command.map { "\($0)" } ?? "command \(relay.command)")", state: "on stream \(relay.streamID)")
         }
@@ -128,8 +160,14 @@ public struct ORPortDirectoryExchange: Sendable {
         }
     }
 
+    private func unexpected(_ relay: RelayCell, from hop: Int) -> LinkError {
+        .unexpectedCell("RELAY \(RelayCommand(rawValue: relay.command).map { "\($0)" } ?? "command \(relay.command)") from hop \(hop + 1)",
+                        state: "while \(phase)")
+    }
+
+    /// A RELAY cell for the last hop (where the stream is, and whose data the SENDMEs answer).
     private mutating func relayCell(_ relay: RelayCell) -> Cell {
-        Cell(circuitID: circuitID, command: .relay, payload: crypto!.seal(relay))
+        Cell(circuitID: circuitID, command: .relay, payload: circuit!.seal(relay, to: circuit!.hopCount - 1))
     }
 }
 

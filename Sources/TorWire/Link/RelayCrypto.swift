@@ -21,7 +21,8 @@ public func kdfTor(_ secret: [UInt8], length: Int) -> [UInt8] {
     return Array(out.prefix(length))
 }
 
-/// The keys of a one-hop circuit made with CREATE_FAST.
+/// The keys of one hop of a circuit: made with CREATE_FAST (first hop) or ntor (a hop
+/// reached with EXTEND2).
 ///
 /// ```swift
 /// let keys = try CircuitKeys(x: x, createdFastPayload: cell.payload)
@@ -29,8 +30,15 @@ public func kdfTor(_ secret: [UInt8], length: Int) -> [UInt8] {
 public struct CircuitKeys: Sendable, Hashable {
     public let forwardDigestSeed: [UInt8], backwardDigestSeed: [UInt8]
     public let forwardKey: [UInt8], backwardKey: [UInt8]
-    /// KH, the hash that proves knowledge of the key material.
+    /// KH, the hash that proves knowledge of the key material (CREATE_FAST only; empty for
+    /// ntor, whose AUTH plays that part).
     public let keyHash: [UInt8]
+
+    /// Keys derived elsewhere (the ntor handshake's HKDF output).
+    package init(forwardDigestSeed: [UInt8], backwardDigestSeed: [UInt8], forwardKey: [UInt8], backwardKey: [UInt8]) {
+        (self.forwardDigestSeed, self.backwardDigestSeed, self.forwardKey, self.backwardKey) = (forwardDigestSeed, backwardDigestSeed, forwardKey, backwardKey)
+        keyHash = []
+    }
 
     /// The keys both ends derive from `X | Y` (the relay's side of CREATE_FAST, and tests').
     package init(x: [UInt8], y: [UInt8]) {
@@ -120,8 +128,8 @@ public struct RelayCell: Sendable, Hashable {
     }
 }
 
-/// Both directions of a one-hop circuit's relay crypto: AES-128-CTR and the running SHA-1
-/// digests that fill and check the relay header's 4-byte digest field.
+/// Both directions of one hop's relay crypto: AES-128-CTR and the running SHA-1 digests that
+/// fill and check the relay header's 4-byte digest field (`RelayCircuit` layers the hops).
 ///
 /// ```swift
 /// var crypto = RelayCrypto(keys: keys)
@@ -173,20 +181,31 @@ public struct RelayCrypto: Sendable {
         return payload
     }
 
+    /// Adds this hop's forward layer to a payload already sealed for a hop further out.
+    package mutating func encryptLayer(_ payload: inout [UInt8]) { forwardCipher.apply(&payload) }
+
     /// Decrypts a RELAY cell's payload and checks that it is recognized (zero 'recognized'
     /// field, matching digest). Returns the cell and the running digest after it (the
     /// authenticated SENDME's digest when this cell triggers one).
     public mutating func open(_ encrypted: [UInt8]) throws(LinkError) -> (cell: RelayCell, digest: [UInt8]) {
         guard encrypted.count == Cell.fixedPayloadLength else { throw .malformedCell("RELAY", "payload is \(encrypted.count) bytes") }
         var payload = encrypted
+        guard let opened = try peel(&payload) else { throw .unrecognizedRelayCell }
+        return opened
+    }
+
+    /// Removes this hop's backward layer from a 509-byte payload; returns the cell when this
+    /// hop sent it (zero 'recognized', matching digest), nil when it came from further out
+    /// (the payload is then left with this layer removed, for the next hop's turn).
+    package mutating func peel(_ payload: inout [UInt8]) throws(LinkError) -> (cell: RelayCell, digest: [UInt8])? {
         backwardCipher.apply(&payload)
-        guard payload[1] == 0, payload[2] == 0 else { throw .unrecognizedRelayCell }
-        let received = Array(payload[5..<9])
-        payload.replaceSubrange(5..<9, with: [0, 0, 0, 0])
+        guard payload[1] == 0, payload[2] == 0 else { return nil }
+        var zeroed = payload
+        zeroed.replaceSubrange(5..<9, with: [0, 0, 0, 0])
         var candidate = backwardDigest
-        candidate.update(data: payload)
+        candidate.update(data: zeroed)
         let digest = Array(candidate.finalize())
-        guard digest[0..<4].elementsEqual(received) else { throw .unrecognizedRelayCell }
+        guard digest[0..<4].elementsEqual(payload[5..<9]) else { return nil }
         backwardDigest = candidate
         let length = Int(payload[9]) << 8 | Int(payload[10])
         guard length <= RelayCell.maxData else { throw .malformedCell("RELAY", "data length \(length) over 498") }
