@@ -61,6 +61,28 @@ struct PrivateNetworkOnionTests {
         }
     }
 
+    /// The introduction points a client gets from the HSDirs are the ones the service itself
+    /// holds: its own descriptor, from its ControlPort (`GETINFO hs/service/desc/id/...`, cookie
+    /// authentication), decrypted the same way, lists the same auth keys.
+    @Test func theFetchedIntroductionPointsAreTheServicesOwn() async throws {
+        let onion = try OnionAddress(try #require(Self.address))
+        let client = try PrivateNet.client()
+        let fetch = try await Self.eventually(120) {
+            let directory = try await Self.directory(client)
+            return try await client.onionServiceDescriptor(for: onion, ring: directory.ring, ntorOnionKeys: directory.ntorKeys)
+        }
+        let own = try await ControlSession.withSession(host: "127.0.0.1", port: try PrivateNetworkControlPortTests.controlPort(),
+                                                       limits: PrivateNetworkControlPortTests.limits) { session in
+            try await session.getInfo("hs/service/desc/id/\(onion.encoded)")
+        }
+        let ownDescriptor = try OnionServiceDescriptor(parsing: own[...], mode: .strict)
+        let ownPoints = try ownDescriptor.decrypt(address: onion).inner.introductionPoints
+        let fetchedPoints = fetch.decrypted.inner.introductionPoints
+        #expect(ownPoints.count == 3)
+        #expect(Set(fetchedPoints.map(\.authKey)) == Set(ownPoints.map(\.authKey)))
+        #expect(Set(fetchedPoints.map(\.linkSpecifiers.description)) == Set(ownPoints.map(\.linkSpecifiers.description)))
+    }
+
     /// Why the second hop: the same request on a one-hop circuit is refused, on a two-hop
     /// circuit through another relay it is answered (by the same HSDir).
     @Test func anHSDirRefusesOneHopAndAnswersTwoHops() async throws {
