@@ -39,6 +39,9 @@ struct Health: AsyncParsableCommand {
     @Option(help: "The consensus of the same period.")
     var consensus: String?
 
+    @Option(help: "An earlier consensus: relays that kept their address and ORPort under a new fingerprint since it are reported.")
+    var previousConsensus: String?
+
     @Option(name: .customLong("certs"), help: "Key certificates (file, directory or archive); repeatable.")
     var certificateFiles: [String] = []
 
@@ -94,8 +97,17 @@ struct Health: AsyncParsableCommand {
         options.certificateWarningDays = certificateDays
         options.measuredShareThreshold = measuredShare
         let expected = votes.isEmpty ? inputs.expected : try authorities.map { try AuthorityFile.load($0).authorities }
-        let health = ConsensusHealth(votes: parsedVotes, consensus: parsedConsensus, certificates: inputs.certificates, expectedAuthorities: expected,
+        var health = ConsensusHealth(votes: parsedVotes, consensus: parsedConsensus, certificates: inputs.certificates, expectedAuthorities: expected,
                                      clockObservations: inputs.clocks, fetches: inputs.fetches, options: options)
+        if let previousConsensus {
+            try InputFiles.validate([previousConsensus])
+            for item in DescriptorReader(paths: [previousConsensus]) {
+                guard case .consensus(let document)? = item.document else {
+                    throw ValidationError("\(item.source) is not a consensus; --previous-consensus wants one")
+                }
+                health.previousConsensus = document
+            }
+        }
         let time: TorTimestamp = switch at {
         case "now": TorTimestamp(Date())
         case "document": parsedConsensus?.header.validAfter ?? parsedVotes.compactMap(\.header.validAfter).max() ?? TorTimestamp(Date())

@@ -81,6 +81,8 @@ public struct ConsensusHealth: Sendable {
     /// Timed requests of live mode, for the reachability and latency checks.
     public var fetches: [AuthorityFetch] = []
     public var options: Options
+    /// The consensus before ``consensus``, for the fingerprint-change check.
+    public var previousConsensus: NetworkStatusConsensus?
 
     public init(votes: [NetworkStatusVote], consensus: NetworkStatusConsensus? = nil, certificates: [KeyCertificate] = [],
                 expectedAuthorities: [DirectoryAuthorityIdentity]? = nil, clockObservations: [ClockObservation] = [],
@@ -108,6 +110,9 @@ public struct ConsensusHealth: Sendable {
             ?? voted.map(\.author)
         var findings: [HealthFinding] = []
         findings += voteCoverage(voted, expected: expected)
+        if let consensus, let previousConsensus {
+            findings += FingerprintChanges.findings(from: previousConsensus, to: consensus)
+        }
         if let consensus {
             findings += freshness(consensus, at: time)
             findings += signatures(consensus, expected: expected)

@@ -81,6 +81,8 @@ public enum HealthCheckID: String, Sendable, Hashable, CaseIterable {
     case unreachableAuthority = "unreachable-authority"
     /// An authority answered much more slowly than the median authority (live mode).
     case slowAuthority = "slow-authority"
+    /// A relay kept its address and ORPort under a new fingerprint since the previous consensus.
+    case fingerprintChange = "fingerprint-change"
 }
 
 /// One result of ``ConsensusHealth``: which check, how serious, the authorities involved (and
