@@ -47,6 +47,11 @@ struct CorpusSweepTests {
                                         signatures: sigs, commits: commits))
                 continue
             }
+            // "v2 network status (obsolete format), 3 r entries"
+            if cells[4].hasPrefix("v2 network status"), words.count >= 3, let entries = Int(words[words.count - 3]) {
+                rows.append(Expectation(path: path, type: .networkStatusV2, count: 1, entries: entries))
+                continue
+            }
             // "bridge network status, 1906 r entries"
             if cells[4].hasPrefix("bridge network status,"), words.count >= 4, let entries = Int(words[3]) {
                 rows.append(Expectation(path: path, type: .bridgeNetworkStatus, count: 1, entries: entries))
@@ -132,6 +137,8 @@ struct CorpusSweepTests {
                 #expect(consensus.entries.count == expectation.entries)
                 #expect(consensus.footer.signatures.count == expectation.signatures)
             case .bridgeNetworkStatus(let status):
+                #expect(status.entries.count == expectation.entries)
+            case .networkStatusV2(let status):
                 #expect(status.entries.count == expectation.entries)
             case .detachedSignatures(let detached):
                 #expect(detached.signatures.count == expectation.signatures)
