@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TorDescriptors
+@_spi(Fuzzing) @testable import TorDescriptors
 
 /// The byte cursor every scanner reads through, and defects of the consensus reader found by a
 /// review (issue #19). Buffers are synthetic (hand-written) or real corpus files embedded at an

@@ -1,5 +1,5 @@
 import Foundation
-import TorDescriptors
+@_spi(Fuzzing) import TorDescriptors
 
 /// The fuzz targets' entry points, shared by the libFuzzer executables in `Fuzz/` (this file is
 /// symlinked there) and by `FuzzRegressionTests`, which replays every saved crashing input

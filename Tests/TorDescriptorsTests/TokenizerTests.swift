@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TorDescriptors
+@_spi(Fuzzing) @testable import TorDescriptors
 
 /// Tests of the shared tokenizer, `KeywordRules` and `ArgumentCursor`. Documents written inline
 /// here are synthetic (hand-written edge cases); the CRLF one is a real file.

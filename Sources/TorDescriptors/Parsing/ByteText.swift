@@ -81,7 +81,7 @@ enum ByteText {
 /// var args = item.argumentCursor(in: bytes)
 /// while let word = args.next() { print(ByteText.string(bytes, word)) }
 /// ```
-package struct ArgumentCursor: Sendable {
+@_spi(Fuzzing) public struct ArgumentCursor: Sendable {
     let bytes: ArraySlice<UInt8>
     /// The part of the line not yet consumed.
     package private(set) var remaining: Range<Int>
@@ -92,7 +92,7 @@ package struct ArgumentCursor: Sendable {
     }
 
     /// The next argument's byte range, or `nil` at the end of the line.
-    package mutating func next() -> Range<Int>? {
+    public mutating func next() -> Range<Int>? {
         let end = remaining.upperBound
         let start0 = remaining.lowerBound
         guard start0 < end, start0 >= bytes.startIndex, end <= bytes.endIndex else {

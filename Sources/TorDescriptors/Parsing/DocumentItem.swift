@@ -67,7 +67,7 @@ public struct DocumentItem: Sendable, Hashable {
     }
 
     /// A cursor over the whitespace-separated arguments.
-    package func argumentCursor(in bytes: ArraySlice<UInt8>) -> ArgumentCursor {
+    @_spi(Fuzzing) public func argumentCursor(in bytes: ArraySlice<UInt8>) -> ArgumentCursor {
         ArgumentCursor(bytes: bytes, range: arguments)
     }
 

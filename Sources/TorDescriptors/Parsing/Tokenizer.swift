@@ -8,19 +8,20 @@
 /// let document = try Tokenizer.tokenize(bytes, kind: .microdescriptor, mode: .lenient)
 /// print(document.items.count, document.annotations)
 /// ```
-package struct TokenizedDocument: Sendable {
+/// `@_spi(Fuzzing)`: public only to the fuzz targets (their own package), not to users.
+@_spi(Fuzzing) public struct TokenizedDocument: Sendable {
     /// The buffer the ranges point into (the whole document, annotations included).
-    package let bytes: ArraySlice<UInt8>
+    public let bytes: ArraySlice<UInt8>
     /// `@name value` lines before the first keyword.
-    package let annotations: [Annotation]
+    public let annotations: [Annotation]
     /// Keyword lines in order.
-    package let items: [DocumentItem]
+    public let items: [DocumentItem]
     /// The document without its annotations: from the first keyword to the end.
-    package let content: Range<Int>
+    public let content: Range<Int>
     /// Line number of the first line of `bytes`.
-    package let firstLine: Int
+    public let firstLine: Int
     /// Which document family this is, for errors.
-    package let kind: DocumentKind
+    public let kind: DocumentKind
 
     /// A string for a range of `bytes`.
     @inline(__always)
@@ -49,7 +50,7 @@ package struct TokenizedDocument: Sendable {
 /// Lines end in LF or CRLF; a line is `keyword [arguments]`, optionally prefixed by `opt `, and
 /// may be followed by one object. Annotation lines (`@...`) are accepted only before the first
 /// keyword. A lone CR inside a line is content, not a line end.
-package enum Tokenizer {
+@_spi(Fuzzing) public enum Tokenizer {
     /// Tokenizes one document.
     ///
     /// - Parameters:
@@ -60,7 +61,7 @@ package enum Tokenizer {
     ///   - firstLine: the line number of `bytes.startIndex` in its file.
     ///   - nonASCIIAllowed: keywords whose lines may hold non-ASCII bytes (tor allows it in `contact`
     ///     and `platform`).
-    package static func tokenize(
+    public static func tokenize(
         _ bytes: ArraySlice<UInt8>,
         kind: DocumentKind,
         mode: ValidationMode,
