@@ -230,6 +230,12 @@ if os.path.exists(fixtures + "relay-certs-cell.bin"):
     netinfo = bytes([0, 0, 0, 0, 4, 4, 127, 0, 0, 1, 1, 4, 4, 127, 0, 0, 1])
     for seed in [0, 7, 200]:
         write("link-cells", bytes([seed]) + versions + cell(129, certs) + cell(130, bytes(32) + bytes([0, 1, 0, 3])) + cell(8, netinfo))
+# ntor-extended2: SYNTHETIC EXTENDED2 payloads (HLEN, then Y | AUTH as a relay sends them; no
+# input can carry a valid AUTH), a short one and an over-long length.
+write("ntor-extended2", (64).to_bytes(2, "big") + bytes(range(64)))
+write("ntor-extended2", (64).to_bytes(2, "big") + bytes([9]) + bytes(63))
+write("ntor-extended2", (3).to_bytes(2, "big") + b"abc")
+write("ntor-extended2", (500).to_bytes(2, "big") + bytes(100))
 # control-reply: a real GETINFO reply of tor 0.4.9 (an onion service's descriptor, private
 # network; Tests/TorWireTests/Fixtures) and SYNTHETIC replies after control-spec's grammar.
 if os.path.exists(fixtures + "control-getinfo-hs-desc.txt"):
