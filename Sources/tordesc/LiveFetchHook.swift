@@ -8,6 +8,18 @@ enum LiveFetchHook {
     /// The bytes of the current, verified ns-flavor consensus. Throws the client's error (which
     /// lists every endpoint tried) when no authority answered with a consensus that verifies.
     static func fetchVerifiedConsensus(authoritiesFile: String? = nil) async throws -> [UInt8]? {
+        let client = try client(authoritiesFile: authoritiesFile)
+        do {
+            return Array(try await client.consensus(flavor: .ns).rawBytes)
+        } catch {
+            FileHandle.standardError.write(Data("error: could not fetch a verified consensus: \(error)\n".utf8))
+            return nil
+        }
+    }
+
+    /// A client that asks the authorities of `authoritiesFile` (torrc DirAuthority lines, a
+    /// private network's) or the public network's over their ORPorts, at most 4 endpoints.
+    static func client(authoritiesFile: String?, timeout: Double? = nil) throws -> DirectoryClient {
         var list = DirectoryList.tor
         if let authoritiesFile {
             guard let data = FileManager.default.contents(atPath: authoritiesFile) else {
@@ -20,13 +32,8 @@ enum LiveFetchHook {
         var configuration = DirectoryClient.Configuration(list: list)
         configuration.use(orports: list.orportRoutes)
         configuration.maxAttempts = 4
-        let client = DirectoryClient(configuration: configuration)
-        do {
-            return Array(try await client.consensus(flavor: .ns).rawBytes)
-        } catch {
-            FileHandle.standardError.write(Data("error: could not fetch a verified consensus: \(error)\n".utf8))
-            return nil
-        }
+        if let timeout { configuration.requestTimeout = .milliseconds(Int64(timeout * 1000)) }
+        return DirectoryClient(configuration: configuration)
     }
 
     /// The sentence the commands print when the live consensus could not be had.

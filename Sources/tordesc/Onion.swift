@@ -105,7 +105,7 @@ struct Onion: AsyncParsableCommand {
         guard let ring else { throw reportError("no consensus to build the HSDir ring from") }
         let fetched: OnionServiceFetch
         do {
-            fetched = try await Self.client(authorities: sources.authorities, timeout: timeout)
+            fetched = try await LiveFetchHook.client(authoritiesFile: sources.authorities, timeout: timeout)
                 .onionServiceDescriptor(for: onion, ring: ring, ntorOnionKeys: ntorKeys, clientKey: key)
         } catch {
             if json { output.write(report.json.serialized()) } else { for line in report.textLines { output.write(line) } }

@@ -5,25 +5,10 @@ import TorDescriptors
 import TorDirectory
 
 extension Onion {
-    /// A client for the directory: the authorities of `--authorities` (a private network's
-    /// torrc lines) or the public network's.
-    static func client(authorities: String?, timeout: Double) throws -> DirectoryClient {
-        var list = DirectoryList.tor
-        if let authorities {
-            guard let data = FileManager.default.contents(atPath: authorities) else { throw reportError("no such file: \(authorities)") }
-            do { list = try DirectoryList(parsing: String(decoding: data, as: UTF8.self)) } catch { throw reportError("\(authorities): \(error)") }
-        }
-        var configuration = DirectoryClient.Configuration(list: list)
-        configuration.use(orports: list.orportRoutes)
-        configuration.requestTimeout = .milliseconds(Int64(timeout * 1000))
-        configuration.maxAttempts = 4
-        return DirectoryClient(configuration: configuration)
-    }
-
     /// The current microdesc consensus (verified against the authorities) and its
     /// microdescriptors, for the relays' ed25519 identities on the HSDir ring.
     static func fetchDirectory(authorities: String?, timeout: Double) async throws -> RelaySources {
-        let client = try client(authorities: authorities, timeout: timeout)
+        let client = try LiveFetchHook.client(authoritiesFile: authorities, timeout: timeout)
         do {
             let consensus = try await client.consensus(flavor: .microdesc)
             var sources = RelaySources()
