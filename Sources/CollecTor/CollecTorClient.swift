@@ -1,6 +1,12 @@
 import Decompression
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorArchives
+import TorDescriptors
 
 /// Reads CollecTor's index and mirrors its files to a local directory.
 ///
@@ -234,7 +240,7 @@ public struct CollecTorProgress: Sendable, Hashable {
 
 /// Counts bytes and files across concurrent transfers and calls the progress callback, throttled.
 final class ProgressMeter: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var state: CollecTorProgress
     private let start = Date()
     private var lastCall = Date.distantPast

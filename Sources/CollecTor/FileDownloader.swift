@@ -1,5 +1,10 @@
 import Crypto
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorArchives
 import TorWire
 
@@ -29,7 +34,7 @@ struct FileDownloader: Sendable {
         do {
             try manager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
-            return result(.failed(CollecTorError(.io(error.localizedDescription), location: destination.path)))
+            return result(.failed(CollecTorError(.io(String(describing: error)), location: destination.path)))
         }
         let part = destination.path + ".part"
         var resumeFrom = 0
@@ -50,7 +55,7 @@ struct FileDownloader: Sendable {
                 if manager.fileExists(atPath: destination.path) { try manager.removeItem(at: destination) }
                 try manager.moveItem(atPath: part, toPath: destination.path)
             } catch {
-                return result(.failed(CollecTorError(.io(error.localizedDescription), location: destination.path)))
+                return result(.failed(CollecTorError(.io(String(describing: error)), location: destination.path)))
             }
             return result(outcome)
         }
@@ -114,19 +119,16 @@ struct FileDownloader: Sendable {
     }
 
     static func size(of path: String) -> Int? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              attributes[.type] as? FileAttributeType == .typeRegular else { return nil }
-        return (attributes[.size] as? NSNumber)?.intValue
+        PosixFile.regularFileSize(path)
     }
 
     /// A hasher fed with the first `prefix` bytes of `path`, or nil if they cannot be read.
     static func hasher(of path: String, prefix: Int) -> SHA256? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
+        guard let file = PosixFile.reading(path) else { return nil }
         var hasher = SHA256()
         var remaining = prefix
         while remaining > 0 {
-            guard let chunk = try? handle.read(upToCount: min(remaining, 1 << 20)), !chunk.isEmpty else { return nil }
+            guard let chunk = try? file.read(upTo: min(remaining, 1 << 20)), !chunk.isEmpty else { return nil }
             hasher.update(data: chunk)
             remaining -= chunk.count
         }
@@ -146,32 +148,30 @@ private final class AttemptState {
     var resumedFrom = 0
     var opened = false
     var failure: CollecTorError?
-    private var handle: FileHandle?
+    private var handle: PosixFile?
 
     /// Accepts 200 (whole file: the part starts over) or a 206 that continues exactly where the
     /// part ends; anything else fails the transfer without touching the part.
     func open(response: HTTPResponse, part: String, requestedStart: Int, url: String) -> Bool {
-        let manager = FileManager.default
         switch response.status {
         case 200:
             hasher = SHA256()
             written = 0
-            guard manager.createFile(atPath: part, contents: nil), let handle = FileHandle(forWritingAtPath: part) else {
-                failure = CollecTorError(.io("cannot create file"), location: part)
+            guard let handle = PosixFile.writing(part, truncate: true) else {
+                failure = CollecTorError(.io("cannot create file: \(PosixFile.lastError)"), location: part)
                 return false
             }
             self.handle = handle
         case 206 where requestedStart > 0:
             let range = response.header("Content-Range") ?? ""
-            guard range.hasPrefix("bytes \(requestedStart)-"), let handle = FileHandle(forWritingAtPath: part) else {
+            guard range.hasPrefix("bytes \(requestedStart)-"), let handle = PosixFile.writing(part, truncate: false) else {
                 failure = CollecTorError(.transport("unexpected Content-Range '\(range)'"), location: url)
                 return false
             }
             do {
-                try handle.truncate(atOffset: UInt64(requestedStart))
-                try handle.seekToEnd()
+                try handle.truncateAndSeekToEnd(requestedStart)
             } catch {
-                failure = CollecTorError(.io(error.localizedDescription), location: part)
+                failure = CollecTorError(.io(error.description), location: part)
                 return false
             }
             self.handle = handle
@@ -191,9 +191,9 @@ private final class AttemptState {
             return false
         }
         do {
-            try handle.write(contentsOf: chunk)
+            try handle.write(chunk)
         } catch {
-            failure = CollecTorError(.io(error.localizedDescription), location: url)
+            failure = CollecTorError(.io(error.description), location: url)
             return false
         }
         hasher.update(data: chunk)

@@ -1,5 +1,10 @@
 import Decompression
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 
 /// Where a tar reader pulls its bytes from, a piece at a time.
 ///
@@ -137,7 +142,7 @@ public final class FileByteSource: ArchiveByteSource {
             // A plain file's first read is small: it usually only serves a peek at the head,
             // and readAll then reads the rest straight into the parser's buffer.
             let size = decompressor == nil && fileBytesRead == 0 ? min(chunkSize, 64 * 1024) : chunkSize
-            let n = Foundation.read(descriptor, chunk.baseAddress, size)
+            let n = systemRead(descriptor, chunk.baseAddress, size)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ArchiveError(kind: .io(String(cString: strerror(errno))), path: path)
@@ -231,7 +236,7 @@ public final class FileByteSource: ArchiveByteSource {
                 _ = buffer.initialize(fromContentsOf: out)
                 initialized = out.count
                 while initialized < expected {
-                    let n = Foundation.read(descriptor, buffer.baseAddress! + initialized, expected - initialized)
+                    let n = systemRead(descriptor, buffer.baseAddress! + initialized, expected - initialized)
                     if n < 0 && errno == EINTR { continue }
                     if n < 0 { failure = errno; return }
                     if n == 0 { return }
@@ -250,4 +255,14 @@ public final class FileByteSource: ArchiveByteSource {
             if out.count > limit { throw ArchiveError(kind: .memberTooLarge(limit), path: path) }
         }
     }
+}
+
+/// POSIX `read(2)`, named apart from the `read` methods of the types in this file.
+@inline(__always)
+private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.read(descriptor, buffer, count)
+    #else
+    Darwin.read(descriptor, buffer, count)
+    #endif
 }

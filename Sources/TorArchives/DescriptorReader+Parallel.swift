@@ -1,4 +1,10 @@
-import Foundation
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDescriptors
 
 /// Concurrent parsing for ``DescriptorReaderOptions/parallelism`` > 1: the reading thread still
@@ -58,7 +64,7 @@ extension Pipeline {
 /// A counter shared by the workers of one batch.
 private final class NextIndex: @unchecked Sendable {
     private var value = 0
-    private let lock = NSLock()
+    private let lock = Lock()
     func take(below limit: Int) -> Int? {
         lock.lock()
         defer { lock.unlock() }
@@ -71,7 +77,7 @@ private final class NextIndex: @unchecked Sendable {
 /// Per-unit results written by the workers.
 private final class ItemSlots: @unchecked Sendable {
     private(set) var values: [[DescriptorReadItem]]
-    private let lock = NSLock()
+    private let lock = Lock()
     init(count: Int) { values = Array(repeating: [], count: count) }
     func set(_ index: Int, _ items: [DescriptorReadItem]) {
         lock.lock()

@@ -1,5 +1,11 @@
 import Decompression
-import Foundation
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDescriptors
 
 /// Reads Tor descriptors from files, directories, tor's data directory and CollecTor archives,
@@ -95,7 +101,7 @@ final class Pipeline: @unchecked Sendable {
     private var done = false
     private let started = Date()
     private var lastProgress = Date()
-    private let lock = NSLock()
+    private let lock = Lock()
 
     init(paths: [String], options: DescriptorReaderOptions) {
         self.options = options

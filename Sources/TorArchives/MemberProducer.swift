@@ -1,5 +1,10 @@
 import Decompression
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDescriptors
 
 /// A file or archive member read and decompressed, waiting to be parsed; or a failure to read.
@@ -17,7 +22,7 @@ struct PendingUnit: @unchecked Sendable {
 
 /// A blocking first-in first-out queue of bounded size between the reading thread and the parser.
 final class BoundedQueue<Element>: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var items: [Element] = []
     private var head = 0
     private let capacity: Int
@@ -129,7 +134,7 @@ final class MemberProducer: @unchecked Sendable {
     private let paths: [String]
     private let options: DescriptorReaderOptions
     private let history: ReadHistory
-    private let counters = NSLock()
+    private let counters = Lock()
     private var fileBytes = 0
     private var files = 0
 
@@ -175,14 +180,13 @@ final class MemberProducer: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in
+        let started = DetachedThread.start { [self] in
             run()
             _ = flush()
             queue.close()
         }
-        thread.name = "TorArchives.reader"
-        thread.stackSize = 1 << 20
-        thread.start()
+        // No thread (the process is at its limit): end the stream rather than wait forever.
+        if !started { queue.close() }
     }
 
     private func run() {

@@ -85,4 +85,9 @@ public struct AuthorityQuorumCheck: ConsensusVerifier {
     }
 }
 
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials

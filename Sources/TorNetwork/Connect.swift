@@ -1,10 +1,16 @@
 // TorNetwork: SwiftNIO drivers for TorWire's state machines (#16): TCP and TLS connections with
 // deadlines and cancellation, the HTTP/1.x client (DirPort, CollecTor HTTPS) and ORPort channels.
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import NIOCore
 import NIOPosix
 import NIOSSL
 import NIOTLS
+import TorDescriptors
 
 /// Why a connection, or the exchange on it, failed below the protocol spoken over it.
 ///
@@ -260,7 +266,7 @@ public enum Connector {
 /// cancellation, set from event loop and cancellation handlers, read once the body is over.
 /// Also holds the TLS peer's certificate, recorded on the event loop at the handshake.
 final class ClosingReason: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var reason: NetworkFailure?
     private var finished = false
     private var certificate: [UInt8]?

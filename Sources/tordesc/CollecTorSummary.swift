@@ -83,7 +83,7 @@ enum CollecTorSummary {
             case .array(let values): text = values.map { if case .string(let s) = $0 { s } else { $0.serialized() } }.joined(separator: key == "destinations_countries" ? "," : key == "summaries" ? "\n  " : " .. ")
             default: text = value.serialized()
             }
-            return "\(key.replacingOccurrences(of: "_", with: " ")): \(text)"
+            return "\(key.replacing("_", with: " ")): \(text)"
         }
     }
 }

@@ -1,7 +1,12 @@
 import ArgumentParser
 import Dispatch
 import CollecTor
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorArchives
 import TorDescriptors
 
@@ -107,7 +112,7 @@ struct Collector: AsyncParsableCommand {
             }
             output.flush()
             let bytes = files.reduce(0) { $0 + $1.size }
-            FileHandle.standardError.write(Data("files: \(files.count); bytes: \(bytes)\n".utf8))
+            StandardStream.error("files: \(files.count); bytes: \(bytes)\n")
         }
     }
 
@@ -150,7 +155,7 @@ struct Collector: AsyncParsableCommand {
             let chosen = options
             let reporter = callback
             let report = await client.download(files, to: directory, options: chosen, progress: reporter)
-            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if showProgress { StandardStream.error("\r\u{1B}[K") }
             for result in report.results {
                 switch result.outcome {
                 case .downloaded: print("downloaded\t\(result.file.path)")
@@ -161,7 +166,7 @@ struct Collector: AsyncParsableCommand {
             }
             let summary = "files: \(files.count); downloaded: \(report.downloaded.count); already present: \(report.alreadyPresent.count); "
                 + "failed: \(report.failures.count); bytes transferred: \(report.bytesTransferred)\n"
-            FileHandle.standardError.write(Data(summary.utf8))
+            StandardStream.error(summary)
             if !report.failures.isEmpty { throw ExitCode.failure }
         }
     }
@@ -188,7 +193,7 @@ struct Collector: AsyncParsableCommand {
 
     /// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`, `YYYY-MM-DD HH:MM:SS` (a `T` may replace the space).
     static func time(_ text: String, endOfDay: Bool) -> TorTimestamp? {
-        let normalized = text.replacingOccurrences(of: "T", with: " ")
+        let normalized = text.replacing("T", with: " ")
         switch normalized.utf8.count {
         case 10: return TorTimestamp(parsing: normalized + (endOfDay ? " 23:59:59" : " 00:00:00"))
         case 16: return TorTimestamp(parsing: normalized + (endOfDay ? ":59" : ":00"))
@@ -200,12 +205,12 @@ struct Collector: AsyncParsableCommand {
     static func showProgress(_ progress: CollecTorProgress) {
         let megabytes = Double(progress.bytesTransferred) / 1_048_576
         let rate = progress.bytesPerSecond / 1_048_576
-        let text = String(format: "\r\u{1B}[K%d/%d files, %.1f MiB, %.2f MiB/s, %.2f files/s",
-                          progress.filesDone, progress.filesTotal, megabytes, rate, progress.filesPerSecond)
-        FileHandle.standardError.write(Data(text.utf8))
+        let text = "\r\u{1B}[K\(progress.filesDone)/\(progress.filesTotal) files, \(Formatting.fixed(megabytes, digits: 1)) MiB, "
+            + "\(Formatting.fixed(rate, digits: 2)) MiB/s, \(Formatting.fixed(progress.filesPerSecond, digits: 2)) files/s"
+        StandardStream.error(text)
     }
 
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        StandardStream.error("error: \(message)\n")
     }
 }

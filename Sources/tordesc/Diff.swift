@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDescriptors
 
 /// `tordesc diff apply BASE DIFF`: apply a consensus diff and write the resulting consensus.
@@ -40,10 +45,10 @@ struct Diff: ParsableCommand {
                 if let output {
                     try Data(result).write(to: URL(fileURLWithPath: output))
                 } else {
-                    FileHandle.standardOutput.write(Data(result))
+                    StandardStream.output(result)
                 }
             } catch {
-                FileHandle.standardError.write(Data("error: \(diff): \(error)\n".utf8))
+                StandardStream.error("error: \(diff): \(error)\n")
                 throw ExitCode.failure
             }
         }

@@ -1,4 +1,9 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDescriptors
 
 /// What `tordesc exits` was asked: destination ports (all must be allowed), an address, flags.
@@ -165,7 +170,7 @@ struct ExitListing {
         // relay without the Exit flag (which needs two of ports 80, 443, 6667) still carries
         // traffic to the ports its policy allows. Without one, the Exit flag decides.
         for entry in consensus.entries where policySource != .exitFlag || entry.flags.contains(.exit) {
-            guard query.flags.allSatisfy({ flag in entry.flagNames.contains { $0.caseInsensitiveCompare(flag) == .orderedSame } }) else { continue }
+            guard query.flags.allSatisfy({ flag in entry.flagNames.contains { $0.lowercased() == flag.lowercased() } }) else { continue }
             var row = ExitRow(nickname: entry.nickname, fingerprint: entry.fingerprint, address: entry.address, orPort: Int(entry.orPort),
                               portsSummary: entry.exitPolicySummary, bandwidth: entry.bandwidth, bandwidthUnit: "consensus-weight",
                               flags: entry.flagNames, version: entry.versionLine,

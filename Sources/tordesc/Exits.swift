@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDescriptors
 
 /// `tordesc exits`: the exit relays of a consensus or of a set of descriptors, optionally only
@@ -85,7 +90,7 @@ struct Exits: AsyncParsableCommand {
         guard let format else { return [.nickname, .fingerprint, .address, .ports, .bandwidth, .flags] }
         var columns: [Column] = []
         for name in format.split(separator: ",") {
-            let trimmed = name.trimmingCharacters(in: .whitespaces).lowercased()
+            let trimmed = name.trimmed.lowercased()
             guard let column = Column(rawValue: trimmed) else {
                 throw ValidationError("--format: unknown column '\(trimmed)'; the columns are \(Column.allCases.map(\.rawValue).joined(separator: ", "))")
             }

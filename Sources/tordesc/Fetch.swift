@@ -1,6 +1,11 @@
 import ArgumentParser
 import Dispatch
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import Decompression
 import TorDescriptors
 import TorDirectory
@@ -61,10 +66,10 @@ struct Fetch: AsyncParsableCommand {
         do {
             bytes = try await Self.download(kind, fingerprints: fingerprints, configuration: configuration)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            StandardStream.error("error: \(error)\n")
             throw ExitCode.failure
         }
-        if let output { try Data(bytes).write(to: URL(fileURLWithPath: output)) } else { FileHandle.standardOutput.write(Data(bytes)) }
+        if let output { try Data(bytes).write(to: URL(fileURLWithPath: output)) } else { StandardStream.output(bytes) }
     }
 
     private func makeConfiguration() throws -> DirectoryClient.Configuration {
@@ -114,7 +119,7 @@ struct Fetch: AsyncParsableCommand {
                 case .failed(let attempt):
                     line = "\(attempt)"
                 }
-                FileHandle.standardError.write(Data((line + "\n").utf8))
+                StandardStream.error((line + "\n"))
             }
         }
         return configuration

@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorArchives
 import TorDescriptors
 import TorDirectory
@@ -162,7 +167,7 @@ struct Health: AsyncParsableCommand {
         }
         var collected = await HealthLive.collect(list: list, timeout: .seconds(timeout))
         collected.expected = list.authorities.filter { !$0.isBridgeAuthority }.map(HealthLive.identity(of:))
-        for problem in collected.problems { FileHandle.standardError.write(Data("health: \(problem)\n".utf8)) }
+        for problem in collected.problems { StandardStream.error("health: \(problem)\n") }
         return collected
     }
 

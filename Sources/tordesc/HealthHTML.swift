@@ -1,4 +1,9 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDescriptors
 
 /// `tordesc health --html FILE`: one self-contained page (inline CSS, no scripts, no external
@@ -48,7 +53,7 @@ enum HealthHTML {
         html += "<h2>Bandwidth measurements</h2>\n"
         html += table(["authority", "relays", "measured", "share"], rows.map { row in
             ("", [cell(row.authority.nickname), number(row.relayCount), number(row.measuredCount),
-                  cell(row.relayCount == 0 ? "-" : String(format: "%.1f%%", Double(row.measuredCount) * 100 / Double(row.relayCount)))])
+                  cell(row.relayCount == 0 ? "-" : Formatting.fixed(Double(row.measuredCount) * 100 / Double(row.relayCount), digits: 1) + "%")])
         }, empty: "No votes.")
 
         html += "<h2>Shared randomness</h2>\n"

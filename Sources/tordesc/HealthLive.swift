@@ -1,4 +1,9 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDescriptors
 import TorDirectory
 
@@ -79,7 +84,7 @@ enum HealthLive {
             }
         } catch {
             // The client's error lists each attempt on its own line; a finding is one line.
-            let reason = "\(error)".split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            let reason = "\(error)".split(whereSeparator: \.isNewline).map(\.trimmed).joined(separator: " ")
             return (nil, .init(authority: who, request: votePath, seconds: seconds(), failure: reason), nil)
         }
     }

@@ -1,4 +1,9 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDirectory
 
 /// How `exits`, `relay` and `summary` read the live network when no file is named: the current
@@ -12,7 +17,7 @@ enum LiveFetchHook {
         do {
             return Array(try await client.consensus(flavor: .ns).rawBytes)
         } catch {
-            FileHandle.standardError.write(Data("error: could not fetch a verified consensus: \(error)\n".utf8))
+            StandardStream.error("error: could not fetch a verified consensus: \(error)\n")
             return nil
         }
     }

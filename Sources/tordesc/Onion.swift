@@ -1,6 +1,11 @@
 import ArgumentParser
 import Crypto
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDescriptors
 import TorDirectory
 
@@ -63,7 +68,7 @@ struct Onion: AsyncParsableCommand {
 
     static func parseTime(_ text: String) -> TorTimestamp? {
         if let seconds = Int64(text) { return TorTimestamp(secondsSince1970: seconds) }
-        return TorTimestamp(parsing: text.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: ""))
+        return TorTimestamp(parsing: text.replacing("T", with: " ").replacing("Z", with: ""))
     }
 
     func run() async throws {
@@ -110,7 +115,7 @@ struct Onion: AsyncParsableCommand {
         } catch {
             if json { output.write(report.json.serialized()) } else { for line in report.textLines { output.write(line) } }
             output.flush()
-            FileHandle.standardError.write(Data("error: no responsible HSDir gave a descriptor that verifies and decrypts: \(error)\n".utf8))
+            StandardStream.error("error: no responsible HSDir gave a descriptor that verifies and decrypts: \(error)\n")
             throw ExitCode.failure
         }
         let described = OnionDescriptorReport(fetch: fetched)
@@ -166,7 +171,7 @@ struct OnionReport {
         let chosen = responsible
         lines.append("fetch from       \(chosen.count) HSDirs (\(ring.parameters.replicas) replicas × spread \(ring.parameters.spreadFetch)), in tor's order:")
         for member in chosen {
-            lines.append("  \(member.nickname.padding(toLength: 19, withPad: " ", startingAt: 0)) \(member.fingerprint)  \(Self.endpoint(member))")
+            lines.append("  \(member.nickname.padded(to: 19)) \(member.fingerprint)  \(Self.endpoint(member))")
         }
         return lines
     }

@@ -1,6 +1,11 @@
 import ArgumentParser
 import Crypto
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDescriptors
 import TorDirectory
 
@@ -23,7 +28,7 @@ extension Onion {
     /// tor's ClientOnionAuthDir line (`ADDRESS:descriptor:x25519:BASE32KEY`) or a bare base32 key.
     static func readClientKey(_ path: String) throws -> Curve25519.KeyAgreement.PrivateKey {
         guard let data = FileManager.default.contents(atPath: path) else { throw reportError("no such file: \(path)") }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: data, as: UTF8.self).trimmed
         let encoded = text.split(separator: ":").last.map(String.init) ?? text
         do {
             let bytes = try OnionAddress.base32Decode(Array(encoded.lowercased().utf8)[...])

@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorArchives
 import TorDescriptors
 
@@ -83,7 +88,7 @@ struct Parse: ParsableCommand {
                     totals.report(failure: "\(item.source): unknown document type (use --type)")
                 } else {
                     totals.skipped += 1
-                    if !quiet { FileHandle.standardError.write(Data("skipped: \(item.source): not a document type parse reads\n".utf8)) }
+                    if !quiet { StandardStream.error("skipped: \(item.source): not a document type parse reads\n") }
                 }
             case .failure(.archive(let error)):
                 totals.report(failure: "\(error)")
@@ -106,14 +111,14 @@ final class ProgressLine: @unchecked Sendable {
     func show(_ p: ReadProgress) {
         guard enabled, !p.isFinal else { return }
         let megabytes = Double(p.fileBytes) / 1_000_000
-        let text = String(format: "\r%.1f MB read, %d files, %d documents, %.0f documents/s, %.1f MB/s ",
-                          megabytes, p.files, p.documents, p.documentsPerSecond, p.bytesPerSecond / 1_000_000)
-        FileHandle.standardError.write(Data(text.utf8))
+        let text = "\r\(Formatting.fixed(megabytes, digits: 1)) MB read, \(p.files) files, \(p.documents) documents, "
+            + "\(Formatting.fixed(p.documentsPerSecond, digits: 0)) documents/s, \(Formatting.fixed(p.bytesPerSecond / 1_000_000, digits: 1)) MB/s "
+        StandardStream.error(text)
         shown = true
     }
 
     func clear() {
-        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if shown { StandardStream.error("\r\u{1B}[K") }
     }
 }
 
@@ -125,13 +130,13 @@ struct ParseTotals {
 
     mutating func report(failure: String) {
         failed += 1
-        FileHandle.standardError.write(Data(("error: " + failure + "\n").utf8))
+        StandardStream.error(("error: " + failure + "\n"))
     }
 
     func printSummary() {
         let counts = parsed.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
         let text = "parsed: " + (counts.isEmpty ? "0 documents" : counts.joined(separator: ", ")) + "; failed: \(failed)" + (skipped > 0 ? "; skipped files: \(skipped)" : "") + "\n"
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardStream.error(text)
     }
 }
 
@@ -147,7 +152,7 @@ struct BufferedOutput {
 
     mutating func flush() {
         guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer))
+        StandardStream.output(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDescriptors
 
 /// `tordesc relay`: everything the given files say about one relay.
@@ -90,7 +95,7 @@ struct RelayReport {
         let wanted = Relay.fingerprint(in: query)
         func matches(_ fingerprint: Fingerprint?, _ nickname: String) -> Bool {
             if let wanted { return fingerprint == wanted }
-            return nickname.caseInsensitiveCompare(query) == .orderedSame
+            return nickname.lowercased() == query.lowercased()
         }
         var identities = Set<Fingerprint>()
         var microOnly: [Microdescriptor] = []
@@ -148,7 +153,7 @@ struct RelayReport {
             lines.append(color.bold(title + ":"))
             let shown = pairs.compactMap { key, value in Self.text(value).map { (key, $0) } }
             let width = shown.map(\.0.count).max() ?? 0
-            for (key, text) in shown { lines.append("  " + key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + text) }
+            for (key, text) in shown { lines.append("  " + key.padded(to: width) + "  " + text) }
         }
         let validAfter = consensus?.header.validAfter.map { ", valid-after \($0)" } ?? ""
         section("consensus entry\(validAfter)", entry?.stemJSON)

@@ -1,16 +1,21 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDescriptors
 
 /// Prints `error: message` to stderr and returns the exit code to throw: 2 for usage problems
 /// (a missing or wrong file is a usage problem: nothing was parsed), 1 for documents that failed.
 func reportError(_ message: String, code: Int32 = 2) -> ExitCode {
-    FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+    StandardStream.error(("error: " + message + "\n"))
     return ExitCode(code)
 }
 
 func warn(_ message: String) {
-    FileHandle.standardError.write(Data(("warning: " + message + "\n").utf8))
+    StandardStream.error(("warning: " + message + "\n"))
 }
 
 extension DescriptorType {
@@ -62,11 +67,11 @@ struct RelaySources {
 
     /// Reads a file, or throws exit code 2 after saying why not.
     static func read(_ path: String) throws -> [UInt8] {
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw reportError("no such file: \(path)")
         }
-        if isDirectory.boolValue { throw reportError("\(path) is a directory; name the document files inside it") }
+        if isDirectory { throw reportError("\(path) is a directory; name the document files inside it") }
         guard let data = FileManager.default.contents(atPath: path) else { throw reportError("cannot read \(path) (permissions?)") }
         return [UInt8](data)
     }
@@ -74,7 +79,7 @@ struct RelaySources {
     /// Reads `path` and checks that its detected type is one of `accepted`.
     static func read(_ path: String, option: String, accepted: Set<DescriptorType>, wants: String) throws -> (bytes: [UInt8], type: DescriptorType) {
         let bytes = try read(path)
-        let name = (path as NSString).lastPathComponent
+        let name = InputFiles.lastPathComponent(path)
         guard let type = DescriptorType.detect(fileName: name, bytes: bytes[...]) else {
             throw reportError("\(path) is not a Tor directory document this tool recognises; \(option) wants \(wants)")
         }
@@ -126,7 +131,7 @@ struct RelaySources {
             case .success(let document): list.append(document)
             case .failure(let error):
                 failures += 1
-                FileHandle.standardError.write(Data("error: \(path):\(error.line): \(error)\n".utf8))
+                StandardStream.error("error: \(path):\(error.line): \(error)\n")
             }
         }
         return list

@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDescriptors
 
 /// `tordesc summary`: network totals from one consensus.
@@ -48,7 +53,7 @@ struct Summary: AsyncParsableCommand {
             try sources.loadConsensus(file, option: "summary")
         } else {
             guard let live = try await LiveFetchHook.fetchVerifiedConsensus(authoritiesFile: authorities) else {
-                throw reportError(LiveFetchHook.unavailableMessage(command: "summary").replacingOccurrences(of: "summary --consensus", with: "summary"))
+                throw reportError(LiveFetchHook.unavailableMessage(command: "summary").replacing("summary --consensus", with: "summary"))
             }
             try sources.loadConsensus(bytes: live, label: "live consensus")
         }
@@ -68,7 +73,7 @@ extension Summary {
     /// The summary of a bandwidth file or exit list; `nil` for other types (the consensus path).
     func collecTorSummary(_ path: String) throws -> JSONValue? {
         let bytes = try RelaySources.read(path)
-        let name = (path as NSString).lastPathComponent
+        let name = InputFiles.lastPathComponent(path)
         switch DescriptorType.detect(fileName: name, bytes: bytes[...]) {
         case .bandwidthFile?:
             do { return CollecTorSummary.bandwidthFile(try BandwidthFile(parsing: bytes[...])) } catch {
@@ -182,7 +187,7 @@ struct NetworkTotals {
             let width = protocols.keys.map(\.count).max() ?? 0
             for name in protocols.keys.sorted() {
                 let versions = protocols[name, default: [:]].sorted { $0.key < $1.key }.map { "\($0.key):\(Formatting.grouped($0.value))" }
-                lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + versions.joined(separator: "  "))
+                lines.append("  " + name.padded(to: width) + "  " + versions.joined(separator: "  "))
             }
         }
         if let required = header.requiredRelayProtocols { lines.append("  required relay protocols: \(required)") }

@@ -1,9 +1,9 @@
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FoundationEssentials
 
 /// Whether to colour standard output: only on a terminal, never with `--no-color` or when the
 /// `NO_COLOR` environment variable is set (https://no-color.org).
@@ -73,7 +73,23 @@ enum Formatting {
         var value = Double(bytesPerSecond)
         var unit = 0
         while value >= 1000, unit < units.count - 1 { value /= 1000; unit += 1 }
-        return unit == 0 ? "\(bytesPerSecond) B/s" : String(format: "%.1f %@", value, units[unit])
+        return unit == 0 ? "\(bytesPerSecond) B/s" : Formatting.fixed(value, digits: 1) + " " + units[unit]
+    }
+
+    /// `value` rounded to `digits` decimals, as `%.Nf` prints it ("12.3", "-0.5", "3.00").
+    static func fixed(_ value: Double, digits: Int) -> String {
+        guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (value.magnitude * scale).rounded(.toNearestOrEven)
+        guard scaled < 9e18 else { return String(value) }
+        let units = UInt64(scaled), divisor = UInt64(scale)
+        var text = String(units / divisor)
+        if digits > 0 {
+            let fraction = String(units % divisor)
+            text += "." + String(repeating: "0", count: digits - fraction.count) + fraction
+        }
+        return value < 0 && units > 0 ? "-" + text : text
     }
 
     /// Cuts long text for a table cell; JSON output keeps the whole value.
@@ -82,6 +98,43 @@ enum Formatting {
     }
 
     static func percent(_ part: Int, of whole: Int) -> String {
-        whole == 0 ? "-" : String(format: "%.1f%%", Double(part) * 100 / Double(whole))
+        whole == 0 ? "-" : Formatting.fixed(Double(part) * 100 / Double(whole), digits: 1) + "%"
+    }
+}
+
+/// Writing to the standard streams without Foundation's `FileHandle` (the executable links
+/// FoundationEssentials only, #15): `write(2)` until every byte is out.
+enum StandardStream {
+    static func error(_ text: String) { write(Array(text.utf8), to: STDERR_FILENO) }
+    static func output(_ bytes: [UInt8]) { write(bytes, to: STDOUT_FILENO) }
+
+    private static func write(_ bytes: [UInt8], to descriptor: Int32) {
+        bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                #if canImport(Glibc)
+                let n = Glibc.write(descriptor, buffer.baseAddress! + done, buffer.count - done)
+                #else
+                let n = Darwin.write(descriptor, buffer.baseAddress! + done, buffer.count - done)
+                #endif
+                if n < 0 { if errno == EINTR { continue }; return }
+                done += n
+            }
+        }
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces, tabs, CRs and newlines (ASCII whitespace: the inputs
+    /// are command-line values and tor's text files).
+    var trimmed: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
+    }
+
+    /// Padded with spaces on the right to `width` characters (longer text is left as is).
+    func padded(to width: Int) -> String {
+        count >= width ? String(self) : String(self) + String(repeating: " ", count: width - count)
     }
 }

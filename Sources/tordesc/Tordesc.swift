@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 
 /// `tordesc`: parse, verify and query Tor directory documents.
 @main
@@ -31,8 +36,12 @@ struct Tordesc: AsyncParsableCommand {
                 exit(withError: error)
             }
             let message = fullMessage(for: error)
-            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+            if !message.isEmpty { StandardStream.error((message + "\n")) }
+            #if canImport(Glibc)
+            Glibc.exit(code == .validationFailure ? 2 : code.rawValue)
+            #else
+            Darwin.exit(code == .validationFailure ? 2 : code.rawValue)
+            #endif
         }
     }
 }

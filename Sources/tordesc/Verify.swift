@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorArchives
 import TorDescriptors
 import TorDirectory
@@ -133,7 +138,7 @@ struct Verify: ParsableCommand {
             }
         }
         output.flush()
-        FileHandle.standardError.write(Data("verified: \(totals.ok) ok, \(totals.failed) failed, \(totals.unverifiable) not verifiable\n".utf8))
+        StandardStream.error("verified: \(totals.ok) ok, \(totals.failed) failed, \(totals.unverifiable) not verifiable\n")
         if totals.failed > 0 { throw ExitCode.failure }
     }
 

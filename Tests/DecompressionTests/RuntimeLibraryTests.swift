@@ -40,6 +40,33 @@ import Testing
         }
     }
 
+    /// #15: no module that `tordesc` links imports all of Foundation: it loads ICU and
+    /// libFoundation (about 7.7 M instructions of every start, measured with callgrind);
+    /// FoundationEssentials has what the code needs. Tests and benchmarks may import it.
+    @Test("No source under Sources/ imports Foundation (FoundationEssentials only)")
+    func noFoundationInSources() throws {
+        let sources = try Self.projectFiles().filter { $0.path.hasPrefix("Sources/") && $0.path.hasSuffix(".swift") }
+        #expect(sources.count > 100, "found only \(sources.count) Swift sources")
+        for file in sources {
+            #expect(!Self.importsFoundation(file.text), "\(file.path) imports Foundation; import FoundationEssentials")
+        }
+        #expect(Self.importsFoundation("import Dispatch\nimport Foundation\n"))
+        #expect(Self.importsFoundation("@_exported import Foundation"))
+        #expect(Self.importsFoundation("  import struct Foundation.Data"))
+        #expect(!Self.importsFoundation("import FoundationEssentials\n// import Foundation is not needed"))
+    }
+
+    /// An `import Foundation` line (also `@_exported`, or of one declaration: `import struct Foundation.X`).
+    static func importsFoundation(_ text: String) -> Bool {
+        text.split(separator: "\n").contains { line in
+            var words = line.split(separator: " ", omittingEmptySubsequences: true)
+            if words.first == "@_exported" { words.removeFirst() }
+            guard words.first == "import", words.count >= 2 else { return false }
+            let module = words.count >= 3 ? words[2] : words[1]
+            return module == "Foundation" || module.hasPrefix("Foundation.")
+        }
+    }
+
     /// An `#include`/`#import` of lzma.h (or one of its lzma/*.h parts), zstd.h or bzlib.h.
     static func includeOfOptionalHeader() -> Regex<(Substring, Substring, Substring, Substring?)> {
         #/#\s*(include|import)\s*[<"](lzma|zstd|bzlib)(/[a-z_]+)?\.h[>"]/#

@@ -119,6 +119,36 @@ struct PrivateNetworkTests {
         #expect(String(decoding: bandwidth, as: UTF8.self).contains("version=1.4.0"))
     }
 
+    /// The private network's authorities vote from a bandwidth file (V3BandwidthsFile): the file
+    /// an authority serves at /tor/status-vote/next/bandwidth is the one its vote's
+    /// `bandwidth-file-digest` names (#18), checked by the library and by `tordesc verify`.
+    @Test func theVoteNamesTheBandwidthFileItServes() async throws {
+        let list = try PrivateNet.list()
+        let client = try PrivateNet.client()
+        let authority = list.authorities[0]
+        let vote = try await client.vote(from: authority.dirEndpoint)
+        let bytes = try await client.bandwidthFile(from: authority.dirEndpoint)
+        let file = try BandwidthFile(parsing: bytes[...])
+        #expect(file.digestCheck(against: vote).outcome == .passed)
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tordesc-bwfile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let votePath = folder.appendingPathComponent("vote").path, filePath = folder.appendingPathComponent("bandwidth-file").path
+        try Data(vote.rawBytes).write(to: URL(fileURLWithPath: votePath))
+        try Data(bytes).write(to: URL(fileURLWithPath: filePath))
+        let authorities = PrivateNet.directory!.appendingPathComponent("authorities").path
+        let run = try FetchCLITests.run(["verify", "--verbose", "--bandwidth-file", filePath, "--authorities", authorities, votePath])
+        #expect(run.status == 0 && run.stdout.contains("bandwidth-file-digest"), "\(run.stdout)\(run.stderr)")
+        // A file the vote was not made from fails the same check, in the library and the CLI.
+        let otherBytes = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "bw=", with: "bw=1").utf8)
+        let other = try BandwidthFile(parsing: otherBytes[...])
+        try Data(otherBytes).write(to: URL(fileURLWithPath: filePath))
+        let refused = try FetchCLITests.run(["verify", "--bandwidth-file", filePath, "--authorities", authorities, votePath])
+        #expect(refused.status != 0, "\(refused.stdout)\(refused.stderr)")
+        #expect(other.digestCheck(against: vote).outcome != .passed)
+    }
+
     @Test func detachedSignaturesInTheirWindow() async throws {
         // Served only in the ~2 s before each new consensus (every 10 s here): poll.
         let client = try PrivateNet.client { $0.maxAttempts = 3 }

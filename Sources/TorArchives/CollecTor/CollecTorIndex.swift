@@ -1,5 +1,10 @@
 import Decompression
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDescriptors
 
 /// CollecTor's `index/index.json`: every directory and file the server publishes, with sizes,
@@ -43,16 +48,15 @@ public struct CollecTorIndex: Sendable, Hashable {
                 throw CollecTorError(.badIndex("cannot decompress \(format.rawValue) index: \(error)"))
             }
         }
-        let object: Any
+        let top: IndexJSON.Directory
         do {
-            object = try JSONSerialization.jsonObject(with: Data(plain))
+            top = try JSONDecoder().decode(IndexJSON.Directory.self, from: Data(plain))
         } catch {
-            throw CollecTorError(.badIndex("not JSON: \(error.localizedDescription)"))
+            throw CollecTorError(.badIndex("not JSON of an index: \(error)"))
         }
-        guard let top = object as? [String: Any] else { throw CollecTorError(.badIndex("top level is not an object")) }
-        created = (top["index_created"] as? String).flatMap(CollecTorIndex.timestamp)
-        buildRevision = top["build_revision"] as? String
-        baseURL = top["path"] as? String
+        created = top.index_created.flatMap(CollecTorIndex.timestamp)
+        buildRevision = top.build_revision
+        baseURL = top.path
         root = try CollecTorDirectory(json: top, parentPath: nil)
     }
 
@@ -105,9 +109,9 @@ public struct CollecTorDirectory: Sendable, Hashable {
 
     /// The root object has no meaningful `path` for the tree (it holds the server URL), so the
     /// root is read with `parentPath == nil`.
-    init(json: [String: Any], parentPath: String?) throws(CollecTorError) {
+    init(json: IndexJSON.Directory, parentPath: String?) throws(CollecTorError) {
         if let parentPath {
-            guard let own = json["path"] as? String, CollecTorDirectory.isSafeComponent(own) else {
+            guard let own = json.path, CollecTorDirectory.isSafeComponent(own) else {
                 throw CollecTorError(.badIndex("directory without a usable path under '\(parentPath)'"))
             }
             name = own
@@ -118,10 +122,10 @@ public struct CollecTorDirectory: Sendable, Hashable {
         }
         files = []
         directories = []
-        for entry in json["files"] as? [[String: Any]] ?? [] {
+        for entry in json.files ?? [] {
             files.append(try CollecTorFile(json: entry, directory: path))
         }
-        for entry in json["directories"] as? [[String: Any]] ?? [] {
+        for entry in json.directories ?? [] {
             directories.append(try CollecTorDirectory(json: entry, parentPath: path))
         }
     }
@@ -203,24 +207,47 @@ public struct CollecTorFile: Sendable, Hashable {
         self.sha256 = sha256
     }
 
-    init(json: [String: Any], directory: String) throws(CollecTorError) {
-        guard let name = json["path"] as? String, CollecTorDirectory.isSafeComponent(name) else {
+    init(json: IndexJSON.File, directory: String) throws(CollecTorError) {
+        guard let name = json.path, CollecTorDirectory.isSafeComponent(name) else {
             throw CollecTorError(.badIndex("file without a usable path in '\(directory)'"))
         }
-        guard let size = (json["size"] as? NSNumber)?.intValue, size >= 0 else {
+        guard let size = json.size, size >= 0 else {
             throw CollecTorError(.badIndex("file '\(directory)/\(name)' has no size"))
         }
         self.init(path: directory.isEmpty ? name : directory + "/" + name, size: size,
-                  lastModified: (json["last_modified"] as? String).flatMap(CollecTorIndex.timestamp),
-                  firstPublished: (json["first_published"] as? String).flatMap(CollecTorIndex.timestamp),
-                  lastPublished: (json["last_published"] as? String).flatMap(CollecTorIndex.timestamp),
-                  types: (json["types"] as? [String] ?? []).map(CollecTorDescriptorType.init),
-                  sha256: json["sha256"] as? String)
+                  lastModified: json.last_modified.flatMap(CollecTorIndex.timestamp),
+                  firstPublished: json.first_published.flatMap(CollecTorIndex.timestamp),
+                  lastPublished: json.last_published.flatMap(CollecTorIndex.timestamp),
+                  types: (json.types ?? []).map(CollecTorDescriptorType.init),
+                  sha256: json.sha256)
     }
 
     /// The decoded SHA-256 (32 bytes), or nil when the index has none or it is not valid base64.
     public var sha256Digest: [UInt8]? {
         guard let sha256, let bytes = Base64.decode(Array(sha256.utf8)), bytes.count == 32 else { return nil }
         return bytes
+    }
+}
+
+/// The index's JSON as CollecTor writes it (index.json): the root is a directory whose `path` is
+/// the server URL. Decoded with FoundationEssentials' `JSONDecoder`; every field optional, so
+/// what is missing is judged by the initialisers above, with the index's own names.
+enum IndexJSON {
+    struct Directory: Decodable {
+        var path: String?
+        var index_created: String?
+        var build_revision: String?
+        var files: [File]?
+        var directories: [Directory]?
+    }
+
+    struct File: Decodable {
+        var path: String?
+        var size: Int?
+        var last_modified: String?
+        var first_published: String?
+        var last_published: String?
+        var types: [String]?
+        var sha256: String?
     }
 }

@@ -1,7 +1,12 @@
 #if canImport(FoundationEssentials)
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import FoundationEssentials
 #else
-import Foundation
+import FoundationEssentials
 #endif
 
 extension ExtraInfoDescriptor {

@@ -1,4 +1,9 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 
 extension KeyCertificate {
     /// Smallest identity key tor accepts for an authority (authorities use 3072 bits).
@@ -133,7 +138,7 @@ extension KeyCertificate {
 /// ``AuthorityVerifier`` (copies of a verifier share it). Bounded: when full it starts over (a
 /// network has about nine current certificates; an archive a few hundred).
 final class KeyCertificateCheckCache: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var entries: [[UInt8]: [VerificationCheck]] = [:]
     private let capacity = 1024
 

@@ -1,5 +1,10 @@
 import Crypto
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 
 /// Reads a consensus incrementally: the header is parsed on creation, then entries are parsed
 /// one per ``nextEntry()`` (nothing keeps them), then ``footer()`` reads the rest. Memory stays
@@ -107,7 +112,7 @@ public struct ConsensusReader: Sendable, Sequence {
 /// The error that stopped a `for` loop over a ``ConsensusReader``, shared between the reader and
 /// the iterator copies the loop runs on. Locked, since the reader is `Sendable`.
 private final class FailureRecord: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var stored: DescriptorParseError?
 
     var value: DescriptorParseError? {

@@ -1,4 +1,10 @@
-import Foundation
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 
 extension NetworkStatusConsensus {
     /// Parses a consensus with its router status entries read by up to `parallelism` threads,
@@ -131,7 +137,7 @@ extension NetworkStatusConsensus {
 /// Result slots written by `concurrentPerform` workers, one slot per worker index.
 final class ConcurrentSlots<Value>: @unchecked Sendable {
     private var values: [Value?]
-    private let lock = NSLock()
+    private let lock = Lock()
     init(count: Int) { values = Array(repeating: nil, count: count) }
     subscript(index: Int) -> Value? {
         get { lock.lock(); defer { lock.unlock() }; return values[index] }

@@ -1,7 +1,12 @@
 #if canImport(FoundationEssentials)
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import FoundationEssentials
 #else
-import Foundation
+import FoundationEssentials
 #endif
 
 /// A network-status consensus, ns or microdesc flavor (`network-status-version 3 [flavor]`,

@@ -1,7 +1,12 @@
 #if canImport(FoundationEssentials)
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import FoundationEssentials
 #else
-import Foundation
+import FoundationEssentials
 #endif
 
 /// A v2 network status (dir-spec v2, 2005–2008; CollecTor `@type network-status-2 1.0`): one

@@ -1,8 +1,13 @@
 import Crypto
 #if canImport(FoundationEssentials)
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import FoundationEssentials
 #else
-import Foundation
+import FoundationEssentials
 #endif
 
 /// A command for tor's ControlPort (control-spec §3), encoded as one CR LF-terminated line.

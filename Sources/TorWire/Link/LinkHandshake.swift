@@ -1,4 +1,9 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDescriptors
 
 /// The client side of the v3 link handshake (tor-spec "Negotiating and initializing

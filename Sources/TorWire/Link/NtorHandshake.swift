@@ -1,5 +1,10 @@
 import Crypto
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorDescriptors
 
 /// The client side of the ntor handshake (tor-spec "The ntor handshake", CREATE2 type 2):

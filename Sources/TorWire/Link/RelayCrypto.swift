@@ -1,6 +1,11 @@
 import Crypto
 import CryptoExtras
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 
 /// KDF-TOR (tor-spec "KDF-TOR"): `K = H(K0 | [00]) | H(K0 | [01]) | ...` with SHA-1, truncated
 /// to `length` bytes. CREATE_FAST derives its circuit keys with it from `X | Y`.

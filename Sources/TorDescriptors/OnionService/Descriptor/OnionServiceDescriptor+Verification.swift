@@ -1,7 +1,12 @@
 #if canImport(FoundationEssentials)
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import FoundationEssentials
 #else
-import Foundation
+import FoundationEssentials
 #endif
 
 /// The checks made on a v3 onion-service descriptor (rend-spec-v3 §2.4, §2.5.2.2).

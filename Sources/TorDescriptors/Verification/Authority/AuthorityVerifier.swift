@@ -1,4 +1,9 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 
 /// Verifies documents signed by directory authorities (consensuses, detached signatures, votes,
 /// key certificates) against one trusted authority set, remembering each key certificate's

@@ -1,8 +1,13 @@
 import Crypto
 #if canImport(FoundationEssentials)
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import FoundationEssentials
 #else
-import Foundation
+import FoundationEssentials
 #endif
 
 /// Ed25519 signature checks (RFC 8032, through swift-crypto) with Tor's error type.

@@ -1,8 +1,13 @@
 import Crypto
 #if canImport(FoundationEssentials)
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import FoundationEssentials
 #else
-import Foundation
+import FoundationEssentials
 #endif
 
 /// What relay-side verification (server descriptors, extra-info) shares: the Ed25519 signature
