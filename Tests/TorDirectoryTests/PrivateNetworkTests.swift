@@ -141,7 +141,8 @@ struct PrivateNetworkTests {
         let run = try FetchCLITests.run(["verify", "--verbose", "--bandwidth-file", filePath, "--authorities", authorities, votePath])
         #expect(run.status == 0 && run.stdout.contains("bandwidth-file-digest"), "\(run.stdout)\(run.stderr)")
         // A file the vote was not made from fails the same check, in the library and the CLI.
-        let otherBytes = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "bw=", with: "bw=1").utf8)
+        // (The served file plus one relay line: the private network's file lists no relays.)
+        let otherBytes = bytes + Array("node_id=$\(String(repeating: "0", count: 40)) bw=1\n".utf8)
         let other = try BandwidthFile(parsing: otherBytes[...])
         try Data(otherBytes).write(to: URL(fileURLWithPath: filePath))
         let refused = try FetchCLITests.run(["verify", "--bandwidth-file", filePath, "--authorities", authorities, votePath])
