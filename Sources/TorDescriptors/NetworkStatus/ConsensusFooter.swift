@@ -52,12 +52,23 @@ public struct DirectorySignature: Sendable, Hashable {
     public let line: Int
 }
 
-enum FooterKey: String, CaseIterable {
+enum FooterKey: String, DocumentKeyword {
     case directoryFooter = "directory-footer"
     case bandwidthWeights = "bandwidth-weights"
     case directorySignature = "directory-signature"
 
     static let table = KeywordTable<FooterKey>(allCases.map { ($0.rawValue, $0) })
+
+    /// The footer's rules, tor's `networkstatus_vote_footer_token_table` (ns_parse.c), checked
+    /// first in strict mode; the order rules tor states in code (the footer line first, only
+    /// signatures after the first signature) are checked by ``ConsensusHeaderParser/parseFooter``.
+    static let rules = KeywordRules<FooterKey>(kind: .networkStatusConsensus,
+                                               source: .tor("ns_parse.c", "networkstatus_vote_footer_token_table"), [
+        .atMostOnce(.directoryFooter, .none, .forbidden),
+        .atMostOnce(.bandwidthWeights, .any, .forbidden),
+        .atLeastOnce(.directorySignature, .atLeast(2), .required, types: ["SIGNATURE"],
+                     differs: "tor's table allows any number (T); a consensus or vote without a signature cannot be verified, so strict requires one"),
+    ])
 }
 
 /// What the footer reader returns: the footer, the signed range it closes (`nil` without a
@@ -101,6 +112,7 @@ extension ConsensusHeaderParser {
             return footer
         }
         let bytes = document.bytes
+        if strict { try FooterKey.rules.check(document) }
         func problem(_ error: DescriptorParseError) throws(DescriptorParseError) {
             if strict { throw error }
             warnings.append(error)

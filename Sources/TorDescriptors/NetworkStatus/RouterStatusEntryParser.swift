@@ -125,6 +125,7 @@ struct RouterStatusEntryScanner: Sendable {
             } catch {
                 return error
             }
+            if strict, let failure = checkRules(entryStart..<position, line: entryLine) { return failure }
             entry.rawBytes = bytes[entryStart..<position]
             entries.append(entry)
             added += 1
