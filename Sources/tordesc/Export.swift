@@ -37,7 +37,9 @@ struct Export: ParsableCommand {
     func run() throws {
         try InputFiles.validate(paths)
         var output = BufferedOutput()
-        output.write(PostgresExport.prologue)
+        // The library's text ends in a newline and BufferedOutput adds one per write.
+        func emit(_ text: String) { output.write(text.hasSuffix("\n") ? String(text.dropLast()) : text) }
+        emit(PostgresExport.prologue)
         var exported: [String: Int] = [:]
         var leftOut: [String: Int] = [:]
         var failures = 0
@@ -46,7 +48,7 @@ struct Export: ParsableCommand {
             case .success(let document):
                 let type = item.type?.rawValue ?? "unknown"
                 if let blocks = PostgresExport.copyBlocks(for: document, source: item.source.description) {
-                    output.write(blocks)
+                    emit(blocks)
                     exported[type, default: 0] += 1
                 } else {
                     leftOut[type, default: 0] += 1
@@ -61,7 +63,7 @@ struct Export: ParsableCommand {
                 continue
             }
         }
-        output.write(PostgresExport.epilogue)
+        emit(PostgresExport.epilogue)
         output.flush()
         func list(_ counts: [String: Int]) -> String {
             counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
