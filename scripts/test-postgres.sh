@@ -6,7 +6,8 @@
 # `tordesc exits` and `tordesc parse --json` on the same files.
 #
 # It fails (never skips) when PostgreSQL is missing: initdb, pg_ctl, postgres and psql are
-# looked for on PATH, then in /usr/lib/postgresql/*/bin (Debian's `postgresql` package).
+# looked for on PATH, then in /usr/lib/postgresql/*/bin (Debian's `postgresql` package;
+# POSTGRES_BIN_GLOB replaces that pattern, which is how the failure was shown).
 # Run as root (CI), the server runs as `nobody` (PostgreSQL refuses to run as root).
 # The server is stopped by its PID on every exit; the whole run is bounded by `timeout`.
 #
@@ -22,7 +23,7 @@ fail() { echo "test-postgres: FAIL: $*" >&2; exit 1; }
 find_tool() {
     local name=$1 candidate
     if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return; fi
-    for candidate in /usr/lib/postgresql/*/bin/"$name"; do
+    for candidate in ${POSTGRES_BIN_GLOB:-/usr/lib/postgresql/*/bin}/"$name"; do
         if [ -x "$candidate" ]; then echo "$candidate"; return; fi
     done
     fail "PostgreSQL's $name is not installed (Debian: apt-get install postgresql)"

@@ -95,7 +95,7 @@ struct Churn: ParsableCommand {
         }
         if step.addressReuse.count > show { lines.append("    same address: +\(step.addressReuse.count - show) more (--json lists all)") }
         for (title, groups) in [("joined in /16", step.subnetGroups), ("joined as", step.nicknameGroups), ("joined from", step.countryGroups)] {
-            for group in groups.prefix(show) { lines.append("    \(title) \(group.key): \(group.relays.count): \(names(group.relays))") }
+            for group in groups.prefix(show) { lines.append("    \(title) \(group.key) (\(group.relays.count)): \(names(group.relays))") }
             if groups.count > show { lines.append("    \(title): +\(groups.count - show) more groups") }
         }
         return lines
