@@ -50,6 +50,11 @@ public struct ChurnSnapshot: Sendable {
 /// How relays that joined together are grouped: the IPv4 /16 they sit in and the pattern of
 /// their nicknames. Sybil operators tend to rent addresses in one network and number their
 /// relays (`relay01`, `relay02`, ...).
+///
+/// ```swift
+/// ChurnGrouping.subnet(of: IPAddress("198.51.100.7")!)   // "198.51.0.0/16"
+/// ChurnGrouping.nicknamePattern("Relay07")               // "relay#"
+/// ```
 public enum ChurnGrouping {
     /// The IPv4 /16 of `address` written `a.b.0.0/16`; IPv6 `r` addresses (not in use today)
     /// are grouped by their /32.
