@@ -314,11 +314,33 @@ enum FuzzEntryPoints {
                         violated("rawBytes outside the input", data)
                     }
                     _ = document.stemJSON.serialized()
+                    if let script = PostgresExport.copyBlocks(for: document, source: "fuzz\tinput") { copyRows(script, data) }
                 case .failure(let error):
                     _ = error.description
                 }
             }
         }
+    }
+
+    /// The SQL export of a parsed document (the family-entry split included): every COPY row
+    /// has exactly one field per column of its table, so no value broke out of its field or line.
+    static func copyRows(_ script: String, _ data: [UInt8]) {
+        // On bytes: as Characters, "\r\n" is one and would hide a carriage return left unescaped.
+        let prefix = Array("COPY staging_".utf8)
+        var columns: Int?
+        for line in Array(script.utf8).split(separator: 0x0A, omittingEmptySubsequences: false) {
+            if let expected = columns {
+                if line.elementsEqual([0x5C, 0x2E]) { columns = nil; continue }
+                if line.contains(0x0D) { violated("a raw carriage return in a COPY row", data) }
+                let fields = line.split(separator: 0x09, omittingEmptySubsequences: false).count
+                if fields != expected { violated("a COPY row has \(fields) fields for \(expected) columns", data) }
+            } else if line.starts(with: prefix) {
+                let name = String(decoding: line.dropFirst(prefix.count).prefix { $0 != 0x20 }, as: UTF8.self)
+                guard let table = PostgresSchema.tables.first(where: { $0.name == name }) else { violated("COPY into unknown table \(name)", data) }
+                columns = table.columns.count
+            }
+        }
+        if columns != nil { violated("a COPY block without its \\. terminator", data) }
     }
 }
 
