@@ -109,7 +109,8 @@ write("authority-history", history[:3000])
 # (when installed) and a small synthetic file of each family.
 for selector, path in ((0, "/usr/share/tor/geoip"), (1, "/usr/share/tor/geoip6")):
     if os.path.exists(path):
-        write("geoip", bytes([selector]) + open(path, "rb").read()[:16384])
+        head = open(path, "rb").read()[:16384]
+        write("geoip", bytes([selector]) + head[:head.rfind(b"\n") + 1])   # whole lines: a seed that parses
 write("geoip", b"\x00# synthetic\n# Generated: Mon, 01 Jun 2026 00:00:00 GMT\n16777216,16777471,AU\n16777472,16778239,cn\n3221225472,3221225727,??\n")
 write("geoip", b"\x01# synthetic\n2001:db8::,2001:db8:0:ffff:ffff:ffff:ffff:ffff,DE\n2001:db8:1::,2001:db8:1:ffff:ffff:ffff:ffff:ffff,SE\n")
 
