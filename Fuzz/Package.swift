@@ -14,6 +14,8 @@ let targetNames = [
     "onion-address",
     "onion-service-descriptor", "onion-service-decrypt", "line-endings", "authority-history", "network-status-2",
     "bridge-pool-assignment", "webstats", "torperf", "snowflake-stats", "bridgedb-metrics",
+    // Analysis inputs: tor's GeoIP files (Tests/TorDescriptorsTests/AnalysisFuzzEntryPoints.swift).
+    "geoip",
     // I/O layers (entry points in Tests/{Decompression,TorArchives,TorDirectory}Tests/*FuzzEntryPoints.swift; the HTTP ones need only TorWire).
     "decompress-gzip", "decompress-deflate", "decompress-xz", "decompress-lzma", "decompress-zstd",
     "decompress-bzip2", "tar", "archive-reader", "http-response", "http-reader",

@@ -105,6 +105,15 @@ history = open("Resources/directory/authority-history.txt", "rb").read()
 write("authority-history", history)
 write("authority-history", history[:3000])
 
+# geoip: a selector byte (0 geoip, 1 geoip6), then the start of Debian's tor-geoipdb files
+# (when installed) and a small synthetic file of each family.
+for selector, path in ((0, "/usr/share/tor/geoip"), (1, "/usr/share/tor/geoip6")):
+    if os.path.exists(path):
+        head = open(path, "rb").read()[:16384]
+        write("geoip", bytes([selector]) + head[:head.rfind(b"\n") + 1])   # whole lines: a seed that parses
+write("geoip", b"\x00# synthetic\n# Generated: Mon, 01 Jun 2026 00:00:00 GMT\n16777216,16777471,AU\n16777472,16778239,cn\n3221225472,3221225727,??\n")
+write("geoip", b"\x01# synthetic\n2001:db8::,2001:db8:0:ffff:ffff:ffff:ffff:ffff,DE\n2001:db8:1::,2001:db8:1:ffff:ffff:ffff:ffff:ffff,SE\n")
+
 # I/O targets. Their inputs start with two control bytes (chunk-size seed, limits/options; see
 # the *FuzzEntryPoints.swift files); each payload gets a few control-byte pairs.
 import subprocess, tempfile, zlib

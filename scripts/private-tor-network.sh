@@ -11,6 +11,8 @@
 #   status  prints each process and whether it runs, and the consensus router count.
 # Ports: TORNET_BASE_PORT (default 17000): authority i ORPort BASE+i, DirPort BASE+100+i;
 # relay j ORPort BASE+10+j, DirPort BASE+110+j, relay 0 also ORPort [::1]:BASE+20.
+# relay0 and relay1 are one family: each names the other (MyFamily) and both hold the family key
+# of DIR/family (tor --keygen-family; FamilyId, so family-cert and family-ids); relay2 is alone.
 # Opt-in, for ORPort flow-control tests (#16):
 #   TORNET_LARGE_DESCRIPTORS=1  every router's ContactInfo is ~15,000 bytes (tor's descriptor
 #                               limit is 20,000), so /tor/server/all spans hundreds of cells;
@@ -115,7 +117,8 @@ start() {
     done
     cp "$dir/dirauthority-lines" "$dir/authorities"
 
-    # A shared family key for the relays (family-cert / family-ids in their documents).
+    # A shared family key for relay0 and relay1 (family-cert / family-ids in their documents;
+    # tor 0.4.9's FamilyId); relay2 stays outside so the family tests have a relay that is not in it.
     rm -rf "$dir/family"; mkdir -p "$dir/family"
     (cd "$dir/family" && tor --keygen-family tordescfamily --hush >/dev/null 2>&1) || true
 
@@ -150,19 +153,30 @@ EOF
           true
         } > "$node/torrc"
     done
+    # Relay identities first, so relay0 and relay1 can name each other in MyFamily.
+    local -a relay_fprs=()
     for j in $(seq 0 $((relays - 1))); do
         local node="$dir/relay$j"
         rm -rf "$node"; mkdir -p "$node/keys"; chmod 700 "$node"
-        if [[ -f "$dir/family/tordescfamily.secret_family_key" ]]; then
+        : > "$node/empty-torrc"
+        tor --list-fingerprint --DataDirectory "$node" --ORPort "$((base + 10 + j))" -f "$node/empty-torrc" --hush >"$node/keygen.log" 2>&1 \
+            || { log "relay$j: tor --list-fingerprint failed:"; tail -n 3 "$node/keygen.log" >&2; false; }
+        relay_fprs[j]=$(cut -d' ' -f2 "$node/fingerprint")
+    done
+    for j in $(seq 0 $((relays - 1))); do
+        local node="$dir/relay$j"
+        if [[ $j -le 1 && -f "$dir/family/tordescfamily.secret_family_key" ]]; then
             cp "$dir/family/tordescfamily.secret_family_key" "$node/keys/"
         fi
         { common_torrc "$node" "relay$j"
+          [[ $j -le 1 ]] && echo "MyFamily \$${relay_fprs[$((1 - j))]}"
           echo "ORPort 127.0.0.1:$((base + 10 + j))"
           [[ $j == 0 ]] && echo "ORPort [::1]:$((base + 20))"
           echo "DirPort 127.0.0.1:$((base + 110 + j))"
           if [[ $j == 0 ]]; then printf 'ExitRelay 1\nIPv6Exit 1\nExitPolicy accept *:80,accept6 [::1]:*,reject *:*\n'
           else echo "ExitRelay 0"; fi
-          [[ -f "$dir/family/tordescfamily.public_family_id" ]] && echo "FamilyId $(cat "$dir/family/tordescfamily.public_family_id")"
+          [[ $j -le 1 && -f "$dir/family/tordescfamily.public_family_id" ]] && echo "FamilyId $(cat "$dir/family/tordescfamily.public_family_id")"
+          true
         } > "$node/torrc"
     done
 

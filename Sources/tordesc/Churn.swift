@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorArchives
 import TorDescriptors
 
@@ -61,10 +66,10 @@ struct Churn: ParsableCommand {
                 continue
             case .failure(.parse(let error)) where item.type == .networkStatusConsensus || item.type == .networkStatusMicrodescConsensus:
                 failures += 1
-                FileHandle.standardError.write(Data("error: \(item.source):\(error.line): \(error)\n".utf8))
+                StandardStream.error("error: \(item.source):\(error.line): \(error)\n")
             case .failure(.archive(let error)):
                 failures += 1
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                StandardStream.error("error: \(error)\n")
             case .failure:
                 continue
             }

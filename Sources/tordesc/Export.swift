@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
 import TorArchives
 import TorDescriptors
 
@@ -55,10 +60,10 @@ struct Export: ParsableCommand {
                 }
             case .failure(.parse(let error)):
                 failures += 1
-                FileHandle.standardError.write(Data("error: \(item.source):\(error.line): \(error)\n".utf8))
+                StandardStream.error("error: \(item.source):\(error.line): \(error)\n")
             case .failure(.archive(let error)):
                 failures += 1
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                StandardStream.error("error: \(error)\n")
             case .failure(.unknownType):
                 continue
             }
@@ -68,7 +73,7 @@ struct Export: ParsableCommand {
         func list(_ counts: [String: Int]) -> String {
             counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         }
-        FileHandle.standardError.write(Data("exported: \(list(exported)); left out (no table): \(list(leftOut)); failed: \(failures)\n".utf8))
+        StandardStream.error("exported: \(list(exported)); left out (no table): \(list(leftOut)); failed: \(failures)\n")
         if failures > 0 { throw ExitCode.failure }
     }
 }

@@ -30,6 +30,7 @@ struct Relay: AsyncParsableCommand {
     var relay: String
 
     @OptionGroup var sources: SourceOptions
+    @OptionGroup var geoip: GeoIPOptions
 
     @Option(name: .customLong("extra-info"), parsing: .upToNextOption, help: ArgumentHelp("Extra-info descriptor files.", valueName: "file"))
     var extraInfo: [String] = []
@@ -61,7 +62,9 @@ struct Relay: AsyncParsableCommand {
         } else {
             loaded = try sources.load(extraInfo: extraInfo)
         }
-        let reports = RelayReport.find(relay, in: loaded)
+        var reports = RelayReport.find(relay, in: loaded)
+        let analysis = RelayAnalysis(sources: loaded, countries: try geoip.load())
+        for index in reports.indices { reports[index].analysis = analysis }
         guard !reports.isEmpty else {
             throw reportError("no relay matches '\(relay)' in the given files; check the spelling, or name a consensus or descriptor file that lists it", code: 1)
         }
@@ -89,6 +92,8 @@ struct RelayReport {
     var descriptor: ServerDescriptor?
     var microdescriptor: Microdescriptor?
     var extraInfo: ExtraInfoDescriptor?
+    /// Path selection, family and country, shared by every report of one run.
+    var analysis: RelayAnalysis?
 
     /// Every relay the query names: one report per identity, in fingerprint order.
     static func find(_ query: String, in sources: RelaySources) -> [RelayReport] {
@@ -133,6 +138,7 @@ struct RelayReport {
             ("fingerprint", .optional(fingerprint) { .string($0.hex) }),
             ("nickname", .optional(nickname) { .string($0) }),
             ("bad_exit", .optional(entry) { .bool($0.flags.contains(.badExit)) }),
+            ("analysis", .optional(analysis.flatMap { analysis in fingerprint.map { analysis.json(for: $0, report: self) } }) { $0 }),
             ("consensus", .optional(entry) { $0.stemJSON }),
             ("server_descriptor", .optional(descriptor) { $0.stemJSON }),
             ("microdescriptor", .optional(microdescriptor) { $0.stemJSON }),
@@ -157,6 +163,7 @@ struct RelayReport {
         }
         let validAfter = consensus?.header.validAfter.map { ", valid-after \($0)" } ?? ""
         section("consensus entry\(validAfter)", entry?.stemJSON)
+        if let analysis, let fingerprint { lines += analysis.textLines(for: fingerprint, report: self, color: color) }
         section("server descriptor", descriptor?.stemJSON)
         section("microdescriptor", microdescriptor?.stemJSON)
         section("extra-info descriptor", extraInfo?.stemJSON)

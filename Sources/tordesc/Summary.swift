@@ -15,7 +15,10 @@ struct Summary: AsyncParsableCommand {
         discussion: """
             Counts relays per flag with the consensus weight they carry, tor versions (from the v
             lines), protocol support (from the pr lines: relays supporting each version), the
-            consensus times, shared-random values and the params line. FILE is an ns or microdesc
+            consensus times, shared-random values and the params line; then path selection: the
+            relays most likely picked as guard, middle and exit (tor's client weighting from the
+            bandwidth-weights line) and, with tor's GeoIP files (--geoip, Debian's tor-geoipdb by
+            default), the probabilities summed by country. FILE is an ns or microdesc
             consensus. A bandwidth file gives its relays measured, eligible share and scanner; an
             exit list its relays, exit addresses and times; bridge pool assignments, BridgeDB
             metrics, snowflake statistics, Torperf results and web logs one line per document.
@@ -34,6 +37,11 @@ struct Summary: AsyncParsableCommand {
 
     @Option(help: "How many tor versions to list in text output (JSON lists all).")
     var versions = 12
+
+    @Option(help: "How many countries to list in text output (JSON lists all).")
+    var countries = 10
+
+    @OptionGroup var geoip: GeoIPOptions
 
     @Flag(help: "Never colour the output (also: the NO_COLOR environment variable).")
     var noColor = false
@@ -59,11 +67,15 @@ struct Summary: AsyncParsableCommand {
         }
         guard let consensus = sources.consensus else { return }
         let totals = NetworkTotals(consensus)
+        let paths = PathSelectionSummary(consensus, countries: try geoip.load())
         var output = BufferedOutput()
         if json {
-            output.write(totals.json(consensus).serialized())
+            guard case .object(let pairs) = totals.json(consensus) else { return }
+            output.write(JSONValue.object(pairs + [("path_selection", paths.json)]).serialized())
         } else {
-            for line in totals.textLines(consensus, color: ColorChoice(noColor: noColor), versionLimit: versions) { output.write(line) }
+            let color = ColorChoice(noColor: noColor)
+            for line in totals.textLines(consensus, color: color, versionLimit: versions) { output.write(line) }
+            for line in paths.textLines(color: color, countryLimit: countries) { output.write(line) }
         }
         output.flush()
     }

@@ -42,6 +42,7 @@ enum FuzzEntryPoints {
         "torperf": torperf,
         "snowflake-stats": snowflakeStats,
         "bridgedb-metrics": bridgedbMetrics,
+        "geoip": geoip,
     ]
 
     /// Target names in a stable order.

@@ -49,6 +49,8 @@ import TorDescriptors
         }
         FuzzEntryPoints.targets["exit-policy"]!(Array("accept *:80, reject 10.0.0.0/8:*, reject *:*".utf8))
         FuzzEntryPoints.targets["onion-address"]!(Array("pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.ONION".utf8))
+        FuzzEntryPoints.targets["geoip"]!([0] + Array(GeoIPDatabaseTests.syntheticIPv4.utf8))
+        FuzzEntryPoints.targets["geoip"]!([1] + Array(GeoIPDatabaseTests.syntheticIPv6.utf8))
         #expect(!FuzzEntryPoints.diffBase.isEmpty)
     }
 }
