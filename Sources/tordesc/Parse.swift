@@ -21,6 +21,7 @@ struct Parse: ParsableCommand {
             Examples:
               tordesc parse Resources/corpus/server-descriptors
               tordesc parse --json --strict ~/.tor/cached-microdescs
+              tordesc parse --json --tagged consensuses-2024-01.tar.xz
               tordesc parse --type extra-info some-file
               tordesc parse --quiet server-descriptors-2024-01.tar.xz
             """
@@ -34,6 +35,9 @@ struct Parse: ParsableCommand {
 
     @Flag(help: "Print one JSON object per line with Stem's attribute names.")
     var json = false
+
+    @Flag(help: "With --json, wrap each object as {type, source, document, part, data} (for loaders reading many types from one stream).")
+    var tagged = false
 
     @Flag(help: "Print only the totals and the failures.")
     var quiet = false
@@ -50,10 +54,15 @@ struct Parse: ParsableCommand {
     @Argument(help: "Files, directories or archives (.tar, .tar.gz, .tar.xz, .tar.bz2, .tar.zst, .gz, .xz, .zst, .bz2, .z) to parse.")
     var paths: [String]
 
+    func validate() throws {
+        if tagged && !json { throw ValidationError("--tagged needs --json") }
+    }
+
     func run() throws {
         try InputFiles.validate(paths)
         var totals = ParseTotals()
         var output = BufferedOutput()
+        var documentNumber = 0
         var options = DescriptorReaderOptions()
         options.mode = strict ? .strict : .lenient
         options.explicitType = type
@@ -69,7 +78,11 @@ struct Parse: ParsableCommand {
             case .success(let document):
                 totals.parsed[item.type!, default: 0] += 1
                 if quiet { continue }
-                if json {
+                if tagged {
+                    let lines = TaggedJSON.lines(of: document, type: item.type!, source: item.source.description, number: documentNumber)
+                    for line in lines { output.write(line.serialized()) }
+                    documentNumber += 1
+                } else if json {
                     for line in document.stemJSONLines { output.write(line.serialized()) }
                 } else {
                     for line in document.summaryLines { output.write(line) }
