@@ -70,7 +70,7 @@ struct Parse: ParsableCommand {
                 totals.parsed[item.type!, default: 0] += 1
                 if quiet { continue }
                 if json {
-                    for line in document.stemJSONLines { output.write(line.serialized()) }
+                    for line in document.typedJSONLines(as: item.type!) { output.write(line.serialized()) }
                 } else {
                     for line in document.summaryLines { output.write(line) }
                 }
