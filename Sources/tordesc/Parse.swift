@@ -83,7 +83,7 @@ struct Parse: ParsableCommand {
                     for line in lines { output.write(line.serialized()) }
                     documentNumber += 1
                 } else if json {
-                    for line in document.stemJSONLines { output.write(line.serialized()) }
+                    for line in document.typedJSONLines(as: item.type!) { output.write(line.serialized()) }
                 } else {
                     for line in document.summaryLines { output.write(line) }
                 }
