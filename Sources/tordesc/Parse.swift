@@ -55,10 +55,6 @@ struct Parse: ParsableCommand {
     @Argument(help: "Files, directories or archives (.tar, .tar.gz, .tar.xz, .tar.bz2, .tar.zst, .gz, .xz, .zst, .bz2, .z) to parse.")
     var paths: [String]
 
-    func validate() throws {
-        if noProgress && progress != nil { throw ValidationError("--no-progress and --progress exclude each other.") }
-    }
-
     func run() throws {
         try InputFiles.validate(paths)
         var totals = ParseTotals()
@@ -68,6 +64,7 @@ struct Parse: ParsableCommand {
         options.explicitType = type
         options.followSymlinks = followSymlinks
         options.historyFile = history
+        if noProgress && progress != nil { throw ValidationError("--no-progress and --progress exclude each other.") }
         let reporter = ProgressReporter(format: noProgress ? nil : progress ?? (isatty(STDERR_FILENO) != 0 ? .text : nil))
         if let format = reporter.format {
             options.progressInterval = format == .json ? 1 : 0.5
