@@ -16,7 +16,8 @@ struct Parse: ParsableCommand {
             --type, else the first keyword of the content. Directories are read recursively.
             Archives (.tar, .tar.gz/.tgz, .tar.xz, .tar.bz2, .tar.zst) are read member by member
             without unpacking them; single compressed files (.gz, .xz, .zst, .bz2, .z) are
-            decompressed as they are read. Progress is shown on stderr when it is a terminal.
+            decompressed as they are read. Progress is shown on stderr when it is a terminal;
+            --progress json prints it as JSON lines for job logs.
 
             Examples:
               tordesc parse Resources/corpus/server-descriptors
@@ -24,6 +25,7 @@ struct Parse: ParsableCommand {
               tordesc parse --json --tagged consensuses-2024-01.tar.xz
               tordesc parse --type extra-info some-file
               tordesc parse --quiet server-descriptors-2024-01.tar.xz
+              tordesc parse --json --progress json consensuses-2024-01.tar.xz > out.jsonl 2> progress.jsonl
             """
     )
 
@@ -51,6 +53,9 @@ struct Parse: ParsableCommand {
     @Flag(help: "Do not show progress on stderr (it is only shown when stderr is a terminal).")
     var noProgress = false
 
+    @Option(help: "Progress on stderr whether or not it is a terminal: 'text' (one self-overwriting line) or 'json' (a JSON object per line every second and a final one, for job logs).")
+    var progress: ProgressFormat?
+
     @Argument(help: "Files, directories or archives (.tar, .tar.gz, .tar.xz, .tar.bz2, .tar.zst, .gz, .xz, .zst, .bz2, .z) to parse.")
     var paths: [String]
 
@@ -68,10 +73,11 @@ struct Parse: ParsableCommand {
         options.explicitType = type
         options.followSymlinks = followSymlinks
         options.historyFile = history
-        let progress = ProgressLine(enabled: !noProgress && isatty(STDERR_FILENO) != 0)
-        if progress.enabled {
-            options.progressInterval = 0.5
-            options.progress = { progress.show($0) }
+        if noProgress && progress != nil { throw ValidationError("--no-progress and --progress exclude each other.") }
+        let reporter = ProgressReporter(format: noProgress ? nil : progress ?? (isatty(STDERR_FILENO) != 0 ? .text : nil))
+        if let format = reporter.format {
+            options.progressInterval = format == .json ? 1 : 0.5
+            options.progress = { reporter.show($0) }
         }
         for item in DescriptorReader(paths: paths, options: options) {
             switch item.result {
@@ -103,30 +109,9 @@ struct Parse: ParsableCommand {
             }
         }
         output.flush()
-        progress.clear()
+        reporter.clear()
         totals.printSummary()
         if totals.failed > 0 { throw ExitCode.failure }
-    }
-}
-
-/// One self-overwriting progress line on a terminal's stderr.
-final class ProgressLine: @unchecked Sendable {
-    let enabled: Bool
-    private var shown = false
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func show(_ p: ReadProgress) {
-        guard enabled, !p.isFinal else { return }
-        let megabytes = Double(p.fileBytes) / 1_000_000
-        let text = String(format: "\r%.1f MB read, %d files, %d documents, %.0f documents/s, %.1f MB/s ",
-                          megabytes, p.files, p.documents, p.documentsPerSecond, p.bytesPerSecond / 1_000_000)
-        FileHandle.standardError.write(Data(text.utf8))
-        shown = true
-    }
-
-    func clear() {
-        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
 
