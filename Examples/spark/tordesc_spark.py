@@ -70,13 +70,17 @@ def parse_archive(path_and_bytes, binary_name):
             handle.write(content)
         del content
         command = [binary, "parse", "--json", "--tagged", "--no-progress", local]
-        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              cwd=workdir) as process:
+        # stderr goes to a file: a pipe read only at the end would fill up (64 KiB of parse
+        # errors) and block tordesc while this loop waits on stdout.
+        errors_path = os.path.join(workdir, "stderr.txt")
+        with open(errors_path, "wb") as errors, \
+                subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, cwd=workdir) as process:
             prefix = local + "!"
             for line in process.stdout:
                 yield split_tagged(line.decode("utf-8").rstrip("\n"), path, prefix)
-            stderr = process.stderr.read().decode("utf-8", "replace")
             status = process.wait()
+        with open(errors_path, "rb") as errors:
+            stderr = errors.read()[-4000:].decode("utf-8", "replace")
         # Status 1 means some documents failed to parse (their errors are in stderr and the
         # rest was printed); anything else (a crash, a usage error) fails the task.
         if status not in (0, 1):
