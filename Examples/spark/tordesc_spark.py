@@ -33,7 +33,7 @@ import tempfile
 from pyspark import SparkFiles, StorageLevel
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import LongType, StringType, StructField, StructType
+from pyspark.sql.types import LongType, StringType, StructField, StructType, TimestampType
 
 from schema_convert import TIMESTAMP_FORMAT, SchemaConverter
 
@@ -142,7 +142,9 @@ def typed_table(raw, converter, line_type, part, headers_time):
                                                      "mode": "FAILFAST"}).alias("d"))
     columns = [F.col("d." + f"`{field.name}`").alias(field.name) for field in schema.fields]
     table = typed.select("archive", "member", "document_index", *columns)
-    names = {field.name for field in schema.fields}
+    # Times are "YYYY-MM-DD HH:MM:SS" strings (Resources/schemas/README.md); other kinds of a
+    # field with one of these names (an object, milliseconds) do not date the row.
+    names = {field.name for field in schema.fields if isinstance(field.dataType, (StringType, TimestampType))}
     time_field = next((f for f in TIME_FIELDS if f in names), None)
     if part == "entry" and headers_time is not None:
         # An entry is dated by its container: join on the member and document number.
