@@ -96,6 +96,8 @@ final class Pipeline: @unchecked Sendable {
     private var unitIndex = 0
     private var readyIndex = 0
     private var documents = 0
+    /// Where the last document came from, kept only for progress reports.
+    private var lastSource: DescriptorSource?
     /// Documents parsed (successes and parse failures), for ``DescriptorReaderOptions/maxDocuments``.
     private var parsed = 0
     private var done = false
@@ -115,7 +117,8 @@ final class Pipeline: @unchecked Sendable {
     func currentProgress(final: Bool) -> ReadProgress {
         let counts = producer.counts
         return ReadProgress(fileBytes: counts.fileBytes, files: counts.files, documents: documents,
-                            elapsed: Date().timeIntervalSince(started), isFinal: final)
+                            elapsed: Date().timeIntervalSince(started), isFinal: final,
+                            currentPath: lastSource?.description)
     }
 
     /// ``next()`` for callers on more than one thread (the async iterator's worker threads).
@@ -131,6 +134,7 @@ final class Pipeline: @unchecked Sendable {
                 let item = ready[readyIndex]
                 readyIndex += 1
                 documents += 1
+                if options.progress != nil { lastSource = item.source }
                 if let callback = options.progress, Date().timeIntervalSince(lastProgress) >= options.progressInterval {
                     lastProgress = Date()
                     callback(currentProgress(final: false))

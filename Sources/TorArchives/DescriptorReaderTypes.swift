@@ -117,6 +117,8 @@ public struct ReadProgress: Sendable {
     public var elapsed: Double
     /// Whether this is the final report.
     public var isFinal: Bool
+    /// The file (`path!member` inside an archive) of the last document delivered, nil before the first.
+    public var currentPath: String?
 
     /// Disk bytes per second.
     public var bytesPerSecond: Double { elapsed > 0 ? Double(fileBytes) / elapsed : 0 }

@@ -21,13 +21,16 @@ struct Parse: ParsableCommand {
             --type, else the first keyword of the content. Directories are read recursively.
             Archives (.tar, .tar.gz/.tgz, .tar.xz, .tar.bz2, .tar.zst) are read member by member
             without unpacking them; single compressed files (.gz, .xz, .zst, .bz2, .z) are
-            decompressed as they are read. Progress is shown on stderr when it is a terminal.
+            decompressed as they are read. Progress is shown on stderr when it is a terminal;
+            --progress json prints it as JSON lines for job logs.
 
             Examples:
               tordesc parse Resources/corpus/server-descriptors
               tordesc parse --json --strict ~/.tor/cached-microdescs
+              tordesc parse --json --tagged consensuses-2024-01.tar.xz
               tordesc parse --type extra-info some-file
               tordesc parse --quiet server-descriptors-2024-01.tar.xz
+              tordesc parse --json --progress json consensuses-2024-01.tar.xz > out.jsonl 2> progress.jsonl
             """
     )
 
@@ -39,6 +42,9 @@ struct Parse: ParsableCommand {
 
     @Flag(help: "Print one JSON object per line with Stem's attribute names.")
     var json = false
+
+    @Flag(help: "With --json, wrap each object as {type, source, document, part, data} (for loaders reading many types from one stream).")
+    var tagged = false
 
     @Flag(help: "Print only the totals and the failures.")
     var quiet = false
@@ -52,30 +58,43 @@ struct Parse: ParsableCommand {
     @Flag(help: "Do not show progress on stderr (it is only shown when stderr is a terminal).")
     var noProgress = false
 
+    @Option(help: "Progress on stderr whether or not it is a terminal: 'text' (one self-overwriting line) or 'json' (a JSON object per line every second and a final one, for job logs).")
+    var progress: ProgressFormat?
+
     @Argument(help: "Files, directories or archives (.tar, .tar.gz, .tar.xz, .tar.bz2, .tar.zst, .gz, .xz, .zst, .bz2, .z) to parse.")
     var paths: [String]
+
+    func validate() throws {
+        if tagged && !json { throw ValidationError("--tagged needs --json") }
+    }
 
     func run() throws {
         try InputFiles.validate(paths)
         var totals = ParseTotals()
         var output = BufferedOutput()
+        var documentNumber = 0
         var options = DescriptorReaderOptions()
         options.mode = strict ? .strict : .lenient
         options.explicitType = type
         options.followSymlinks = followSymlinks
         options.historyFile = history
-        let progress = ProgressLine(enabled: !noProgress && isatty(STDERR_FILENO) != 0)
-        if progress.enabled {
-            options.progressInterval = 0.5
-            options.progress = { progress.show($0) }
+        if noProgress && progress != nil { throw ValidationError("--no-progress and --progress exclude each other.") }
+        let reporter = ProgressReporter(format: noProgress ? nil : progress ?? (isatty(STDERR_FILENO) != 0 ? .text : nil))
+        if let format = reporter.format {
+            options.progressInterval = format == .json ? 1 : 0.5
+            options.progress = { reporter.show($0) }
         }
         for item in DescriptorReader(paths: paths, options: options) {
             switch item.result {
             case .success(let document):
                 totals.parsed[item.type!, default: 0] += 1
                 if quiet { continue }
-                if json {
-                    for line in document.stemJSONLines { output.write(line.serialized()) }
+                if tagged {
+                    let lines = TaggedJSON.lines(of: document, type: item.type!, source: item.source.description, number: documentNumber)
+                    for line in lines { output.write(line.serialized()) }
+                    documentNumber += 1
+                } else if json {
+                    for line in document.typedJSONLines(as: item.type!) { output.write(line.serialized()) }
                 } else {
                     for line in document.summaryLines { output.write(line) }
                 }
@@ -95,30 +114,9 @@ struct Parse: ParsableCommand {
             }
         }
         output.flush()
-        progress.clear()
+        reporter.clear()
         totals.printSummary()
         if totals.failed > 0 { throw ExitCode.failure }
-    }
-}
-
-/// One self-overwriting progress line on a terminal's stderr.
-final class ProgressLine: @unchecked Sendable {
-    let enabled: Bool
-    private var shown = false
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func show(_ p: ReadProgress) {
-        guard enabled, !p.isFinal else { return }
-        let megabytes = Double(p.fileBytes) / 1_000_000
-        let text = "\r\(Formatting.fixed(megabytes, digits: 1)) MB read, \(p.files) files, \(p.documents) documents, "
-            + "\(Formatting.fixed(p.documentsPerSecond, digits: 0)) documents/s, \(Formatting.fixed(p.bytesPerSecond / 1_000_000, digits: 1)) MB/s "
-        StandardStream.error(text)
-        shown = true
-    }
-
-    func clear() {
-        if shown { StandardStream.error("\r\u{1B}[K") }
     }
 }
 

@@ -10,7 +10,7 @@ import TestSupport
     static let files: [(path: String, type: String, key: String)] = [
         ("Resources/corpus/bridge-pool-assignments/excerpt--collector-formats--2011-03-13-14-38-03", "bridge-pool-assignment", "published_millis"),
         ("Resources/corpus/bridgedb-metrics/excerpt--metrics-lib--2019-09-17-00-33-44-bridgedb-metrics", "bridgedb-metrics", "bridgedb_metric_counts"),
-        ("Resources/corpus/snowflakes/metrics-lib--example_metrics.log", "snowflake-stats", "snowflake_ips_total"),
+        ("Resources/corpus/snowflakes/metrics-lib--example_metrics.log", "snowflake-stats", "counts"),
         ("Resources/corpus/torperf/metrics-lib--op-nl-5242880-2017-07-17.tpf", "torperf", "data_complete_millis"),
         ("Resources/corpus/webstats/archive.torproject.org_archeotrichon.torproject.org_access.log_20151007.xz", "webstats", "log_lines"),
     ]

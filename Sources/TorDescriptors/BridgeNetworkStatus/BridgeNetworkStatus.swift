@@ -82,12 +82,12 @@ public struct BridgeNetworkStatus: ParsableDocument, Sendable {
 
 extension BridgeNetworkStatus: StemJSONRepresentable {
     /// Stem's `BridgeNetworkStatusDocument` has only `published`; the 1.1/1.2 header lines,
-    /// which Stem rejects, are added under `flag_thresholds` and `fingerprint`. Entries print
+    /// which Stem rejects, are added under `flag_thresholds` (numbers, as a vote's) and `fingerprint`. Entries print
     /// their own objects (``RouterStatusEntry/stemJSON``).
     public var stemJSON: JSONValue {
         .object([
             ("published", .string(published.description)),
-            ("flag_thresholds", .object(flagThresholds.map { ($0.key, .string($0.value)) })),
+            ("flag_thresholds", .object(flagThresholds.map { ($0.key, KeyValueText.flagThresholdJSON($0.value)) })),
             ("fingerprint", .optional(authorityFingerprint) { .string($0.hex) }),
         ])
     }

@@ -7,12 +7,7 @@ extension NetworkStatusVote: StemJSONRepresentable {
         guard case .object(var fields) = header.stemJSON(signatures: footer.signatures, bandwidthWeights: footer.bandwidthWeights) else {
             return .null
         }
-        let thresholds: [(String, JSONValue)] = flagThresholds.map { pair in
-            if let value = Int(pair.value) { return (pair.key, .int(value)) }
-            if pair.value.hasSuffix("%"), let percent = Double(pair.value.dropLast()) { return (pair.key, .double(percent / 100)) }
-            if let value = Double(pair.value) { return (pair.key, .double(value)) }
-            return (pair.key, .string(pair.value))
-        }
+        let thresholds = flagThresholds.map { ($0.key, KeyValueText.flagThresholdJSON($0.value)) }
         fields += [
             ("consensus_methods", .array(consensusMethods.map { .int($0) })),
             ("published", .optional(published) { .string($0.description) }),
@@ -25,5 +20,17 @@ extension NetworkStatusVote: StemJSONRepresentable {
             })),
         ]
         return .object(fields)
+    }
+}
+
+extension KeyValueText {
+    /// A `flag-thresholds` value as a JSON number, as Stem converts it (`98.000%` is `0.98`), or
+    /// `null` when it is not a number: the JSON type of a threshold never depends on its text
+    /// (`Resources/schemas/` fixes it), and votes and bridge network statuses print it alike.
+    static func flagThresholdJSON(_ text: String) -> JSONValue {
+        if let value = Int(text) { return .int(value) }
+        if text.hasSuffix("%"), let percent = Double(text.dropLast()) { return .double(percent / 100) }
+        if let value = Double(text) { return .double(value) }
+        return .null
     }
 }

@@ -49,15 +49,18 @@ public struct SnowflakeStats: Sendable {
 }
 
 extension SnowflakeStats: StemJSONRepresentable {
-    /// metrics-lib's `SnowflakeStats` in snake_case: `snowflake_stats_end`,
-    /// `snowflake_stats_interval_length` (seconds), then every statistic by its keyword with
-    /// `_` for `-` (`snowflake_ips_total`, `client_denied_count`, ...).
+    /// metrics-lib's `SnowflakeStats` names in snake_case: `snowflake_stats_end`,
+    /// `snowflake_stats_interval_length` (seconds), then the statistics by keyword with `_` for
+    /// `-`: `counts` maps each `KEYWORD COUNT` line (`snowflake_ips_total`, `client_denied_count`,
+    /// ...) to its number, `country_counts` each country list (`snowflake_ips`) to its
+    /// `{CC: count}`. The broker adds statistics over time; as map keys they never change the
+    /// line's shape (`Resources/schemas/snowflake-stats.json`).
     public var stemJSON: JSONValue {
         func name(_ keyword: String) -> String { String(keyword.map { $0 == "-" ? "_" : $0 }) }
         return .object([("type", .string("snowflake-stats")),
                         ("snowflake_stats_end", .string(end.end.description)),
-                        ("snowflake_stats_interval_length", .int(end.interval))]
-                       + counts.map { (name($0.keyword), .int($0.count)) }
-                       + countryCounts.map { (name($0.keyword), .object($0.counts.map { ($0.key, .int($0.count)) })) })
+                        ("snowflake_stats_interval_length", .int(end.interval)),
+                        ("counts", .object(counts.map { (name($0.keyword), .int($0.count)) })),
+                        ("country_counts", .object(countryCounts.map { (name($0.keyword), .object($0.counts.map { ($0.key, .int($0.count)) })) }))])
     }
 }

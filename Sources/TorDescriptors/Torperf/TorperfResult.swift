@@ -71,22 +71,25 @@ public struct TorperfResult: Sendable {
 
 extension TorperfResult: StemJSONRepresentable {
     /// metrics-lib's `TorperfResult` in snake_case (`start_millis`, `file_size`, `data_percentiles`,
-    /// `unrecognized_keys`, ...).
+    /// `unrecognized_keys`, ...). Every key metrics-lib reads is printed, `null` when the result
+    /// lacks it, so each key has one place and one type (`Resources/schemas/torperf.json`);
+    /// `data_percentiles` and `unrecognized_keys` are `null` when the result has none.
     public var stemJSON: JSONValue {
         var pairs: [(String, JSONValue)] = [("type", .string("torperf"))]
-        for (key, value) in values {
-            let name = TorperfKey(rawValue: key)?.jsonName ?? key.lowercased()
-            switch value {
-            case .text(let v): pairs.append((name, .string(v)))
-            case .integer(let v), .milliseconds(let v): pairs.append((name, .int(v)))
-            case .millisecondsList(let v): pairs.append((name, .array(v.map(JSONValue.int))))
-            case .flag(let v): pairs.append((name, .bool(v)))
-            case .number(let v): pairs.append((name, .double(v)))
-            case .path(let v): pairs.append((name, .array(v.map { .string($0.hex) })))
+        for key in TorperfKey.allCases {
+            let json: JSONValue = switch value(for: key.rawValue) {
+            case .text(let v): .string(v)
+            case .integer(let v), .milliseconds(let v): .int(v)
+            case .millisecondsList(let v): .array(v.map(JSONValue.int))
+            case .flag(let v): .bool(v)
+            case .number(let v): .double(v)
+            case .path(let v): .array(v.map { .string($0.hex) })
+            case nil: .null
             }
+            pairs.append((key.jsonName, json))
         }
-        if !dataPercentiles.isEmpty { pairs.append(("data_percentiles", .object(dataPercentiles.map { (String($0.percent), .int($0.milliseconds)) }))) }
-        if !unrecognizedKeys.isEmpty { pairs.append(("unrecognized_keys", .object(unrecognizedKeys.map { ($0.key, .string($0.value)) }))) }
+        pairs.append(("data_percentiles", dataPercentiles.isEmpty ? .null : .object(dataPercentiles.map { (String($0.percent), .int($0.milliseconds)) })))
+        pairs.append(("unrecognized_keys", unrecognizedKeys.isEmpty ? .null : .object(unrecognizedKeys.map { ($0.key, .string($0.value)) })))
         return .object(pairs)
     }
 }

@@ -58,7 +58,9 @@ extension OnionServiceDescriptor: StemJSONRepresentable {
                  ("version", .int(version)),
                  ("lifetime", .int(lifetimeMinutes)),
                  ("signing_cert", .string(Base64.encode(signingKeyCertificate.rawBytes))),
-                 ("revision_counter", revisionCounter <= UInt64(Int.max) ? .int(Int(revisionCounter)) : .string(String(revisionCounter))),
+                 // Always a JSON integer (Resources/schemas fixes the type): a counter above
+                 // 2^63-1, which tor never writes (it derives the counter from the time), is null.
+                 ("revision_counter", .optional(Int(exactly: revisionCounter)) { .int($0) }),
                  ("blinded_key", .optional(blindedKey) { .string(Base64.encode($0)) }),
                  ("superencrypted_bytes", .int(superencrypted.count)),
                  ("signature", .string(Base64.encode(signature, padded: false)))])
