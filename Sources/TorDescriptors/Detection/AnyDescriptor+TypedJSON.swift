@@ -12,19 +12,11 @@ extension AnyDescriptor {
     /// // {"@type":"network-status-consensus-3",...}, {"@type":"network-status-consensus-3-entry",...}
     /// ```
     public func typedJSONLines(as type: DescriptorType) -> [JSONValue] {
-        let lines = stemJSONLines
-        var tagged: [JSONValue] = []
-        tagged.reserveCapacity(lines.count)
-        let documentTag = ("@type", JSONValue.string(type.rawValue))
-        let entryTag = ("@type", JSONValue.string(type.entryTypeName))
-        for (index, line) in lines.enumerated() {
-            guard case .object(let pairs) = line else {
-                tagged.append(line)
-                continue
-            }
-            tagged.append(.object([index == 0 ? documentTag : entryTag] + pairs))
+        let tags = type.jsonLineTypes
+        return stemJSONLines.enumerated().map { index, line in
+            guard case .object(let pairs) = line else { return line }
+            return .object([("@type", index == 0 ? tags.document : tags.entry)] + pairs)
         }
-        return tagged
     }
 }
 
@@ -37,6 +29,10 @@ extension DescriptorType {
     /// DescriptorType.networkStatusVote.entryTypeName   // "network-status-vote-3-entry"
     /// ```
     public var entryTypeName: String { rawValue + "-entry" }
+
+    /// The `@type` values of a document's JSON lines: its own line's, then its entries', made
+    /// once per document rather than once per line.
+    var jsonLineTypes: (document: JSONValue, entry: JSONValue) { (.string(rawValue), .string(entryTypeName)) }
 
     /// Whether `tordesc parse --json` prints entry lines (``entryTypeName``) after a document of
     /// this type.
