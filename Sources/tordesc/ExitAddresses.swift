@@ -1,7 +1,7 @@
 import Foundation
 import TorDescriptors
 
-/// `tordesc exits --addresses`: the addresses traffic from the listed exits comes from, one per
+/// `tordesc exits --ips`: the addresses traffic from the listed exits comes from, one per
 /// line for a firewall, as the bulk exit list gives them: each relay's OR addresses (the `r`
 /// line's IPv4 and `a` lines' IPv6, or a descriptor's `router` and `or-address` lines) and,
 /// from exit lists (`--exit-list`, TorDNSEL), the addresses it was seen exiting from, which

@@ -28,7 +28,7 @@ struct Exits: AsyncParsableCommand {
             A consensus together with descriptors or microdescriptors takes the relay list and flags
             from the consensus and the policies from the other files.
 
-            --addresses prints only addresses, one per line, deduplicated, IPv4 then IPv6, ready for a
+            --ips prints only addresses, one per line, deduplicated, IPv4 then IPv6, ready for a
             firewall, as the bulk exit list: the listed exits' OR addresses (r and a lines, or router
             and or-address lines) and, from each --exit-list file (TorDNSEL), the addresses those
             same relays were seen exiting from. --port narrows it to exits allowing that port.
@@ -45,7 +45,7 @@ struct Exits: AsyncParsableCommand {
               tordesc exits --flag Guard --format nickname,fingerprint,bandwidth --consensus cached-consensus
               tordesc exits --consensus cached-microdesc-consensus --microdescriptors cached-microdescs --port 6667
               tordesc exits --control-port 127.0.0.1:9051 --port 443
-              tordesc exits --addresses --port 443 --consensus cached-consensus --exit-list exit-list
+              tordesc exits --ips --port 443 --consensus cached-consensus --exit-list exit-list
             """
     )
 
@@ -67,10 +67,11 @@ struct Exits: AsyncParsableCommand {
 
     @OptionGroup var sources: SourceOptions
 
-    @Flag(help: "Print only the listed exits' addresses, one per line, deduplicated (IPv4, then IPv6): a firewall list like the bulk exit list.")
-    var addresses = false
+    // Not --addresses: --address already filters by one destination address.
+    @Flag(help: "Print only the listed exits' IP addresses, one per line, deduplicated (IPv4, then IPv6): a firewall list like the bulk exit list.")
+    var ips = false
 
-    @Option(name: .customLong("exit-list"), parsing: .upToNextOption, help: ArgumentHelp("Exit lists (TorDNSEL): with --addresses, also the addresses the listed relays were seen exiting from.", valueName: "file"))
+    @Option(name: .customLong("exit-list"), parsing: .upToNextOption, help: ArgumentHelp("Exit lists (TorDNSEL): with --ips, also the addresses the listed relays were seen exiting from.", valueName: "file"))
     var exitLists: [String] = []
 
     @Flag(help: "Print one JSON object per relay (JSON Lines).")
@@ -90,8 +91,8 @@ struct Exits: AsyncParsableCommand {
             throw ValidationError("--address \(address) is not an IPv4 or IPv6 address")
         }
         _ = try columns()
-        if !exitLists.isEmpty, !addresses { throw ValidationError("--exit-list goes with --addresses") }
-        if addresses, json || format != nil { throw ValidationError("--addresses prints bare addresses; it does not mix with --json or --format") }
+        if !exitLists.isEmpty, !ips { throw ValidationError("--exit-list goes with --ips") }
+        if ips, json || format != nil { throw ValidationError("--ips prints bare addresses; it does not mix with --json or --format") }
     }
 
     static func parseAddress(_ text: String) -> IPAddress? { IPAddress(text) }
@@ -128,7 +129,7 @@ struct Exits: AsyncParsableCommand {
         let listing = try ExitListing(sources: loaded, query: query)
         for note in listing.notes { warn(note) }
 
-        if addresses {
+        if ips {
             let lists = try ExitAddresses.load(exitLists, into: &loaded)
             var output = BufferedOutput()
             for address in ExitAddresses.addresses(of: listing.rows, exitLists: lists) { output.write(address.description) }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TorDescriptors
 
-/// `tordesc exits --addresses`: a firewall list from the bundled 2012 consensus, with a
+/// `tordesc exits --ips`: a firewall list from the bundled 2012 consensus, with a
 /// synthetic exit list whose ExitAddress lines name addresses no consensus line has.
 @Suite struct TordescExitAddressesCLITests {
     static let consensusPath = TordescExitsCLITests.consensus2012
@@ -17,7 +17,7 @@ import TorDescriptors
         let consensus = try Self.consensus()
         let exits = consensus.entries.filter { $0.flags.contains(.exit) && !$0.flags.contains(.badExit) }
         let expected = Set(exits.map(\.address.description) + exits.flatMap { $0.orAddresses.map(\.address.description) })
-        let run = try TordescExitsCLITests.run(["exits", "--addresses", "--consensus", Self.consensusPath])
+        let run = try TordescExitsCLITests.run(["exits", "--ips", "--consensus", Self.consensusPath])
         #expect(run.status == 0, "\(run.stderr)")
         let printed = Self.lines(run.stdout)
         #expect(printed.count == Set(printed).count, "duplicates in the list")
@@ -32,7 +32,7 @@ import TorDescriptors
     @Test func aPortNarrowsTheList() throws {
         let consensus = try Self.consensus()
         let allowing = consensus.entries.filter { !$0.flags.contains(.badExit) && $0.exitPolicy.canExit(port: 6667) }
-        let run = try TordescExitsCLITests.run(["exits", "--addresses", "--port", "6667", "--consensus", Self.consensusPath])
+        let run = try TordescExitsCLITests.run(["exits", "--ips", "--port", "6667", "--consensus", Self.consensusPath])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(Set(Self.lines(run.stdout)) == Set(allowing.map(\.address.description)))
     }
@@ -58,8 +58,8 @@ import TorDescriptors
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("exit-addresses-\(UUID().uuidString)")
         try Data(list.utf8).write(to: path)
         defer { try? FileManager.default.removeItem(at: path) }
-        let plain = try TordescExitsCLITests.run(["exits", "--addresses", "--consensus", Self.consensusPath])
-        let run = try TordescExitsCLITests.run(["exits", "--addresses", "--consensus", Self.consensusPath, "--exit-list", path.path])
+        let plain = try TordescExitsCLITests.run(["exits", "--ips", "--consensus", Self.consensusPath])
+        let run = try TordescExitsCLITests.run(["exits", "--ips", "--consensus", Self.consensusPath, "--exit-list", path.path])
         #expect(run.status == 0, "\(run.stderr)")
         let printed = Self.lines(run.stdout)
         #expect(Set(printed) == Set(Self.lines(plain.stdout)).union(["203.0.113.9", "2001:db8::9"]))
@@ -68,11 +68,11 @@ import TorDescriptors
     }
 
     @Test func misuseIsAUsageError() throws {
-        let mixed = try TordescExitsCLITests.run(["exits", "--addresses", "--json", "--consensus", Self.consensusPath])
-        #expect(mixed.status == 2 && mixed.stderr.contains("--addresses"), "\(mixed.status) \(mixed.stderr)")
+        let mixed = try TordescExitsCLITests.run(["exits", "--ips", "--json", "--consensus", Self.consensusPath])
+        #expect(mixed.status == 2 && mixed.stderr.contains("--ips"), "\(mixed.status) \(mixed.stderr)")
         let alone = try TordescExitsCLITests.run(["exits", "--exit-list", Self.consensusPath, "--consensus", Self.consensusPath])
-        #expect(alone.status == 2 && alone.stderr.contains("--exit-list goes with --addresses"), "\(alone.stderr)")
-        let wrongFile = try TordescExitsCLITests.run(["exits", "--addresses", "--exit-list", Self.consensusPath, "--consensus", Self.consensusPath])
+        #expect(alone.status == 2 && alone.stderr.contains("--exit-list goes with --ips"), "\(alone.stderr)")
+        let wrongFile = try TordescExitsCLITests.run(["exits", "--ips", "--exit-list", Self.consensusPath, "--consensus", Self.consensusPath])
         #expect(wrongFile.status == 2 && wrongFile.stderr.contains("--exit-list wants an exit list"), "\(wrongFile.stderr)")
     }
 }

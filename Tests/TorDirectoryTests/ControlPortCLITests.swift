@@ -21,7 +21,7 @@ struct ControlPortCLITests {
         #expect(listed == allowing)
         #expect(run.stdout.contains("policy source: server descriptor exit policy (exact)"))
 
-        let addresses = try FetchCLITests.run(["exits", "--control-port", try Self.port(), "--port", "80", "--addresses"])
+        let addresses = try FetchCLITests.run(["exits", "--control-port", try Self.port(), "--port", "80", "--ips"])
         #expect(addresses.status == 0, "\(addresses.stderr)")
         let expected = Set(descriptors.filter { allowing.contains($0.fingerprint?.hex ?? "") }
             .flatMap { [$0.address.description] + $0.orAddresses.map(\.address.description) })
