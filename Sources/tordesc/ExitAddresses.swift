@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TorDescriptors
 
 /// `tordesc exits --ips`: the addresses traffic from the listed exits comes from, one per
@@ -30,14 +30,7 @@ enum ExitAddresses {
         var lists: [ExitList] = []
         for path in paths {
             let (bytes, _) = try RelaySources.read(path, option: "--exit-list", accepted: [.exitList], wants: "an exit list (TorDNSEL)")
-            for result in ExitList.parseAll(bytes[...]) {
-                switch result {
-                case .success(let list): lists.append(list)
-                case .failure(let error):
-                    sources.failures += 1
-                    FileHandle.standardError.write(Data("error: \(path):\(error.line): \(error)\n".utf8))
-                }
-            }
+            lists += sources.collect(ExitList.parseAll(bytes[...]), path: path)
         }
         return lists
     }

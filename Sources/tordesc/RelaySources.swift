@@ -119,7 +119,8 @@ struct RelaySources {
         }
     }
 
-    private mutating func collect<Document>(_ results: [Result<Document, DescriptorParseError>], path: String) -> [Document] {
+    /// The documents that parsed; each failure is counted in ``failures`` and printed.
+    mutating func collect<Document>(_ results: [Result<Document, DescriptorParseError>], path: String) -> [Document] {
         var list: [Document] = []
         for result in results {
             switch result {
