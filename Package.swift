@@ -96,6 +96,7 @@ let package = Package(
                 "TorDescriptors",
                 "TorArchives",
                 "TorDirectory",
+                "TorNetwork",
                 "CollecTor",
                 "Decompression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

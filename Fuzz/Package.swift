@@ -21,8 +21,8 @@ let targetNames = [
     "decompress-bzip2", "tar", "archive-reader", "http-response", "http-reader",
     // The ORPort link layer (Tests/TorWireTests/LinkFuzzEntryPoints.swift).
     "link-cells", "certs-cell", "ntor-extended2",
-    // The ControlPort reply reader (Tests/TorWireTests/LinkFuzzEntryPoints.swift).
-    "control-reply",
+    // The ControlPort reply reader and its events (Tests/TorWireTests/LinkFuzzEntryPoints.swift).
+    "control-reply", "control-event",
 ]
 
 let package = Package(

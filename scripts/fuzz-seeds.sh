@@ -251,6 +251,12 @@ if os.path.exists(fixtures + "control-getinfo-hs-desc.txt"):
     write("control-reply", bytes([5]) + open(fixtures + "control-getinfo-hs-desc.txt", "rb").read())
 write("control-reply", bytes([3]) + b"250-PROTOCOLINFO 1\r\n250-AUTH METHODS=COOKIE,SAFECOOKIE COOKIEFILE=\"/a \\\"b\"\r\n250-VERSION Tor=\"0.4.9.11\"\r\n250 OK\r\n")
 write("control-reply", bytes([1]) + b"650+NEWCONSENSUS\r\nr a b\r\n..x\r\n.\r\n650 OK\r\n250 AUTHCHALLENGE SERVERHASH=00 SERVERNONCE=11\r\n")
+# control-event: SYNTHETIC events after control-spec §4.1, with entries of the bundled 2012 consensus.
+consensus_text = open("Resources/corpus/consensus/2012-06-18-21-00-00-cached-consensus", "rb").read()
+entries = b"r " + b"\nr ".join(consensus_text.split(b"\nr ")[1:4]).split(b"\ndirectory-footer")[0] + b"\n"
+write("control-event", bytes([1]) + b"650+NEWCONSENSUS\r\n" + entries.replace(b"\n", b"\r\n") + b".\r\n650 OK\r\n")
+write("control-event", bytes([0]) + b"650 NEWDESC $9695DFC35FFEB861329B9F1AB04C46397020CE31~moria1 $9695DFC35FFEB861329B9F1AB04C46397020CE31\r\n")
+write("control-event", bytes([2]) + b"650 HS_DESC FAILED abc NO_AUTH $9695DFC35FFEB861329B9F1AB04C46397020CE31~m id REASON=NOT_FOUND\r\n650+HS_DESC_CONTENT abc id UNKNOWN\r\nhs-descriptor 3\r\n.\r\n650 OK\r\n")
 PY
 for dir in Tests/*/FuzzRegressions/*/; do
     [ -d "$dir" ] || continue

@@ -45,7 +45,7 @@ regressions() {
         decompress-*) echo Tests/DecompressionTests/FuzzRegressions/$1 ;;
         tar|archive-reader) echo Tests/TorArchivesTests/FuzzRegressions/$1 ;;
         http-response|http-reader) echo Tests/TorDirectoryTests/FuzzRegressions/$1 ;;
-        link-cells|certs-cell|ntor-extended2) echo Tests/TorWireTests/FuzzRegressions/$1 ;;
+        link-cells|certs-cell|ntor-extended2|control-reply|control-event) echo Tests/TorWireTests/FuzzRegressions/$1 ;;
         *) echo Tests/TorDescriptorsTests/FuzzRegressions/$1 ;;
     esac
 }

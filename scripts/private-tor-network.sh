@@ -23,8 +23,11 @@
 #                               (HiddenServiceDir DIR/onion/hs, 3 introduction points, port 80 to
 #                               127.0.0.1:BASE+30) with a ControlPort on 127.0.0.1:BASE+31 and
 #                               cookie authentication (DIR/onion/control_auth_cookie; tor offers
-#                               COOKIE and SAFECOOKIE). The script waits until the service has built
-#                               its descriptor and writes its address to DIR/onion-address.
+#                               COOKIE and SAFECOOKIE). That tor also fetches the ns consensus, the
+#                               server descriptors and extra-info (FetchUselessDescriptors,
+#                               DownloadExtraInfo), so every GETINFO document key answers. The
+#                               script waits until the service has built its descriptor and writes
+#                               its address to DIR/onion-address.
 set -Eeuo pipefail
 
 command=${1:?usage: $0 start|stop|status DIR}
@@ -229,6 +232,8 @@ PathsNeededToBuildCircuits 0.67
 HiddenServiceDir $node/hs
 HiddenServicePort 80 127.0.0.1:$((base + 30))
 HiddenServiceNumIntroductionPoints 3
+FetchUselessDescriptors 1
+DownloadExtraInfo 1
 $(cat "$dir/dirauthority-lines")
 EOF
     tor -f "$node/torrc" --hush >"$node/stdout.log" 2>&1 || { log "onion service failed to start:"; tail -n 5 "$node/stdout.log" >&2; false; }

@@ -48,6 +48,8 @@ struct ExitRow {
     var fingerprint: Fingerprint?
     var address: IPAddress?
     var orPort: Int?
+    /// OR addresses besides ``address`` (IPv6 `a` lines, `or-address` lines).
+    var otherAddresses: [IPAddress] = []
     var portsSummary: String?
     var ipv6PortsSummary: String?
     /// Consensus weight, or advertised bytes per second for descriptors (see ``bandwidthUnit``).
@@ -175,6 +177,7 @@ struct ExitListing {
                               portsSummary: entry.exitPolicySummary, bandwidth: entry.bandwidth, bandwidthUnit: "consensus-weight",
                               flags: entry.flagNames, version: entry.versionLine,
                               microdescriptorDigest: entry.microdescriptorDigest?.base64)
+            row.otherAddresses = entry.orAddresses.map(\.address)
             switch policySource {
             case .exitFlag:
                 break
@@ -185,6 +188,7 @@ struct ExitListing {
                 guard allowed else { continue }
                 row.portsSummary = descriptor.exitPolicy?.summary
                 row.ipv6PortsSummary = descriptor.ipv6Policy
+                row.otherAddresses += descriptor.orAddresses.map(\.address)
             case .microdescriptors:
                 guard let digest = entry.microdescriptorDigest, let micro = micros[digest.base64] else { missing += 1; continue }
                 guard allows(query.address?.isIPv6 == true ? micro.exitPolicyV6 ?? .rejectAll : micro.exitPolicy) else { continue }
@@ -216,7 +220,8 @@ struct ExitListing {
             if query.hasDestination { guard allows(descriptor) == true else { continue } }
             let advertised = [descriptor.averageBandwidth, descriptor.burstBandwidth, descriptor.observedBandwidth].compactMap { $0 }.min()
             rows.append(ExitRow(nickname: descriptor.nickname, fingerprint: descriptor.fingerprint, address: descriptor.address,
-                                orPort: descriptor.orPort, portsSummary: policy.summary, ipv6PortsSummary: descriptor.ipv6Policy,
+                                orPort: descriptor.orPort, otherAddresses: descriptor.orAddresses.map(\.address),
+                                portsSummary: policy.summary, ipv6PortsSummary: descriptor.ipv6Policy,
                                 bandwidth: advertised, bandwidthUnit: "bytes/s", flags: nil, version: descriptor.torVersion.map { "Tor " + $0 }))
         }
     }

@@ -33,6 +33,11 @@ struct Exits: AsyncParsableCommand {
             A consensus together with descriptors or microdescriptors takes the relay list and flags
             from the consensus and the policies from the other files.
 
+            --ips prints only addresses, one per line, deduplicated, IPv4 then IPv6, ready for a
+            firewall, as the bulk exit list: the listed exits' OR addresses (r and a lines, or router
+            and or-address lines) and, from each --exit-list file (TorDNSEL), the addresses those
+            same relays were seen exiting from. --port narrows it to exits allowing that port.
+
             Relays are sorted by bandwidth, highest first (the consensus weight, or the advertised
             bandwidth of descriptors), ties by fingerprint.
 
@@ -44,6 +49,8 @@ struct Exits: AsyncParsableCommand {
               tordesc exits --port 22 --address 198.51.100.7 --descriptors cached-descriptors
               tordesc exits --flag Guard --format nickname,fingerprint,bandwidth --consensus cached-consensus
               tordesc exits --consensus cached-microdesc-consensus --microdescriptors cached-microdescs --port 6667
+              tordesc exits --control-port 127.0.0.1:9051 --port 443
+              tordesc exits --ips --port 443 --consensus cached-consensus --exit-list exit-list
             """
     )
 
@@ -65,6 +72,13 @@ struct Exits: AsyncParsableCommand {
 
     @OptionGroup var sources: SourceOptions
 
+    // Not --addresses: --address already filters by one destination address.
+    @Flag(help: "Print only the listed exits' IP addresses, one per line, deduplicated (IPv4, then IPv6): a firewall list like the bulk exit list.")
+    var ips = false
+
+    @Option(name: .customLong("exit-list"), parsing: .upToNextOption, help: ArgumentHelp("Exit lists (TorDNSEL): with --ips, also the addresses the listed relays were seen exiting from.", valueName: "file"))
+    var exitLists: [String] = []
+
     @Flag(help: "Print one JSON object per relay (JSON Lines).")
     var json = false
 
@@ -82,6 +96,8 @@ struct Exits: AsyncParsableCommand {
             throw ValidationError("--address \(address) is not an IPv4 or IPv6 address")
         }
         _ = try columns()
+        if !exitLists.isEmpty, !ips { throw ValidationError("--exit-list goes with --ips") }
+        if ips, json || format != nil { throw ValidationError("--ips prints bare addresses; it does not mix with --json or --format") }
     }
 
     static func parseAddress(_ text: String) -> IPAddress? { IPAddress(text) }
@@ -102,7 +118,9 @@ struct Exits: AsyncParsableCommand {
 
     func run() async throws {
         var loaded: RelaySources
-        if sources.isEmpty {
+        if sources.control.isSet {
+            loaded = try await sources.control.load(.relays(extraInfoFor: { _ in false }))
+        } else if sources.isEmpty {
             guard let live = try await LiveFetchHook.fetchVerifiedConsensus(authoritiesFile: sources.authorities) else {
                 throw reportError(LiveFetchHook.unavailableMessage(command: "exits"))
             }
@@ -116,7 +134,12 @@ struct Exits: AsyncParsableCommand {
         let listing = try ExitListing(sources: loaded, query: query)
         for note in listing.notes { warn(note) }
 
-        if json {
+        if ips {
+            let lists = try ExitAddresses.load(exitLists, into: &loaded)
+            var output = BufferedOutput()
+            for address in ExitAddresses.addresses(of: listing.rows, exitLists: lists) { output.write(address.description) }
+            output.flush()
+        } else if json {
             var output = BufferedOutput()
             for row in listing.rows { output.write(row.json(policySource: listing.policySource).serialized()) }
             output.flush()

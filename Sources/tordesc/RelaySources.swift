@@ -124,7 +124,8 @@ struct RelaySources {
         }
     }
 
-    private mutating func collect<Document>(_ results: [Result<Document, DescriptorParseError>], path: String) -> [Document] {
+    /// The documents that parsed; each failure is counted in ``failures`` and printed.
+    mutating func collect<Document>(_ results: [Result<Document, DescriptorParseError>], path: String) -> [Document] {
         var list: [Document] = []
         for result in results {
             switch result {
@@ -169,6 +170,14 @@ struct SourceOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("With no file: torrc DirAuthority lines of the authorities to fetch the live consensus from and verify it with (default: the public network's).", valueName: "file"))
     var authorities: String?
+
+    @OptionGroup var control: ControlPortOptions
+
+    func validate() throws {
+        if control.isSet, !isEmpty || authorities != nil {
+            throw ValidationError("--control-port reads every document from tor; it does not mix with --consensus, --descriptors, --microdescriptors or --authorities")
+        }
+    }
 
     func load(extraInfo: [String] = []) throws -> RelaySources {
         var sources = RelaySources()

@@ -26,6 +26,7 @@ struct Summary: AsyncParsableCommand {
             Examples:
               tordesc summary Resources/corpus/consensus/2012-06-18-21-00-00-cached-consensus
               tordesc summary --json Resources/corpus/microdesc-consensus/2015-11-10-05-00-00-cached-microdesc-consensus
+              tordesc summary --control-port 127.0.0.1:9051
             """
     )
 
@@ -49,6 +50,8 @@ struct Summary: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With no file: torrc DirAuthority lines of the authorities to fetch the live consensus from and verify it with (default: the public network's).", valueName: "file"))
     var authorities: String?
 
+    @OptionGroup var control: ControlPortOptions
+
     func run() async throws {
         if let file, let summary = try collecTorSummary(file) {
             var output = BufferedOutput()
@@ -57,7 +60,10 @@ struct Summary: AsyncParsableCommand {
             return
         }
         var sources = RelaySources()
-        if let file {
+        if control.isSet {
+            guard file == nil, authorities == nil else { throw reportError("--control-port reads the consensus from tor; name no file and no --authorities with it") }
+            sources = try await control.load(.consensus)
+        } else if let file {
             try sources.loadConsensus(file, option: "summary")
         } else {
             guard let live = try await LiveFetchHook.fetchVerifiedConsensus(authoritiesFile: authorities) else {

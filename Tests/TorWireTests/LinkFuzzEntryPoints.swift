@@ -22,6 +22,7 @@ enum LinkFuzzEntryPoints {
         "certs-cell": certsCell,
         "ntor-extended2": ntorExtended2,
         "control-reply": controlReply,
+        "control-event": controlEvent,
     ]
 
     static var names: [String] { targets.keys.sorted() }
@@ -123,6 +124,33 @@ enum LinkFuzzEntryPoints {
                 _ = reply.keyValues()
                 _ = try? ControlProtocolInfo(reply)
                 _ = try? SafeCookieExchange(cookie: [], clientNonce: []).clientHash(answering: reply)
+            }
+        }
+    }
+
+    /// `control-event`: the bytes are ControlPort replies; each event is read into a
+    /// ``ControlEvent``, and a `NEWCONSENSUS` event's entries into a ``RouterStatusEntryList``
+    /// (lenient and strict). Byte 0 is left out of the replies and also chooses whether the
+    /// rest, as a whole, is read as an entry list (the parser meets arbitrary bytes there too).
+    static func controlEvent(_ data: [UInt8]) {
+        guard let first = data.first else { return }
+        let input = Array(data.dropFirst())
+        if first & 1 == 1 {
+            _ = try? RouterStatusEntryList(parsing: input[...])
+            _ = try? RouterStatusEntryList(parsing: input[...], flavor: .microdesc, mode: .strict)
+        }
+        var reader = ControlReplyReader(maxLineBytes: 4096, maxReplyBytes: 1 << 16)
+        reader.append(input)
+        while let reply = try? reader.next() {
+            guard let event = try? ControlEvent(reply) else { continue }
+            if case .newConsensus(let entries) = event {
+                let lenient = try? RouterStatusEntryList(parsing: entries[...])
+                if let strict = try? RouterStatusEntryList(parsing: entries[...], mode: .strict) {
+                    // What strict mode accepts, lenient mode reads the same way.
+                    if lenient?.entries.map(\.fingerprint) != strict.entries.map(\.fingerprint) {
+                        violated("strict and lenient entry lists differ", data)
+                    }
+                }
             }
         }
     }

@@ -9,6 +9,7 @@ import FoundationEssentials
 import FoundationEssentials
 #endif
 import NIOCore
+import TorDescriptors
 import TorWire
 
 /// How a ``ControlSession`` authenticates (control-spec §3.5): `.automatic` asks tor with
@@ -39,6 +40,12 @@ public enum ControlSessionError: Error, Sendable, CustomStringConvertible {
     case rejected(status: Int, message: String)
     /// The connection closed before the reply ended.
     case closed
+    /// A document tor sent (the GETINFO key or event named) does not parse.
+    case document(key: String, DescriptorParseError)
+    /// An event tor sent does not have the fields control-spec gives it.
+    case event(ControlProtocolError)
+    /// `HSFETCH` ended without a descriptor: every HSDir asked failed (their reasons).
+    case onionServiceDescriptorUnavailable(String)
 
     public var description: String {
         switch self {
@@ -48,6 +55,9 @@ public enum ControlSessionError: Error, Sendable, CustomStringConvertible {
         case .authenticationFailed(let why): "control authentication failed: \(why)"
         case .rejected(let status, let message): "tor refused the command: \(status) \(message)"
         case .closed: "the control connection closed before the reply ended"
+        case .document(let key, let error): "\(key) from tor does not parse: \(error)"
+        case .event(let error): "event from tor: \(error)"
+        case .onionServiceDescriptorUnavailable(let why): "no onion-service descriptor: \(why)"
         }
     }
 }

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+import TestSupport
+import TorDescriptors
+import TorNetwork
+
+/// `tordesc exits`, `relay` and `summary` with `--control-port`: the private network's onion
+/// tor as the source, compared with the same commands over files fetched from the DirPorts.
+@Suite(.enabled(if: PrivateNet.isAvailable, "needs TORDESC_PRIVATE_NET (scripts/test-private-network.sh)"), .serialized)
+struct ControlPortCLITests {
+    static func port() throws -> String { "127.0.0.1:\(try PrivateNetworkControlPortTests.controlPort())" }
+
+    @Test func exitsFromTheControlPortAgreeWithTheDirPortDocuments() async throws {
+        let client = try PrivateNet.client()
+        let descriptors = try await client.serverDescriptors()
+        // Port 80: relay policies in the private network differ, so the answer is not everything.
+        let allowing = Set(descriptors.filter { $0.exitPolicy?.canExit(port: 80) == true }.compactMap { $0.fingerprint?.hex })
+        let run = try FetchCLITests.run(["exits", "--control-port", try Self.port(), "--port", "80", "--format", "fingerprint"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let listed = Set(run.stdout.split(separator: "\n").filter { $0.count == 40 }.map(String.init))
+        #expect(listed == allowing)
+        #expect(run.stdout.contains("policy source: server descriptor exit policy (exact)"))
+
+        let addresses = try FetchCLITests.run(["exits", "--control-port", try Self.port(), "--port", "80", "--ips"])
+        #expect(addresses.status == 0, "\(addresses.stderr)")
+        let expected = Set(descriptors.filter { allowing.contains($0.fingerprint?.hex ?? "") }
+            .flatMap { [$0.address.description] + $0.orAddresses.map(\.address.description) })
+        #expect(Set(addresses.stdout.split(separator: "\n").map(String.init)) == expected)
+    }
+
+    @Test func relayAndSummaryFromTheControlPort() async throws {
+        let consensus = try await PrivateNet.client().consensus(flavor: .ns)
+        let relay = try #require(consensus.entries.first { $0.nickname.hasPrefix("relay") })
+        let run = try FetchCLITests.run(["relay", relay.nickname, "--control-port", try Self.port(), "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["fingerprint"] as? String == relay.fingerprint.hex)
+        // The onion tor downloads extra-info (DownloadExtraInfo): the relay's comes with its descriptor.
+        #expect(object["server_descriptor"] is [String: Any] && object["extra_info"] is [String: Any], "\(run.stdout)")
+
+        let summary = try FetchCLITests.run(["summary", "--control-port", try Self.port(), "--json"])
+        #expect(summary.status == 0, "\(summary.stderr)")
+        let totals = try #require(try JSONSerialization.jsonObject(with: Data(summary.stdout.utf8)) as? [String: Any])
+        #expect(totals["relays"] as? Int == consensus.entries.count, "\(summary.stdout.prefix(300))")
+    }
+
+    @Test func aClosedControlPortAndAWrongCookieAreClearErrors() throws {
+        let closed = try FetchCLITests.run(["exits", "--control-port", "127.0.0.1:1"])
+        #expect(closed.status == 1 && closed.stderr.contains("ControlPort 127.0.0.1:1"), "\(closed.stderr)")
+        let cookie = FileManager.default.temporaryDirectory.appendingPathComponent("wrong-cookie-\(UUID().uuidString)")
+        try Data(repeating: 7, count: 32).write(to: cookie)
+        defer { try? FileManager.default.removeItem(at: cookie) }
+        let wrong = try FetchCLITests.run(["summary", "--control-port", try Self.port(), "--control-cookie", cookie.path])
+        #expect(wrong.status == 1 && wrong.stderr.contains("authentication failed"), "\(wrong.stderr)")
+    }
+}

@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Testing
+import TestSupport
+import TorDescriptors
+import TorNetwork
+import TorWire
+
+/// A fake tor on loopback: on each connection it writes `script` at once (the replies in the
+/// order the client asks), then reads until the client closes. Control replies need no
+/// request parsing for that, and a script can be as hostile as a test wants.
+final class FakeControlPort: @unchecked Sendable {
+    let port: Int
+    private let listener: Int32
+
+    init(script: [UInt8]) throws {
+        let fd = socket(AF_INET, LoopbackServer.streamType, 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian   // port 0: the kernel picks one
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard bound == 0, listen(fd, 4) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        listener = fd
+        Thread.detachNewThread {
+            while true {
+                let client = accept(fd, nil, nil)
+                if client < 0 { return }
+                Thread.detachNewThread {
+                    _ = script.withUnsafeBytes { send(client, $0.baseAddress, $0.count, LoopbackServer.sendFlags) }
+                    var byte: UInt8 = 0
+                    while recv(client, &byte, 1, 0) == 1 {}
+                    close(client)
+                }
+            }
+        }
+    }
+
+    func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+}
+
+/// The session against scripted replies: NEWDESC turned into descriptors, and hostile replies
+/// (malformed, an event that lies about its fields, a stalled data block) turned into typed
+/// errors within the connection's limits.
+@Suite struct FakeControlPortTests {
+    static let greeting = "250-PROTOCOLINFO 1\r\n250-AUTH METHODS=NULL\r\n250-VERSION Tor=\"0.4.9.11\"\r\n250 OK\r\n250 OK\r\n"
+    // Short: the stalled reply waits this long, three times per CI run (plain, ASan, TSan).
+    static let limits = ConnectionLimits(connectTimeout: .seconds(5), idleTimeout: .milliseconds(500))
+
+    static func dataBlock(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            .map { $0.hasPrefix(".") ? "." + $0 : String($0) }.joined(separator: "\r\n") + "\r\n.\r\n"
+    }
+
+    @Test func newDescEventsBringTheNamedDescriptors() async throws {
+        let bytes = Array(try Data(contentsOf: FetchCLITests.root.appendingPathComponent("Resources/corpus/server-descriptors/2026-07-arti-live--Akka")))
+        let descriptor = try ServerDescriptor(parsing: bytes)
+        let known = try #require(descriptor.fingerprint)
+        let gone = String(repeating: "0", count: 40)
+        let script = Self.greeting
+            + "250 OK\r\n"                                                   // SETEVENTS
+            + "650 NEWDESC $\(known.hex)~Akka $\(gone)\r\n"
+            + "250+desc/id/\(known.hex)=\r\n" + Self.dataBlock(bytes) + "250 OK\r\n"
+            + "552 Unrecognized key \"desc/id/\(gone)\"\r\n"
+        let fake = try FakeControlPort(script: Array(script.utf8))
+        defer { fake.stop() }
+        var events: [ControlDirectoryEvent] = []
+        for try await event in ControlSession.directoryEvents(host: "127.0.0.1", port: fake.port, limits: Self.limits) {
+            events.append(event)
+            break
+        }
+        guard case .newDescriptors(let descriptors, let missing)? = events.first else { Issue.record("got \(events)"); return }
+        #expect(descriptors.map(\.digest) == [descriptor.digest])
+        #expect(missing.map(\.hex) == [gone])
+    }
+
+    @Test func hostileRepliesAreTypedErrors() async throws {
+        for (script, expected) in [
+            (Self.greeting + "25x OK\r\n", "status code"),
+            (Self.greeting + "250+ns/all=\r\nr stalled\r\n", "idle"),
+            (Self.greeting + "250+ns/all=\r\nr x notbase64 2026-01-01 00:00:00 1.2.3.4 1 0\r\n.\r\n250 OK\r\n", "ns/all"),
+        ] {
+            let fake = try FakeControlPort(script: Array(script.utf8))
+            defer { fake.stop() }
+            let started = ContinuousClock.now
+            do {
+                _ = try await ControlSession.withSession(host: "127.0.0.1", port: fake.port, limits: Self.limits) { session in
+                    try await session.routerStatusEntries(mode: .strict)
+                }
+                Issue.record("no error for \(script.debugDescription)")
+            } catch let error as ControlSessionError {
+                #expect("\(error)".contains(expected), "\(error)")
+            }
+            #expect(ContinuousClock.now - started < .seconds(10))
+        }
+    }
+
+    @Test func anEventWithWrongFieldsEndsTheStreamWithATypedError() async throws {
+        let fake = try FakeControlPort(script: Array((Self.greeting + "250 OK\r\n650 NEWDESC not-a-relay\r\n").utf8))
+        defer { fake.stop() }
+        do {
+            for try await _ in ControlSession.directoryEvents(host: "127.0.0.1", port: fake.port, limits: Self.limits) {}
+            Issue.record("the stream ended without an error")
+        } catch let error as ControlSessionError {
+            guard case .event = error else { Issue.record("got \(error)"); return }
+        }
+    }
+}
