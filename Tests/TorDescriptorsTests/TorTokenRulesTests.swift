@@ -127,6 +127,26 @@ import Testing
         }
     }
 
+    /// tor base64-decodes every object body as it tokenizes; strict does too. A real server
+    /// descriptor with one `*` in its `router-signature` body fails strict at that item and
+    /// still parses leniently (where signature verification then reports it).
+    @Test func objectBodiesMustBeBase64InStrictMode() throws {
+        let bytes = try ProjectFiles.corpus("server-descriptors/2026-07-arti-live--Akka")
+        _ = try ServerDescriptor(parsing: bytes, mode: .strict)
+        var lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let keyword = try #require(lines.firstIndex(of: "router-signature"))
+        #expect(lines[keyword + 1] == "-----BEGIN SIGNATURE-----")
+        lines[keyword + 2] = "*" + lines[keyword + 2].dropFirst()
+        let broken = Array(lines.joined(separator: "\n").utf8)
+        do {
+            _ = try ServerDescriptor(parsing: broken, mode: .strict)
+            Issue.record("a signature body with '*' passed strict mode")
+        } catch {
+            #expect(error.keyword == "router-signature" && "\(error)".contains("base64"), "\(error)")
+        }
+        _ = try ServerDescriptor(parsing: broken)
+    }
+
     /// The README's "Strict mode and tor's token rules" section lists every difference.
     @Test func readmeListsEveryDifference() throws {
         let readme = try String(contentsOfFile: ProjectFiles.root.path + "/README.md", encoding: .utf8)

@@ -31,7 +31,10 @@ final class FakeControlPort: @unchecked Sendable {
         Thread.detachNewThread {
             while true {
                 let client = accept(fd, nil, nil)
-                if client < 0 { return }
+                // The listener is closed here, by the thread that accepts on it, never by stop():
+                // closed there, its number could be reused at once by another test's socket,
+                // and this loop would accept (and answer with this script) that test's clients.
+                if client < 0 { close(fd); return }
                 Thread.detachNewThread {
                     _ = script.withUnsafeBytes { send(client, $0.baseAddress, $0.count, LoopbackServer.sendFlags) }
                     var byte: UInt8 = 0
@@ -42,9 +45,9 @@ final class FakeControlPort: @unchecked Sendable {
         }
     }
 
+    /// Wakes the accept loop, which then closes the listener.
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 }
 

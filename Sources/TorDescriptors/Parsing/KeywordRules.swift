@@ -260,6 +260,11 @@ struct RuleCheck: Sendable {
         }
     }
 
+    /// Bytes a base64 object body may hold besides the alphabet: padding and line breaks.
+    static func isBase64Filler(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "=") || byte == ByteText.newline || byte == ByteText.carriageReturn || ByteText.isSpace(byte)
+    }
+
     @inline(__always)
     func object(_ item: DocumentItem, _ document: TokenizedDocument) throws(DescriptorParseError) {
         guard let found = item.object else {
@@ -286,6 +291,14 @@ struct RuleCheck: Sendable {
             if object == .rsaKey1024, bits != 1024 {
                 throw document.error(.malformedObject("RSA PUBLIC KEY of \(bits) bits; tor wants 1024"), at: item)
             }
+        } else if Base64.decode(bytes[found.body]) == nil {
+            // tor base64-decodes every object body as it tokenizes (parsecommon.c, get_next_token)
+            // and refuses the document when that fails. The error names the body line that holds
+            // the first byte base64 cannot (the item's line when the fault is the length).
+            let offending = bytes[found.body].firstIndex { Base64.value($0) == 0xFF && !Self.isBase64Filler($0) } ?? found.body.lowerBound
+            let line = item.line + bytes[item.range.lowerBound..<offending].reduce(0) { $1 == ByteText.newline ? $0 + 1 : $0 }
+            throw DescriptorParseError(document: document.kind, line: line, keyword: item.keywordString(in: bytes),
+                                       failure: .malformedObject("\(ByteText.string(bytes, name)) body is not valid base64"))
         }
         guard let firstType else { return }
         if ByteText.equals(bytes, name, firstType) { return }
