@@ -256,13 +256,3 @@ public final class FileByteSource: ArchiveByteSource {
         }
     }
 }
-
-/// POSIX `read(2)`, named apart from the `read` methods of the types in this file.
-@inline(__always)
-private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    Glibc.read(descriptor, buffer, count)
-    #else
-    Darwin.read(descriptor, buffer, count)
-    #endif
-}

@@ -79,7 +79,8 @@ package struct PosixFileError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+/// POSIX `read(2)`, named apart from the `read` methods of this module's types (ByteSource too).
+func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
     #if canImport(Glibc)
     Glibc.read(fd, buffer, count)
     #else
