@@ -28,6 +28,27 @@ struct ControlPortCLITests {
         #expect(Set(addresses.stdout.split(separator: "\n").map(String.init)) == expected)
     }
 
+    /// `tordesc watch` prints the next consensus the onion tor receives (the network votes
+    /// every 10 s): its relays and exits as the event's entries count them, and the valid-after
+    /// and signatures of the consensus the tor then holds, which the DirPorts serve too.
+    @Test func watchPrintsTheNextConsensus() async throws {
+        let run = try FetchCLITests.run(["watch", "--control-port", try Self.port(), "--events", "consensus",
+                                         "--count", "1", "--timeout", "120", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+        #expect(object["event"] as? String == "consensus")
+        let consensus = try await PrivateNet.client().consensus(flavor: .ns)
+        #expect(object["relays"] as? Int == consensus.entries.count)
+        let exits = consensus.entries.filter { $0.flags.contains(.exit) && !$0.flags.contains(.badExit) }.count
+        #expect(object["exits"] as? Int == exits)
+        #expect((object["signatures"] as? Int ?? 0) >= 2)
+        let validAfter = try #require(object["valid_after"] as? String)
+        #expect(TorTimestamp(parsing: validAfter) != nil, "\(validAfter)")
+
+        let refused = try FetchCLITests.run(["watch", "--events", "consensus"])
+        #expect(refused.status == 2 && refused.stderr.contains("--control-port"), "\(refused.stderr)")
+    }
+
     @Test func relayAndSummaryFromTheControlPort() async throws {
         let consensus = try await PrivateNet.client().consensus(flavor: .ns)
         let relay = try #require(consensus.entries.first { $0.nickname.hasPrefix("relay") })
