@@ -61,6 +61,19 @@ stop_all() {
     rm -f "$dir/pids"
 }
 
+# Whether every authority's current consensus names every authority (its dir-source lines) and
+# every authority serves its own current vote. A network seconds old can publish, for a voting
+# round or two, a consensus only two of three authorities made and 404 the third one's vote;
+# tests that compare the consensus with the authority list then fail (CI's ThreadSanitizer run).
+network_settled() {
+    local i sources
+    for i in $(seq 0 $((authorities - 1))); do
+        sources=$(curl -s --max-time 3 "http://127.0.0.1:$((base + 100 + i))/tor/status-vote/current/consensus" 2>/dev/null | grep -c '^dir-source ' || true)
+        (( sources >= authorities )) || return 1
+        curl -sf --max-time 3 -o /dev/null "http://127.0.0.1:$((base + 100 + i))/tor/status-vote/current/authority" || return 1
+    done
+}
+
 # The router count of the current consensus at authority 0, or 0.
 consensus_routers() {
     curl -s --max-time 3 "http://127.0.0.1:$((base + 100))/tor/status-vote/current/consensus" 2>/dev/null | grep -c '^r ' || true
@@ -198,6 +211,12 @@ EOF
     done
     if (( routers < want )); then
         log "consensus lists $routers of $want routers after ${timeout}s"; false
+    fi
+    while (( waited < timeout )) && ! network_settled; do
+        sleep 2; waited=$((waited + 2))
+    done
+    if ! network_settled; then
+        log "after ${timeout}s not every authority's consensus names all $authorities authorities and serves its vote"; false
     fi
     [[ -n "${TORNET_ONION:-}" ]] && start_onion_service
     trap - ERR INT TERM
