@@ -56,8 +56,12 @@ struct PrivateNetworkTests {
             #expect(consensus.header.flavor == flavor)
             // 3 authorities + 3 relays, as the start script waits for.
             #expect(consensus.entries.count == 6)
-            #expect(Set(consensus.header.authorities.map(\.identity)) == Set(list.v3Identities))
-            #expect(consensus.footer.signatures.count >= 2)
+            // Made by a majority of the network's authorities, as tor requires. Not always by all
+            // three: under ThreadSanitizer's load an authority can miss voting rounds (10 s
+            // apart here), and the others then make the consensus without it.
+            let authorities = Set(consensus.header.authorities.map(\.identity))
+            #expect(authorities.isSubset(of: Set(list.v3Identities)) && authorities.count * 2 > list.v3Identities.count)
+            #expect(consensus.footer.signatures.count * 2 > list.v3Identities.count)
             // tor compresses consensuses as asked, except gzip, which it answers with deflate.
             let expected: CompressionFormat = encoding == .gzip ? .deflate : encoding
             #expect(download.response.contentEncoding == expected.contentEncoding)
