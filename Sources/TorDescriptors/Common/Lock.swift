@@ -13,7 +13,8 @@ import Darwin
 /// FoundationEssentials. Why not `Synchronization.Mutex`: it needs macOS 15, and the package
 /// supports macOS 13.
 package final class Lock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    /// The mutex itself, for ``Condition``'s `pthread_cond_wait`.
+    fileprivate let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     package init() {
         mutex = .allocate(capacity: 1)
@@ -41,13 +42,10 @@ package final class Lock: @unchecked Sendable {
 /// `broadcast`, `unlock`): the producer/consumer hand-off of archive members needs one, and
 /// Foundation's is out of reach for the same reason as `NSLock`.
 package final class Condition: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let mutex = Lock()
     private let condition: UnsafeMutablePointer<pthread_cond_t>
 
     package init() {
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
         condition = .allocate(capacity: 1)
         condition.initialize(to: pthread_cond_t())
         pthread_cond_init(condition, nil)
@@ -57,14 +55,11 @@ package final class Condition: @unchecked Sendable {
         pthread_cond_destroy(condition)
         condition.deinitialize(count: 1)
         condition.deallocate()
-        pthread_mutex_destroy(mutex)
-        mutex.deinitialize(count: 1)
-        mutex.deallocate()
     }
 
-    package func lock() { pthread_mutex_lock(mutex) }
-    package func unlock() { pthread_mutex_unlock(mutex) }
+    package func lock() { mutex.lock() }
+    package func unlock() { mutex.unlock() }
     /// Waits for a broadcast; the caller holds the lock, and holds it again on return.
-    package func wait() { pthread_cond_wait(condition, mutex) }
+    package func wait() { pthread_cond_wait(condition, mutex.mutex) }
     package func broadcast() { pthread_cond_broadcast(condition) }
 }
