@@ -55,6 +55,17 @@ public enum TordescProcess {
                    stderr: String(decoding: stderrBox.get(), as: UTF8.self))
     }
 
+    /// ``run(_:_:in:)`` on a thread of its own, for async tests: a child's run then blocks no
+    /// thread of Swift's cooperative pool (two threads on a 2-core machine), where it would
+    /// stall every other test of a parallel run, deadline checks included.
+    public static func running(_ binary: URL, _ arguments: [String], in directory: URL) async throws -> Run {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(binary, arguments, in: directory) })
+            }
+        }
+    }
+
     private final class StderrBox: @unchecked Sendable {
         private let lock = NSLock()
         private var data = Data()

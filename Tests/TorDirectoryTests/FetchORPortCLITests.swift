@@ -13,19 +13,19 @@ import TorDescriptors
         return (try #require(Int(line.split(separator: ":").last!)), fingerprint)
     }
 
-    @Test func relayOptionsAreChecked() throws {
-        let badRelay = try FetchCLITests.run(["fetch", "consensus", "--relay", "127.0.0.1:9001", "--quiet"])
+    @Test func relayOptionsAreChecked() async throws {
+        let badRelay = try await FetchCLITests.run(["fetch", "consensus", "--relay", "127.0.0.1:9001", "--quiet"])
         #expect(badRelay.status != 0 && badRelay.stderr.contains("HOST:ORPORT=FINGERPRINT"), "\(badRelay.stderr)")
-        let mixed = try FetchCLITests.run(["fetch", "consensus", "--via", "dirport", "--relay",
+        let mixed = try await FetchCLITests.run(["fetch", "consensus", "--via", "dirport", "--relay",
                                            "127.0.0.1:9001=0123456789ABCDEF0123456789ABCDEF01234567", "--quiet"])
         #expect(mixed.status != 0 && mixed.stderr.contains("--via dirport"), "\(mixed.stderr)")
-        let dirportOnly = try FetchCLITests.run(["fetch", "consensus", "--via", "orport", "--authority", "127.0.0.1:1", "--quiet"])
+        let dirportOnly = try await FetchCLITests.run(["fetch", "consensus", "--via", "orport", "--authority", "127.0.0.1:1", "--quiet"])
         #expect(dirportOnly.status != 0 && dirportOnly.stderr.contains("--authority names DirPorts"), "\(dirportOnly.stderr)")
     }
 
     @Test("a verified consensus from a relay's ORPort; a wrong fingerprint refused naming both",
           .enabled(if: PrivateNet.isAvailable, "needs TORDESC_PRIVATE_NET (scripts/test-private-network.sh)"))
-    func consensusOverARelaysORPort() throws {
+    func consensusOverARelaysORPort() async throws {
         let authorities = PrivateNet.directory!.appendingPathComponent("authorities").path
         let relay = try Self.relay("relay2"), other = try Self.relay("auth0")
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("orport-consensus-\(UUID().uuidString)")
@@ -35,13 +35,13 @@ import TorDescriptors
         // again (bounded) until it holds the full one, then check that answer.
         let arguments = ["fetch", "consensus", "--via", "orport", "--relay", "127.0.0.1:\(relay.port)=\(relay.fingerprint)",
                          "--authorities", authorities, "-o", output.path]
-        var run = try FetchCLITests.run(arguments)
+        var run = try await FetchCLITests.run(arguments)
         let readyBy = Date().addingTimeInterval(90)
         while Date() < readyBy {
             if run.status == 0, let data = try? Data(contentsOf: output),
                let whole = try? NetworkStatusConsensus(parsing: Array(data)), whole.entries.count == 6 { break }
-            Thread.sleep(forTimeInterval: 2)
-            run = try FetchCLITests.run(arguments)
+            try await Task.sleep(for: .seconds(2))
+            run = try await FetchCLITests.run(arguments)
         }
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("127.0.0.1:\(relay.port) /tor/status-vote/current/consensus"), "\(run.stderr)")
@@ -50,11 +50,11 @@ import TorDescriptors
 
         // relay0 also listens on [::1] (private-tor-network.sh: BASE+20).
         let relay0 = try Self.relay("relay0")
-        let v6 = try FetchCLITests.run(["fetch", "server-descriptors", "--relay", "[::1]:\(relay0.port + 10)=\(relay0.fingerprint)",
+        let v6 = try await FetchCLITests.run(["fetch", "server-descriptors", "--relay", "[::1]:\(relay0.port + 10)=\(relay0.fingerprint)",
                                         "--authorities", authorities])
         #expect(v6.status == 0 && v6.stderr.contains("[::1]:\(relay0.port + 10) /tor/server/all"), "\(v6.stderr)")
 
-        let wrong = try FetchCLITests.run(["fetch", "consensus", "--relay", "127.0.0.1:\(relay.port)=\(other.fingerprint)",
+        let wrong = try await FetchCLITests.run(["fetch", "consensus", "--relay", "127.0.0.1:\(relay.port)=\(other.fingerprint)",
                                            "--authorities", authorities, "--quiet"])
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains(relay.fingerprint) && wrong.stderr.contains(other.fingerprint), "\(wrong.stderr)")
@@ -62,12 +62,12 @@ import TorDescriptors
 
     @Test("every kind over the authorities' ORPorts (auto) and DirPorts",
           .enabled(if: PrivateNet.isAvailable, "needs TORDESC_PRIVATE_NET (scripts/test-private-network.sh)"))
-    func everyKindOverBothPorts() throws {
+    func everyKindOverBothPorts() async throws {
         let authorities = PrivateNet.directory!.appendingPathComponent("authorities").path
         // detached-signatures exist only between voting and publication, so they are left out.
         for kind in ["consensus", "microdesc-consensus", "server-descriptors", "extra-infos", "microdescriptors", "key-certificates", "vote"] {
             for via in ["auto", "orport", "dirport"] {
-                let run = try FetchCLITests.run(["fetch", kind, "--via", via, "--authorities", authorities])
+                let run = try await FetchCLITests.run(["fetch", kind, "--via", via, "--authorities", authorities])
                 #expect(run.status == 0, "\(kind) via \(via): \(run.stderr)")
                 #expect(!run.stdout.isEmpty, "\(kind) via \(via)")
                 // Progress lines name the port asked: 22000-22002 are ORPorts, 22100-22102 DirPorts.

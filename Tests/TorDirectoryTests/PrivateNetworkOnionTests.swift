@@ -156,7 +156,7 @@ struct PrivateNetworkOnionTests {
         let authorities = PrivateNet.directory!.appendingPathComponent("authorities").path
         let arguments = ["onion", address, "--authorities", authorities, "--testing-network"]
         let run = try await Self.eventually(120) {
-            let run = try FetchCLITests.run(arguments)
+            let run = try await FetchCLITests.run(arguments)
             guard run.status == 0 else { throw DirectoryClientError.invalidRequest(run.stderr) }
             return run
         }
