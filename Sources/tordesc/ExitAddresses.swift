@@ -19,9 +19,26 @@ enum ExitAddresses {
                 found.formUnion(entry.exitAddresses.map(\.address))
             }
         }
-        return found.sorted { lhs, rhs in
+        return sorted(found)
+    }
+
+    /// IPv4 first, each family in numeric order.
+    static func sorted(_ addresses: Set<IPAddress>) -> [IPAddress] {
+        addresses.sorted { lhs, rhs in
             if lhs.isIPv6 != rhs.isIPv6 { return !lhs.isIPv6 }
             return lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+        }
+    }
+
+    /// Fills each row's ``ExitRow/exitAddresses`` from the exit lists: the table's and JSON's
+    /// form of the same observations `--ips` prints.
+    static func annotate(_ rows: inout [ExitRow], exitLists: [ExitList]) {
+        var observed: [Fingerprint: Set<IPAddress>] = [:]
+        for list in exitLists {
+            for entry in list.entries { observed[entry.fingerprint, default: []].formUnion(entry.exitAddresses.map(\.address)) }
+        }
+        for index in rows.indices {
+            rows[index].exitAddresses = rows[index].fingerprint.map { sorted(observed[$0] ?? []) } ?? []
         }
     }
 

@@ -58,6 +58,9 @@ struct ExitRow {
     var flags: [String]?
     var version: String?
     var microdescriptorDigest: String?
+    /// Addresses exit lists (TorDNSEL) saw this relay exit from, deduplicated and sorted; nil
+    /// when no exit list was given, empty when the lists do not name the relay.
+    var exitAddresses: [IPAddress]?
 
     var bandwidthText: String {
         guard let bandwidth else { return "-" }
@@ -78,6 +81,7 @@ struct ExitRow {
             ("version_line", .optional(version) { .string($0) }),
             ("microdescriptor_digest", .optional(microdescriptorDigest) { .string($0) }),
             ("policy_source", .string(policySource.key)),
+            ("exit_addresses", .optional(exitAddresses) { .array($0.map { .string($0.description) }) }),
         ])
     }
 }

@@ -37,6 +37,10 @@ struct Exits: AsyncParsableCommand {
             firewall, as the bulk exit list: the listed exits' OR addresses (r and a lines, or router
             and or-address lines) and, from each --exit-list file (TorDNSEL), the addresses those
             same relays were seen exiting from. --port narrows it to exits allowing that port.
+            Without --ips, --exit-list adds those observed addresses to each relay: an
+            exit-addresses column (shown by default then) and exit_addresses in --json (null
+            without --exit-list). They can differ from the OR address: a relay may exit from
+            another address of its host.
 
             Relays are sorted by bandwidth, highest first (the consensus weight, or the advertised
             bandwidth of descriptors), ties by fingerprint.
@@ -56,6 +60,7 @@ struct Exits: AsyncParsableCommand {
 
     enum Column: String, CaseIterable, ExpressibleByArgument {
         case nickname, fingerprint, address, ports, bandwidth, flags, version, microdescriptor
+        case exitAddresses = "exit-addresses"
     }
 
     @Option(name: .customLong("port"), help: ArgumentHelp("Only relays that allow exiting to this port (repeatable).", valueName: "port"))
@@ -76,7 +81,7 @@ struct Exits: AsyncParsableCommand {
     @Flag(help: "Print only the listed exits' IP addresses, one per line, deduplicated (IPv4, then IPv6): a firewall list like the bulk exit list.")
     var ips = false
 
-    @Option(name: .customLong("exit-list"), parsing: .upToNextOption, help: ArgumentHelp("Exit lists (TorDNSEL): with --ips, also the addresses the listed relays were seen exiting from.", valueName: "file"))
+    @Option(name: .customLong("exit-list"), parsing: .upToNextOption, help: ArgumentHelp("Exit lists (TorDNSEL): the addresses the listed relays were seen exiting from (a column, a JSON key, or with --ips more lines).", valueName: "file"))
     var exitLists: [String] = []
 
     @Flag(help: "Print one JSON object per relay (JSON Lines).")
@@ -96,14 +101,15 @@ struct Exits: AsyncParsableCommand {
             throw ValidationError("--address \(address) is not an IPv4 or IPv6 address")
         }
         _ = try columns()
-        if !exitLists.isEmpty, !ips { throw ValidationError("--exit-list goes with --ips") }
         if ips, json || format != nil { throw ValidationError("--ips prints bare addresses; it does not mix with --json or --format") }
     }
 
     static func parseAddress(_ text: String) -> IPAddress? { IPAddress(text) }
 
     func columns() throws -> [Column] {
-        guard let format else { return [.nickname, .fingerprint, .address, .ports, .bandwidth, .flags] }
+        guard let format else {
+            return [.nickname, .fingerprint, .address, .ports, .bandwidth, .flags] + (exitLists.isEmpty ? [] : [.exitAddresses])
+        }
         var columns: [Column] = []
         for name in format.split(separator: ",") {
             let trimmed = name.trimmed.lowercased()
@@ -131,11 +137,12 @@ struct Exits: AsyncParsableCommand {
         }
         let query = ExitQuery(ports: ports, address: address.flatMap(Self.parseAddress), flags: flags,
                               includeBadExits: includeBadExits)
-        let listing = try ExitListing(sources: loaded, query: query)
+        var listing = try ExitListing(sources: loaded, query: query)
         for note in listing.notes { warn(note) }
+        let lists = try ExitAddresses.load(exitLists, into: &loaded)
+        if !exitLists.isEmpty { ExitAddresses.annotate(&listing.rows, exitLists: lists) }
 
         if ips {
-            let lists = try ExitAddresses.load(exitLists, into: &loaded)
             var output = BufferedOutput()
             for address in ExitAddresses.addresses(of: listing.rows, exitLists: lists) { output.write(address.description) }
             output.flush()
@@ -168,6 +175,7 @@ struct Exits: AsyncParsableCommand {
                 case .flags: row.flags.map { $0.joined(separator: ",") } ?? "-"
                 case .version: row.version ?? "-"
                 case .microdescriptor: row.microdescriptorDigest ?? "-"
+                case .exitAddresses: row.exitAddresses.map { $0.isEmpty ? "-" : $0.map(\.description).joined(separator: ",") } ?? "-"
                 }
             })
         }

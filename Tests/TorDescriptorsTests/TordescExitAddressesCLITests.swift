@@ -70,9 +70,36 @@ import TorDescriptors
     @Test func misuseIsAUsageError() throws {
         let mixed = try TordescExitsCLITests.run(["exits", "--ips", "--json", "--consensus", Self.consensusPath])
         #expect(mixed.status == 2 && mixed.stderr.contains("--ips"), "\(mixed.status) \(mixed.stderr)")
-        let alone = try TordescExitsCLITests.run(["exits", "--exit-list", Self.consensusPath, "--consensus", Self.consensusPath])
-        #expect(alone.status == 2 && alone.stderr.contains("--exit-list goes with --ips"), "\(alone.stderr)")
         let wrongFile = try TordescExitsCLITests.run(["exits", "--ips", "--exit-list", Self.consensusPath, "--consensus", Self.consensusPath])
         #expect(wrongFile.status == 2 && wrongFile.stderr.contains("--exit-list wants an exit list"), "\(wrongFile.stderr)")
+    }
+
+    /// Without --ips, --exit-list annotates each relay: real exit list (2018-11-01, Stem's test
+    /// data) over a real consensus (2018-10-15, cropped): every relay the list names gets
+    /// exactly the list's ExitAddress lines, every other relay an empty list, and the table
+    /// gains the column.
+    @Test func exitListAddressesAnnotateTheTableAndJSON() throws {
+        let consensusPath = "Resources/corpus/consensus/cropped--metrics-web--2018-10-15-00-00-00-consensus.part"
+        let listPath = "Resources/corpus/exit-lists/stem--2018-11-01-00-02-01"
+        let list = try #require(try ExitList.parseAll(ProjectFiles.corpus("exit-lists/stem--2018-11-01-00-02-01")[...]).first?.get())
+        var expected: [String: Set<String>] = [:]
+        for entry in list.entries { expected[entry.fingerprint.hex, default: []].formUnion(entry.exitAddresses.map(\.address.description)) }
+
+        let run = try TordescExitsCLITests.run(["exits", "--json", "--consensus", consensusPath, "--exit-list", listPath])
+        #expect(run.status == 0, "\(run.stderr)")
+        var named = 0
+        for line in Self.lines(run.stdout) {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let fingerprint = try #require(object["fingerprint"] as? String)
+            let addresses = try #require(object["exit_addresses"] as? [String], "\(line)")
+            #expect(Set(addresses) == expected[fingerprint] ?? [], "\(fingerprint)")
+            if expected[fingerprint] != nil { named += 1 }
+        }
+        #expect(named > 0, "the consensus and the exit list share no relay")
+
+        let without = try TordescExitsCLITests.run(["exits", "--json", "--consensus", consensusPath])
+        #expect(Self.lines(without.stdout).allSatisfy { $0.contains("\"exit_addresses\":null") })
+        let table = try TordescExitsCLITests.run(["exits", "--consensus", consensusPath, "--exit-list", listPath])
+        #expect(table.stdout.contains("EXIT-ADDRESSES"), "\(table.stdout.prefix(300))")
     }
 }
