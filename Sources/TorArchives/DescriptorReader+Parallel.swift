@@ -36,7 +36,7 @@ extension Pipeline {
         }
         let bytes = unit.bytes[...]
         guard parallelism > 1, type.family == .networkStatusConsensus else {
-            return AnyDescriptor.parseAll(bytes, as: type, mode: options.mode).map {
+            return AnyDescriptor.parseAll(bytes, as: type, mode: options.mode, sourceName: unit.source.fileName).map {
                 DescriptorReadItem(source: unit.source, type: type, result: $0.mapError { .parse($0) })
             }
         }
@@ -45,7 +45,7 @@ extension Pipeline {
         var items: [DescriptorReadItem] = []
         for slice in NetworkStatusConsensus.slices(in: bytes) {
             if items.count >= options.mode.limits.maxDocumentsPerBuffer {
-                return AnyDescriptor.parseAll(bytes, as: type, mode: options.mode).map {
+                return AnyDescriptor.parseAll(bytes, as: type, mode: options.mode, sourceName: unit.source.fileName).map {
                     DescriptorReadItem(source: unit.source, type: type, result: $0.mapError { .parse($0) })
                 }
             }

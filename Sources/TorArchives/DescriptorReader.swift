@@ -194,7 +194,7 @@ final class Pipeline: @unchecked Sendable {
             ready.append(DescriptorReadItem(source: unit.source, type: nil, result: .failure(.unknownType)))
             return
         }
-        for result in AnyDescriptor.parseAll(unit.bytes[...], as: type, mode: options.mode) {
+        for result in AnyDescriptor.parseAll(unit.bytes[...], as: type, mode: options.mode, sourceName: unit.source.fileName) {
             guard deliver(DescriptorReadItem(source: unit.source, type: type, result: result.mapError { .parse($0) }),
                           from: unit) else { return }
         }

@@ -50,6 +50,21 @@ import TorArchives
         }
         #expect(documents.map(\.lines.count) == [lines])
         #expect(DescriptorType(collectorFileName: Self.name) == .webServerAccessLog)
+        // The hosts and the day come from the file's name, as metrics-lib takes them.
+        #expect(documents.map(\.name) == [WebServerAccessLog.FileName(parsing: Self.name)])
+        #expect(documents.first?.name?.virtualHost == "archive.torproject.org")
+
+        // The same bytes under a name of no CollecTor form: found by content, no name, and
+        // strict mode does not hold the name against it.
+        let renamed = FileManager.default.temporaryDirectory.appendingPathComponent("weblog-\(UUID().uuidString).xz")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: Self.path), to: renamed)
+        defer { try? FileManager.default.removeItem(at: renamed) }
+        var strict = DescriptorReaderOptions()
+        strict.mode = .strict
+        let items = Array(DescriptorReader(paths: [renamed.path], options: strict))
+        #expect(items.count == 1)
+        if case .success(.webServerAccessLog(let log))? = items.first?.result { #expect(log.name == nil && log.lines.count == lines) }
+        else { Issue.record("\(String(describing: items.first?.result))") }
     }
 
     @Test("synthetic: unsanitized lines, time zones, '-' sizes and lines metrics-lib rejects")

@@ -30,7 +30,10 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
     case bridgedbMetrics(BridgedbMetrics)
 
     /// Parses every document of `type` in a buffer; failures never hide the documents around them.
-    public static func parseAll(_ bytes: ArraySlice<UInt8>, as type: DescriptorType, mode: ValidationMode = .lenient)
+    /// `sourceName` is the file or archive member the bytes came from: a web log takes its hosts
+    /// and day from a CollecTor-style name (`VHOST_HOST_access.log_YYYYMMDD.xz`); a name of
+    /// another form is ignored here, since a log found by its content may sit under any name.
+    public static func parseAll(_ bytes: ArraySlice<UInt8>, as type: DescriptorType, mode: ValidationMode = .lenient, sourceName: String? = nil)
         -> [Result<AnyDescriptor, DescriptorParseError>] {
         switch type {
         case .serverDescriptor, .bridgeServerDescriptor:
@@ -70,7 +73,9 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .bridgePoolAssignment:
             return BridgePoolAssignment.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bridgePoolAssignment) }
         case .webServerAccessLog:
-            return WebServerAccessLog.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.webServerAccessLog) }
+            let name = sourceName.flatMap { $0.split(separator: "/").last.map(String.init) }
+                .flatMap { WebServerAccessLog.FileName(parsing: $0) != nil ? $0 : nil }
+            return WebServerAccessLog.parseAll(bytes, mode: mode, fileName: name).map { $0.map(AnyDescriptor.webServerAccessLog) }
         case .torperf:
             return TorperfResult.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.torperf) }
         case .snowflakeStats:

@@ -41,10 +41,10 @@ extension WebServerAccessLog {
         warnings = scan.warnings
     }
 
-    /// The whole buffer as one log (the file name is not known here), as a one-element array
-    /// for the callers that handle every type alike.
-    public static func parseAll(_ bytes: ArraySlice<UInt8>, mode: ValidationMode = .lenient) -> [Result<WebServerAccessLog, DescriptorParseError>] {
-        do throws(DescriptorParseError) { return [.success(try WebServerAccessLog(parsing: bytes, mode: mode))] } catch { return [.failure(error)] }
+    /// The whole buffer as one log, as a one-element array for the callers that handle every
+    /// type alike; `fileName` as in ``init(parsing:fileName:mode:firstLine:)``.
+    public static func parseAll(_ bytes: ArraySlice<UInt8>, mode: ValidationMode = .lenient, fileName: String? = nil) -> [Result<WebServerAccessLog, DescriptorParseError>] {
+        do throws(DescriptorParseError) { return [.success(try WebServerAccessLog(parsing: bytes, fileName: fileName, mode: mode))] } catch { return [.failure(error)] }
     }
 
     /// `IP IDENT USER [DD/Mon/YYYY:HH:MM:SS +ZZZZ] "METHOD REQUEST PROTOCOL" STATUS SIZE...`,
