@@ -50,51 +50,41 @@ extension DetachedSignatures {
         var additionalSignatures: [AdditionalSignature] = []
         var signatures: [DirectorySignature] = []
         var unrecognized: [UnrecognizedItem] = []
-        var seen = Set<Key>()
 
-        for item in document.items {
-            guard let key = Self.rules.key(bytes, item.keyword) else {
-                unrecognized.append(UnrecognizedItem(item, in: bytes))
-                continue
-            }
-            do throws(DescriptorParseError) {
-                var cursor = item.argumentCursor(in: bytes)
-                switch key {
-                case .consensusDigest:
-                    guard seen.insert(key).inserted else { continue }
-                    consensusDigest = try Self.hexDigest(&cursor, item, document, length: 20, strict: strict)
-                case .validAfter, .freshUntil, .validUntil:
-                    guard seen.insert(key).inserted else { continue }
-                    let time = try document.timestamp(&cursor, item)
-                    if strict, !cursor.isAtEnd { throw document.error(.malformedArguments("extra arguments after the time"), at: item) }
-                    times[key] = time
-                case .additionalDigest:
-                    guard let flavor = cursor.next(), let algorithm = cursor.next() else {
-                        throw document.error(.malformedArguments("expected FLAVOR ALGNAME DIGEST"), at: item)
-                    }
-                    let digest = try Self.hexDigest(&cursor, item, document, length: nil, strict: strict)
-                    additionalDigests.append(AdditionalDigest(flavor: document.string(flavor), algorithm: document.string(algorithm),
-                                                              digest: digest, line: item.line))
-                case .additionalSignature:
-                    guard let flavor = cursor.next() else {
-                        throw document.error(.malformedArguments("expected FLAVOR ALGNAME IDENTITY SIGNING-KEY-DIGEST"), at: item)
-                    }
-                    let words = cursor.all()
-                    guard words.count == 3 || (!strict && words.count > 3) else {
-                        throw document.error(.malformedArguments("expected FLAVOR ALGNAME IDENTITY SIGNING-KEY-DIGEST"), at: item)
-                    }
-                    let signature = try Self.signature(item, document, algorithm: words[0], identity: words[1], keyDigest: words[2])
-                    additionalSignatures.append(AdditionalSignature(flavor: document.string(flavor), signature: signature))
-                case .directorySignature:
-                    let words = cursor.all()
-                    guard words.count == 2 || words.count == 3 else {
-                        throw document.error(.malformedArguments("expected [ALGNAME] IDENTITY SIGNING-KEY-DIGEST"), at: item)
-                    }
-                    signatures.append(try Self.signature(item, document, algorithm: words.count == 3 ? words[0] : nil,
-                                                         identity: words[words.count - 2], keyDigest: words[words.count - 1]))
+        try Self.rules.walk(document.items, in: bytes, unrecognized: &unrecognized,
+                            problem: { _, error throws(DescriptorParseError) in try problem(error) }) { key, item throws(DescriptorParseError) in
+            var cursor = item.argumentCursor(in: bytes)
+            switch key {
+            case .consensusDigest:
+                consensusDigest = try Self.hexDigest(&cursor, item, document, length: 20, strict: strict)
+            case .validAfter, .freshUntil, .validUntil:
+                let time = try document.timestamp(&cursor, item)
+                if strict, !cursor.isAtEnd { throw document.error(.malformedArguments("extra arguments after the time"), at: item) }
+                times[key] = time
+            case .additionalDigest:
+                guard let flavor = cursor.next(), let algorithm = cursor.next() else {
+                    throw document.error(.malformedArguments("expected FLAVOR ALGNAME DIGEST"), at: item)
                 }
-            } catch {
-                try problem(error)
+                let digest = try Self.hexDigest(&cursor, item, document, length: nil, strict: strict)
+                additionalDigests.append(AdditionalDigest(flavor: document.string(flavor), algorithm: document.string(algorithm),
+                                                          digest: digest, line: item.line))
+            case .additionalSignature:
+                guard let flavor = cursor.next() else {
+                    throw document.error(.malformedArguments("expected FLAVOR ALGNAME IDENTITY SIGNING-KEY-DIGEST"), at: item)
+                }
+                let words = cursor.all()
+                guard words.count == 3 || (!strict && words.count > 3) else {
+                    throw document.error(.malformedArguments("expected FLAVOR ALGNAME IDENTITY SIGNING-KEY-DIGEST"), at: item)
+                }
+                let signature = try Self.signature(item, document, algorithm: words[0], identity: words[1], keyDigest: words[2])
+                additionalSignatures.append(AdditionalSignature(flavor: document.string(flavor), signature: signature))
+            case .directorySignature:
+                let words = cursor.all()
+                guard words.count == 2 || words.count == 3 else {
+                    throw document.error(.malformedArguments("expected [ALGNAME] IDENTITY SIGNING-KEY-DIGEST"), at: item)
+                }
+                signatures.append(try Self.signature(item, document, algorithm: words.count == 3 ? words[0] : nil,
+                                                     identity: words[words.count - 2], keyDigest: words[words.count - 1]))
             }
         }
 

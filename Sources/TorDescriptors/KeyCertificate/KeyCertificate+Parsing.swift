@@ -71,53 +71,43 @@ extension KeyCertificate {
         var signedRange: Range<Int>? = nil
         var objects = ObjectRanges()
         var unrecognized: [UnrecognizedItem] = []
-        var seen = Set<Key>()
 
-        for item in document.items {
-            guard let key = Self.rules.key(bytes, item.keyword) else {
-                unrecognized.append(UnrecognizedItem(item, in: bytes))
-                continue
-            }
-            // Lenient mode keeps the first of a repeated item (strict mode has already thrown).
-            guard seen.insert(key).inserted else { continue }
-            do throws(DescriptorParseError) {
-                switch key {
-                case .version:
-                    break
-                case .dirAddress:
-                    (address, dirPort) = try Self.dirAddress(item, document)
-                case .fingerprint:
-                    var cursor = item.argumentCursor(in: bytes)
-                    guard let word = cursor.next(), cursor.isAtEnd, word.count == 40 else {
-                        throw document.error(.malformedArguments("expected 40 hex digits, found '\(ByteText.escaped(bytes, item.arguments))'"), at: item)
-                    }
-                    fingerprint = try document.fingerprint(word, item)
-                case .published, .expires:
-                    var cursor = item.argumentCursor(in: bytes)
-                    let time = try document.timestamp(&cursor, item)
-                    if strict, !cursor.isAtEnd { throw document.error(.malformedArguments("extra arguments after the time"), at: item) }
-                    if key == .published { published = time } else { expires = time }
-                case .identityKey, .signingKey:
-                    try Self.noArguments(item, document, strict: strict)
-                    let object = try document.object(item, named: "RSA PUBLIC KEY")
-                    let der = try Self.decode(object, item, document)
-                    if key == .identityKey { identityKey = der; objects.identityKey = object.range }
-                    else { signingKey = der; objects.signingKey = object.range }
-                case .crossCertificate:
-                    try Self.noArguments(item, document, strict: strict)
-                    let object = try document.object(item, named: "ID SIGNATURE", "SIGNATURE")
-                    crossCertificate = try Self.decode(object, item, document)
-                    crossType = object.name(in: bytes)
-                    objects.crossCertificate = object.range
-                case .certification:
-                    try Self.noArguments(item, document, strict: strict)
-                    let object = try document.object(item, named: "SIGNATURE")
-                    certification = try Self.decode(object, item, document)
-                    objects.certification = object.range
-                    signedRange = document.signedRange(throughKeywordLineOf: item)
+        try Self.rules.walk(document.items, in: bytes, unrecognized: &unrecognized,
+                            problem: { _, error throws(DescriptorParseError) in try problem(error) }) { key, item throws(DescriptorParseError) in
+            switch key {
+            case .version:
+                break
+            case .dirAddress:
+                (address, dirPort) = try Self.dirAddress(item, document)
+            case .fingerprint:
+                var cursor = item.argumentCursor(in: bytes)
+                guard let word = cursor.next(), cursor.isAtEnd, word.count == 40 else {
+                    throw document.error(.malformedArguments("expected 40 hex digits, found '\(ByteText.escaped(bytes, item.arguments))'"), at: item)
                 }
-            } catch {
-                try problem(error)
+                fingerprint = try document.fingerprint(word, item)
+            case .published, .expires:
+                var cursor = item.argumentCursor(in: bytes)
+                let time = try document.timestamp(&cursor, item)
+                if strict, !cursor.isAtEnd { throw document.error(.malformedArguments("extra arguments after the time"), at: item) }
+                if key == .published { published = time } else { expires = time }
+            case .identityKey, .signingKey:
+                try Self.noArguments(item, document, strict: strict)
+                let object = try document.object(item, named: "RSA PUBLIC KEY")
+                let der = try Self.decode(object, item, document)
+                if key == .identityKey { identityKey = der; objects.identityKey = object.range }
+                else { signingKey = der; objects.signingKey = object.range }
+            case .crossCertificate:
+                try Self.noArguments(item, document, strict: strict)
+                let object = try document.object(item, named: "ID SIGNATURE", "SIGNATURE")
+                crossCertificate = try Self.decode(object, item, document)
+                crossType = object.name(in: bytes)
+                objects.crossCertificate = object.range
+            case .certification:
+                try Self.noArguments(item, document, strict: strict)
+                let object = try document.object(item, named: "SIGNATURE")
+                certification = try Self.decode(object, item, document)
+                objects.certification = object.range
+                signedRange = document.signedRange(throughKeywordLineOf: item)
             }
         }
 

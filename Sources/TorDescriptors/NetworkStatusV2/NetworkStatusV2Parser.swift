@@ -72,20 +72,16 @@ struct NetworkStatusV2Parser {
         let whole = TokenizedDocument(bytes: bytes, annotations: header.annotations, items: items,
                                       content: header.content.lowerBound..<bytes.endIndex, firstLine: slice.firstLine, kind: Self.kind)
         if mode.isStrict { try Self.rules.check(whole) }
-        var seen = Set<Key>()
-        for item in items {
-            guard let key = Self.rules.key(bytes, item.keyword) else {
-                parsed.unrecognized.append(UnrecognizedItem(item, in: bytes))
-                continue
-            }
-            guard seen.insert(key).inserted else { continue }
-            do throws(DescriptorParseError) {
-                try read(key, item, whole, start: header.content.lowerBound, into: &parsed)
-            } catch {
-                if mode.isStrict || key == .version { throw error }
-                warnings.append(error)
-            }
+        // The version identifies the document: unreadable, it fails in both modes.
+        let problem = { (key: Key, error: DescriptorParseError) throws(DescriptorParseError) in
+            if mode.isStrict || key == .version { throw error }
+            warnings.append(error)
         }
+        var unrecognized: [UnrecognizedItem] = []
+        try Self.rules.walk(items, in: bytes, unrecognized: &unrecognized, problem: problem) { key, item throws(DescriptorParseError) in
+            try read(key, item, whole, start: header.content.lowerBound, into: &parsed)
+        }
+        parsed.unrecognized = unrecognized
         parsed.warnings = warnings.sorted { $0.line < $1.line }
         return parsed
     }

@@ -78,49 +78,41 @@ extension OnionServiceDescriptor: ParsableDocument {
         var signature: [UInt8]? = nil
         var signedRange: Range<Int>? = nil
         var unrecognized: [UnrecognizedItem] = []
-        var seen = Set<Key>()
-        for item in document.items {
-            guard let key = Self.rules.key(bytes, item.keyword) else {
-                unrecognized.append(UnrecognizedItem(item, in: bytes))
-                continue
-            }
-            // Lenient mode keeps the first of a repeated item (strict mode has already thrown).
-            guard seen.insert(key).inserted else { continue }
-            do throws(DescriptorParseError) {
-                switch key {
-                case .version:
-                    break
-                case .lifetime:
-                    var cursor = item.argumentCursor(in: bytes)
-                    let minutes = try document.unsignedInteger(&cursor, item, name: "lifetime")
-                    if strict, !Self.lifetimeRange.contains(minutes) {
-                        throw document.error(.malformedArguments("lifetime \(minutes) outside 30–720 minutes"), at: item)
-                    }
-                    lifetime = minutes
-                case .signingKeyCertificate:
-                    certificate = try Self.certificate(item, document, expectedType: Ed25519Certificate.CertType.hsDescriptorSigning)
-                case .revisionCounter:
-                    var cursor = item.argumentCursor(in: bytes)
-                    guard let word = cursor.next(), let value = Self.uint64(bytes, word) else {
-                        throw document.error(.malformedArguments("expected a 64-bit unsigned integer, found '\(ByteText.escaped(bytes, item.arguments))'"), at: item)
-                    }
-                    revision = value
-                case .superencrypted:
-                    let object = try document.object(item, named: "MESSAGE")
-                    guard let blob = object.decodedBytes(in: bytes) else {
-                        throw document.error(.malformedObject("MESSAGE is not valid base64"), at: item)
-                    }
-                    superencrypted = blob
-                case .signature:
-                    var cursor = item.argumentCursor(in: bytes)
-                    guard let word = cursor.next() else { throw document.error(.malformedArguments("missing signature"), at: item) }
-                    signature = try document.base64(word, item, length: 64)
-                    signedRange = document.content.lowerBound..<item.range.lowerBound
+        // Only the lifetime is optional to later steps; any other unreadable item is fatal.
+        let itemProblem = { (key: Key, error: DescriptorParseError) throws(DescriptorParseError) in
+            if key != .lifetime { throw error }
+            try problem(error)
+        }
+        try Self.rules.walk(document.items, in: bytes, unrecognized: &unrecognized, problem: itemProblem) { key, item throws(DescriptorParseError) in
+            switch key {
+            case .version:
+                break
+            case .lifetime:
+                var cursor = item.argumentCursor(in: bytes)
+                let minutes = try document.unsignedInteger(&cursor, item, name: "lifetime")
+                if strict, !Self.lifetimeRange.contains(minutes) {
+                    throw document.error(.malformedArguments("lifetime \(minutes) outside 30–720 minutes"), at: item)
                 }
-            } catch {
-                // Only the lifetime is optional to later steps; any other unreadable item is fatal.
-                if key != .lifetime { throw error }
-                try problem(error)
+                lifetime = minutes
+            case .signingKeyCertificate:
+                certificate = try Self.certificate(item, document, expectedType: Ed25519Certificate.CertType.hsDescriptorSigning)
+            case .revisionCounter:
+                var cursor = item.argumentCursor(in: bytes)
+                guard let word = cursor.next(), let value = Self.uint64(bytes, word) else {
+                    throw document.error(.malformedArguments("expected a 64-bit unsigned integer, found '\(ByteText.escaped(bytes, item.arguments))'"), at: item)
+                }
+                revision = value
+            case .superencrypted:
+                let object = try document.object(item, named: "MESSAGE")
+                guard let blob = object.decodedBytes(in: bytes) else {
+                    throw document.error(.malformedObject("MESSAGE is not valid base64"), at: item)
+                }
+                superencrypted = blob
+            case .signature:
+                var cursor = item.argumentCursor(in: bytes)
+                guard let word = cursor.next() else { throw document.error(.malformedArguments("missing signature"), at: item) }
+                signature = try document.base64(word, item, length: 64)
+                signedRange = document.content.lowerBound..<item.range.lowerBound
             }
         }
         // Every later step needs these: absent or unreadable, the document is unusable in either mode.
