@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
-"""DocC coverage guard: every public type of the library modules has a `///` comment, and every
-top-level public type's comment shows a code example (a ``` block), as the developers' guide asks.
+"""DocC guard: every public type of the library modules has a `///` comment, every top-level
+public type's comment shows a code example (a ``` block), as the developers' guide asks, and each
+library's DocC catalog (`Sources/<Module>/<Module>.docc`: landing page and articles) builds with
+`docc convert --warnings-as-errors` (broken symbol links, undocumented parameters, ambiguous
+references all fail).
 
 Reads the symbol graphs `swift package dump-symbol-graph` writes (no DocC plugin needed), so it
 checks exactly what DocC would document. Exit 1 with the list of offenders.
@@ -45,4 +48,36 @@ for path in sorted(graphs):
 print(f"check-docs: {counted} public types in {len(LIBRARIES)} library modules, {len(problems)} problems")
 for problem in problems:
     print("  " + problem)
+
+# DocC itself, one catalog per library, on the module's own symbol graphs (its extension graphs
+# `Module@Other` included). docc ships with the Swift toolchain; no plugin to build.
+import shutil, tempfile
+docc = shutil.which("docc") or os.path.join(os.path.dirname(os.path.realpath(shutil.which("swift"))), "docc")
+if not os.path.exists(docc):
+    sys.exit("check-docs: docc is not in the toolchain")
+for module in sorted(LIBRARIES):
+    catalog = f"Sources/{module}/{module}.docc"
+    if not os.path.isdir(catalog):
+        problems.append(f"{module}: no DocC catalog at {catalog}")
+        print("  " + problems[-1])
+        continue
+    with tempfile.TemporaryDirectory() as work:
+        graphs_dir = os.path.join(work, "graphs")
+        os.mkdir(graphs_dir)
+        for graph in graphs:
+            name = os.path.basename(graph)
+            if name == f"{module}.symbols.json" or name.startswith(f"{module}@"):
+                shutil.copy(graph, graphs_dir)
+        run = subprocess.run([docc, "convert", catalog, "--fallback-display-name", module,
+                              "--fallback-bundle-identifier", f"org.tordescriptors.{module}",
+                              "--additional-symbol-graph-dir", graphs_dir, "--output-path", os.path.join(work, "out"),
+                              "--warnings-as-errors"], capture_output=True, text=True)
+        findings = [line for line in (run.stdout + run.stderr).splitlines() if "warning:" in line or "error:" in line]
+        if run.returncode != 0:
+            problems.append(f"{module}: docc convert failed ({len(findings)} findings)")
+            print("  " + problems[-1])
+            for line in findings:
+                print("    " + line.replace(root + "/", ""))
+        else:
+            print(f"check-docs: {module}.docc builds without warnings")
 sys.exit(1 if problems else 0)

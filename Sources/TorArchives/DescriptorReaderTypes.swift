@@ -69,9 +69,9 @@ public struct DescriptorReadItem: Sendable {
     public var type: DescriptorType?
     /// The document or why it could not be read.
     public var result: Result<AnyDescriptor, DescriptorReadError>
-    /// How the lines of the document's file ended: ``LineEndings/crlfNormalized`` when every
+    /// How the lines of the document's file ended: `LineEndings.crlfNormalized` when every
     /// line ended in CRLF and the document was parsed from the LF form (the signed bytes);
-    /// ``LineEndings/strayCarriageReturn(line:)`` (the line counted within the document) when
+    /// `LineEndings.strayCarriageReturn(line:)` (the line counted within the document) when
     /// the document holds a CR that is not such an ending, which its digests then cover.
     public var lineEndings = LineEndings.lf
 
@@ -167,7 +167,7 @@ public struct DescriptorReaderOptions: Sendable {
     public var decompressionLimits = DecompressionLimits.unlimited
     /// Threads that parse: 1 (the default) parses on the iterating thread; more parses each
     /// batch of members concurrently, and large consensuses in concurrent chunks
-    /// (``NetworkStatusConsensus/init(parsing:mode:parallelism:)``). Documents still come in
+    /// (`NetworkStatusConsensus.init(parsing:mode:parallelism:)`). Documents still come in
     /// order. `ProcessInfo.processInfo.activeProcessorCount` uses every core.
     public var parallelism = 1
     /// The most documents (parsed or failed to parse) one read delivers; after them comes one

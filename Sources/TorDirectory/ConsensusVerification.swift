@@ -1,6 +1,6 @@
 import TorDescriptors
 
-/// How ``DirectoryClient/consensus(flavor:)`` checks a consensus before returning it.
+/// How ``DirectoryClient/consensus(flavor:cached:)`` checks a consensus before returning it.
 ///
 /// ```swift
 /// var configuration = DirectoryClient.Configuration(list: .tor)
@@ -45,7 +45,7 @@ public struct ConsensusVerificationError: Error, Sendable, Hashable, CustomStrin
     public var description: String { message }
 }
 
-/// The built-in check: the core's consensus verification (``NetworkStatusConsensus/verify(certificates:authorities:at:tolerance:)``)
+/// The built-in check: the core's consensus verification (`NetworkStatusConsensus.verify(certificates:authorities:at:tolerance:)`)
 /// against the configured authorities' v3 identities. Each certificate must verify
 /// (certification, cross-certificate, fingerprint, expiry), each counted signature must verify
 /// with its certificate's signing key, more than half of the authorities must have signed, and

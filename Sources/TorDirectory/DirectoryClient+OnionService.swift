@@ -43,10 +43,14 @@ extension DirectoryClient {
     /// period, or decrypt counts as a failed attempt, and the next HSDir is asked.
     ///
     /// - Parameters:
+    ///   - address: the onion service's address.
+    ///   - ring: the HSDir hash ring of the time period to ask in (the period's blinded key and
+    ///     the HSDirs responsible for it).
     ///   - ntorOnionKeys: the relays' curve25519 `ntor-onion-key`s by fingerprint (see
     ///     `OnionHashRing.ntorOnionKeys(consensus:microdescriptors:serverDescriptors:)`);
     ///     HSDirs without one, or without an IPv4 address, cannot be reached and are skipped.
     ///   - clientKey: the client's x25519 key when the service requires client authorization.
+    ///   - now: the time the descriptor's lifetime and certificates are checked against.
     public func onionServiceDescriptor(for address: OnionAddress, ring: OnionHashRing, ntorOnionKeys: [Fingerprint: [UInt8]],
                                        clientKey: Curve25519.KeyAgreement.PrivateKey? = nil,
                                        now: Date = Date()) async throws(DirectoryClientError) -> OnionServiceFetch {

@@ -26,7 +26,7 @@ public struct DirectoryResponse: Sendable {
 }
 
 /// An async client for tor's directory protocol over plain-HTTP DirPorts (SwiftNIO, through a
-/// ``DirectoryTransport``).
+/// `DirectoryTransport`).
 ///
 /// Requests go to the configured endpoints in turn (random start, then round robin) until one
 /// gives a usable answer; every failed attempt is kept for the error. Each attempt has a connect

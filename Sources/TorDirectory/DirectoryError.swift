@@ -20,9 +20,9 @@ public struct DirectoryAttempt: Sendable, CustomStringConvertible {
         case responseTooLarge(limit: Int)
         /// The decoded body exceeded the cap (a decompression bomb, or a too-small cap).
         case decodedTooLarge(limit: Int)
-        /// The status line and headers did not end within ``HTTPResponse/Limits/maxHeaderBytes``.
+        /// The status line and headers did not end within `HTTPResponse.Limits.maxHeaderBytes`.
         case headersTooLarge(limit: Int)
-        /// More header fields than ``HTTPResponse/Limits/maxHeaderCount``.
+        /// More header fields than `HTTPResponse.Limits.maxHeaderCount`.
         case tooManyHeaders(limit: Int)
         /// HTTP status other than 200; 503 (`Directory busy`) is the usual one to move on from.
         case httpStatus(Int, String)

@@ -56,7 +56,7 @@ extension DirectoryClient.Configuration {
     }
 
     /// The same settings, asking the directory mirrors of `consensus` instead (see
-    /// ``DirectoryClient/mirrorRoutes(in:)``): ORPorts of the V2Dir relays, then the
+    /// ``DirectoryClient/mirrorRoutes(in:authorities:)``): ORPorts of the V2Dir relays, then the
     /// authorities. A consensus with no usable mirror keeps the current endpoints.
     ///
     /// ```swift

@@ -3,7 +3,7 @@ extension AnyDescriptor {
     /// on every line, so a reader of a mixed stream (a Spark job, `jq`) can pick each line's
     /// schema (`Resources/schemas/<@type>.json`) without guessing from its keys.
     ///
-    /// The document's own line carries the type it was read as (``DescriptorType/rawValue``,
+    /// The document's own line carries the type it was read as (`DescriptorType.rawValue`,
     /// CollecTor's `@type` name); the lines of its router status entries or exit-list entries
     /// carry ``DescriptorType/entryTypeName``.
     ///

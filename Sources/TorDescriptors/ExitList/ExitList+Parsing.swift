@@ -6,7 +6,7 @@ extension ExitList {
     ///
     /// Lenient mode keeps every block it can identify (by its `ExitNode` fingerprint) and
     /// records what it stepped over in ``warnings``; strict mode also requires each keyword's
-    /// count and argument count (``ExitListKeyword/rule``), IPv4 exit addresses (as the spec
+    /// count and argument count (`ExitListKeyword.rule`), IPv4 exit addresses (as the spec
     /// and Stem's validation do) and ASCII text, and throws on the first violation.
     ///
     /// ```swift

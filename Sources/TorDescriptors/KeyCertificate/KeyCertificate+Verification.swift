@@ -33,7 +33,7 @@ extension KeyCertificate {
         verificationReport(at: time, cache: nil)
     }
 
-    /// ``verificationReport(at:)``, taking the time-independent checks from `cache` when it has them.
+    /// `verificationReport(at:)`, taking the time-independent checks from `cache` when it has them.
     func verificationReport(at time: TorTimestamp, cache: KeyCertificateCheckCache?) -> VerificationReport {
         var report = VerificationReport(document: .keyCertificate, firstLine: firstLine)
         let key = cache.map { _ in Digest.sha256(rawBytes) }
@@ -96,13 +96,13 @@ extension KeyCertificate {
         return report.checks
     }
 
-    /// ``verificationReport(at:)``, throwing when any check failed.
+    /// `verificationReport(at:)`, throwing when any check failed.
     @discardableResult
     public func verify(at time: TorTimestamp) throws(VerificationError) -> VerificationReport {
         try verificationReport(at: time).validated()
     }
 
-    /// ``verificationReport(at:)`` at a `Date` (now by default).
+    /// `verificationReport(at:)` at a `Date` (now by default).
     public func verificationReport(at date: Date = Date()) -> VerificationReport { verificationReport(at: TorTimestamp(date)) }
 
     /// ``verify(at:)`` at a `Date` (now by default).

@@ -16,7 +16,7 @@ extension NetworkStatusConsensus {
     /// signed part (from `network-status-version` through the space after the first
     /// `directory-signature`) with the certificate matching its identity and signing-key digest;
     /// that certificate must itself verify and be unexpired at `time`
-    /// (``KeyCertificate/verificationReport(at:)``), and its identity must be in `authorities`.
+    /// (`KeyCertificate.verificationReport(at:)`), and its identity must be in `authorities`.
     /// The `quorum` check passes when more than half of `authorities` signed validly (distinct
     /// authorities). Signatures that do not count are listed as not applicable with the reason;
     /// the quorum check decides (see ``missingCertificates(in:authorities:)`` to fetch the missing

@@ -56,7 +56,7 @@ public struct DocumentItem: Sendable, Hashable {
     /// Whether the line holds a byte ≥ 0x80 (only tracked by strict tokenizing).
     public let hasNonASCII: Bool
 
-    /// The keyword as a string (for messages and unknown items; hot paths use ``KeywordTable``).
+    /// The keyword as a string (for messages and unknown items; hot paths use `KeywordTable`).
     public func keywordString(in bytes: ArraySlice<UInt8>) -> String {
         String(decoding: bytes[keyword], as: UTF8.self)
     }

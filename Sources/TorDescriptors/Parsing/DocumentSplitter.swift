@@ -30,6 +30,7 @@ public struct DocumentSplitter: Sequence, Sendable {
     let repeatStartKeyword: [UInt8]?
 
     /// - Parameters:
+    ///   - bytes: the buffer to split, possibly a slice of a larger file.
     ///   - startKeywords: keywords that open a document (`router`, `extra-info`, `onion-key`).
     ///   - repeatStartKeyword: a keyword that opens a new document when the current one already
     ///     has it. Microdescriptors use `ntor-onion-key`, since `onion-key` became optional when

@@ -2,7 +2,7 @@ import TorDescriptors
 import TorWire
 
 /// What `HSFETCH` brought back: the onion-service descriptor as an HSDir served it to tor
-/// (still encrypted: ``OnionServiceDescriptor/decrypt(address:clientKey:mode:)`` opens it), and
+/// (still encrypted: `OnionServiceDescriptor.decrypt(address:clientKey:mode:)` opens it), and
 /// the HSDir that served it.
 ///
 /// ```swift

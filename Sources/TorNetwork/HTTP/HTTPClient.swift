@@ -4,7 +4,7 @@ import NIOSSL
 import TorWire
 
 /// Why an HTTP exchange failed: below HTTP (``NetworkFailure``) or in what the server sent
-/// (``HTTPFailure``).
+/// (`HTTPFailure`).
 ///
 /// ```swift
 /// catch HTTPClientError.network(.deadlineExceeded) { ... }
@@ -21,8 +21,8 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
     }
 }
 
-/// One GET per connection over TCP or TLS, the request checked by ``HTTPRequest`` before
-/// anything is sent and the response framed by ``HTTPResponseReader`` (HTTP/1.0 to the close,
+/// One GET per connection over TCP or TLS, the request checked by `HTTPRequest` before
+/// anything is sent and the response framed by `HTTPResponseReader` (HTTP/1.0 to the close,
 /// `Content-Length`, chunked).
 ///
 /// The whole exchange runs on the connection's event loop (connect, write, read, framing,

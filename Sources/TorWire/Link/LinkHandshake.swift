@@ -35,7 +35,11 @@ public struct LinkHandshake: Sendable {
     public static let supportedVersions: [UInt16] = [4, 5]
 
     /// - Parameters:
+    ///   - expected: the RSA identity the relay must prove in its CERTS cell; nil accepts any.
+    ///   - tlsCertificateDER: the TLS certificate the relay presented, which its link
+    ///     certificate must match.
     ///   - peerAddress: the relay's IPv4 (4 bytes) or IPv6 (16 bytes) address, for NETINFO.
+    ///   - now: the time the certificates are checked against.
     public init(expected: Fingerprint?, tlsCertificateDER: [UInt8]?, peerAddress: [UInt8], now: Date = Date()) {
         self.expected = expected
         self.tlsCertificateDER = tlsCertificateDER

@@ -48,8 +48,15 @@ public struct ORPortDirectoryExchange: Sendable {
     private var circuitWindow = FlowWindow(start: 1000, increment: 100)
     private var streamWindow = FlowWindow(start: 500, increment: 50)
 
-    /// - Parameter extendingTo: the relay to extend the circuit to and open the stream at;
-    ///   nil opens it at the relay connected to.
+    /// - Parameters:
+    ///   - request: the HTTP/1.0 request to send on the BEGIN_DIR stream.
+    ///   - expected: the RSA identity the relay must prove; nil accepts any.
+    ///   - tlsCertificateDER: the TLS certificate the relay presented.
+    ///   - peerAddress: the relay's IPv4 (4 bytes) or IPv6 (16 bytes) address, for NETINFO.
+    ///   - extendingTo: the relay to extend the circuit to and open the stream at;
+    ///     nil opens it at the relay connected to.
+    ///   - maxResponseBytes: cap on the response (headers and body) as received.
+    ///   - now: the time the certificates are checked against.
     public init(request: [UInt8], expected: Fingerprint?, tlsCertificateDER: [UInt8]?, peerAddress: [UInt8],
                 extendingTo: CircuitExtension? = nil, maxResponseBytes: Int = 64 << 20, now: Date = Date()) {
         self.request = request

@@ -116,7 +116,7 @@ public struct AuthorityVerifier: Sendable {
         Verified(vote, try report(for: vote, at: time).validated())
     }
 
-    /// Every check of ``KeyCertificate/verificationReport(at:)``, the signature checks from the
+    /// Every check of `KeyCertificate.verificationReport(at:)`, the signature checks from the
     /// cache when this verifier has seen the certificate. The authority set plays no part: a
     /// certificate is checked on its own.
     public func report(for certificate: KeyCertificate, at time: TorTimestamp) -> VerificationReport {
