@@ -145,9 +145,10 @@ public enum Connector {
     public static var group: any EventLoopGroup { MultiThreadedEventLoopGroup.singleton }
 
     /// Connects, runs `body` with the connection, closes. The deadline counts network time: it
-    /// closes a channel still open when it passes, and a body that then fails gets the
-    /// ``NetworkFailure`` saying why (as for the idle timeout and cancellation); other errors of
-    /// `body` pass through, NIO's and NIOSSL's as ``NetworkFailure``s.
+    /// closes a channel still open when it passes, and a body that then fails on the channel
+    /// gets the ``NetworkFailure`` saying why (as for the idle timeout and cancellation); the
+    /// body's own errors pass through, even after such a close (its verdict on bytes it had
+    /// read stands), and NIO's and NIOSSL's become ``NetworkFailure``s.
     ///
     /// The body runs in the calling task, and NIOAsyncChannel reads only as fast as it consumes:
     /// a task kept off the cooperative pool (CPU-bound work elsewhere) stops the reads, and a
@@ -210,12 +211,18 @@ public enum Connector {
             result = .failure(error)
         }
         // A body that finished had what it needed before any close (it checks closedUnderUs
-        // before trusting an end of stream); a body that failed on a channel closed under it
-        // failed because of that close.
+        // before trusting an end of stream). A body that failed on the channel itself (I/O on a
+        // closed channel, cancellation) after a close under it failed because of that close. Its
+        // own verdict on bytes it had read (a malformed reply) stands: the deadline or idle timeout
+        // can pass while the task waits for a pool thread with those bytes already in hand, and
+        // naming the timeout would hide what was wrong.
         let reason = guardState.finish()
         switch result {
         case .success(let value): return value
-        case .failure(let error): throw reason ?? ioFailure(error)
+        case .failure(let error):
+            let failure = ioFailure(error)
+            if let reason, failure is NetworkFailure { throw reason }
+            throw failure
         }
     }
 

@@ -95,13 +95,14 @@ final class FakeControlPort: @unchecked Sendable {
     /// stalled read ends at all is shown by its error; no wall-clock bound (CI's first red run
     /// of this kind came from one).
     ///
-    /// A malformed status line ("25x OK") was a third case here. In two of four full-suite runs
-    /// under load (one of them under AddressSanitizer) its session waited out the idle timeout
-    /// instead of failing on the line, for a reason not yet found (noted on issue 24); alone it
-    /// passes in 0.5 s. The parse error itself is `ControlReplyTests`' (sans-I/O).
+    /// The malformed status line ("25x OK") runs on the short idle timeout too: it once ended as
+    /// "idle" under load, because the reply had been read but the task that parses it waited for
+    /// a pool thread past the timeout, and the close's reason replaced the parse error
+    /// (`theBodysVerdictOnBytesItReadOutranksALaterClose` shows the fix without timing).
     @Test func hostileRepliesAreTypedErrors() async throws {
         for (script, expected, limits) in [
             (Self.greeting + "250+ns/all=\r\nr stalled\r\n", "idle", Self.stallLimits),
+            (Self.greeting + "25x OK\r\n", "three digits", Self.stallLimits),
             (Self.greeting + "250+ns/all=\r\nr x notbase64 2026-01-01 00:00:00 1.2.3.4 1 0\r\n.\r\n250 OK\r\n", "ns/all", Self.limits),
         ] {
             let fake = try FakeControlPort(script: Array(script.utf8))
@@ -114,6 +115,39 @@ final class FakeControlPort: @unchecked Sendable {
             } catch let error as ControlSessionError {
                 #expect("\(error)".contains(expected), "\(error)")
             }
+        }
+    }
+
+    struct BodyVerdict: Error {}
+
+    /// The connection's rule for errors, without timing: a body that read bytes, then was held
+    /// past the idle timeout (a sleep here, a busy pool in real runs), and then judged them
+    /// gets its own error; a body that then touches the closed channel gets the close's reason.
+    @Test func theBodysVerdictOnBytesItReadOutranksALaterClose() async throws {
+        let fake = try FakeControlPort(script: Array("hello\r\n".utf8))
+        defer { fake.stop() }
+        let limits = ConnectionLimits(connectTimeout: .seconds(30), idleTimeout: .milliseconds(200))
+        do {
+            try await Connector.withConnection(host: "127.0.0.1", port: fake.port, limits: limits) { connection in
+                var inbound = connection.inbound.makeAsyncIterator()
+                _ = try await inbound.next()
+                try await Task.sleep(for: .seconds(1))
+                #expect(connection.closedUnderUs == .idleTimeout)
+                throw BodyVerdict()
+            }
+            Issue.record("no error")
+        } catch is BodyVerdict {
+        }
+        do {
+            try await Connector.withConnection(host: "127.0.0.1", port: fake.port, limits: limits) { connection in
+                var inbound = connection.inbound.makeAsyncIterator()
+                _ = try await inbound.next()
+                try await Task.sleep(for: .seconds(1))
+                try await connection.write(Array("GETINFO version\r\n".utf8))
+            }
+            Issue.record("no error")
+        } catch let failure as NetworkFailure {
+            #expect(failure == .idleTimeout)
         }
     }
 
