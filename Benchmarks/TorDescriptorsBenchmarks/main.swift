@@ -206,6 +206,7 @@ report(.microdescriptor, Microdescriptor.self)
 report(.networkStatusConsensus, NetworkStatusConsensus.self)
 report(.networkStatusMicrodescConsensus, NetworkStatusConsensus.self)
 report(.networkStatusVote, NetworkStatusVote.self)
+CollecTorTypesBenchmark.run(options: options)
 /// canExit cost on every relay's parsed policy, with a fixed pseudo-random probe set.
 func reportExitPolicies() {
     let inputs = files(of: .serverDescriptor, under: options.roots)
