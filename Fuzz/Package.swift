@@ -13,6 +13,7 @@ let targetNames = [
     "rsa-public-key", "any-descriptor", "exit-list", "bandwidth-file",
     "onion-address",
     "onion-service-descriptor", "onion-service-decrypt", "line-endings", "authority-history", "network-status-2",
+    "directory",
     "bridge-pool-assignment", "webstats", "torperf", "snowflake-stats", "bridgedb-metrics",
     // Analysis inputs: tor's GeoIP files (Tests/TorDescriptorsTests/AnalysisFuzzEntryPoints.swift).
     "geoip",

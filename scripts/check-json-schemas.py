@@ -9,7 +9,8 @@ output line (a stale schema), when a document type of DescriptorType.swift has n
 and when `jsonschema`, the binary or a corpus is missing: it never skips.
 
 Usage: scripts/check-json-schemas.py [--tordesc PATH] [--schemas DIR] [CORPUS ...]
-  defaults: .build/debug/tordesc, Resources/schemas, Resources/corpus and ../shared/corpus
+  defaults: .build/debug/tordesc, Resources/schemas, Resources/corpus, ../shared/corpus and
+  Resources/synthetic (the formats no real sample is in reach of: v1 directories)
 """
 import argparse, glob, json, os, re, subprocess, sys, tempfile
 
@@ -43,7 +44,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tordesc", default=".build/debug/tordesc")
     parser.add_argument("--schemas", default="Resources/schemas")
-    parser.add_argument("corpora", nargs="*", default=["Resources/corpus", "../shared/corpus"])
+    parser.add_argument("corpora", nargs="*", default=["Resources/corpus", "../shared/corpus", "Resources/synthetic"])
     args = parser.parse_args()
 
     problems = []

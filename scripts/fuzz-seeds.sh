@@ -30,6 +30,8 @@ folders = {
     "onion-service-decrypt": ["onion-service"],
     "bridge-pool-assignment": ["bridge-pool-assignments"],
     "network-status-2": ["network-status-2"],
+    # v1 directories: the synthetic one (Resources/synthetic/README.md) and real descriptors.
+    "directory": ["../synthetic/directory", "server-descriptors"],
     "webstats": ["webstats"],
     "torperf": ["torperf"],
     "snowflake-stats": ["snowflakes"],

@@ -34,6 +34,7 @@ extension DescriptorType {
         case .detachedSignature: "detached signature"
         case .bridgeNetworkStatus: "bridge network status"
         case .networkStatusV2: "v2 network status"
+        case .relayDirectory: "v1 router directory"
         case .consensusDiff: "consensus diff"
         case .exitList: "exit list"
         case .bandwidthFile: "bandwidth file"

@@ -224,6 +224,10 @@ struct Verify: ParsableCommand {
             ])
         case .networkStatusV2(let d):
             return d.verificationReport()
+        case .relayDirectory(let d):
+            // The directory's own signature; each server descriptor inside verifies on its own
+            // when read as one (`tordesc verify` of the descriptors).
+            return d.verificationReport()
         case .bridgeNetworkStatus(let d):
             return VerificationReport(document: .bridgeNetworkStatus, firstLine: d.firstLine, checks: [
                 VerificationCheck(.unsignedDocument, .notApplicable("bridge network statuses are published unsigned by CollecTor")),

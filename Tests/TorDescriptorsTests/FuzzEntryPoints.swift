@@ -25,6 +25,7 @@ enum FuzzEntryPoints {
         "detached-signatures": { documents($0, DetachedSignatures.self, as: .detachedSignature) },
         "bridge-network-status": { documents($0, BridgeNetworkStatus.self, as: .bridgeNetworkStatus) },
         "network-status-2": { documents($0, NetworkStatusV2.self, as: .networkStatusV2) },
+        "directory": { documents($0, RelayDirectory.self, as: .relayDirectory) },
         "consensus-diff": consensusDiff,
         "exit-policy": exitPolicy,
         "ed25519-certificate": ed25519Certificate,
@@ -351,6 +352,7 @@ extension ServerDescriptor: FuzzRawBytes { var fuzzRawBytes: ArraySlice<UInt8> {
 extension ExtraInfoDescriptor: FuzzRawBytes { var fuzzRawBytes: ArraySlice<UInt8> { rawBytes } }
 extension Microdescriptor: FuzzRawBytes { var fuzzRawBytes: ArraySlice<UInt8> { rawBytes } }
 extension NetworkStatusV2: FuzzRawBytes { var fuzzRawBytes: ArraySlice<UInt8> { rawBytes } }
+extension RelayDirectory: FuzzRawBytes { var fuzzRawBytes: ArraySlice<UInt8> { rawBytes } }
 extension NetworkStatusConsensus: FuzzRawBytes { var fuzzRawBytes: ArraySlice<UInt8> { rawBytes } }
 extension NetworkStatusVote: FuzzRawBytes { var fuzzRawBytes: ArraySlice<UInt8> { rawBytes } }
 extension KeyCertificate: FuzzRawBytes { var fuzzRawBytes: ArraySlice<UInt8> { rawBytes } }

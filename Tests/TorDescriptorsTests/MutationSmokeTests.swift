@@ -70,6 +70,8 @@ import Testing
                     for entry in status.entries.prefix(50) { _ = (entry.exitPolicy.canExit(port: 80), entry.protocols) }
                 case .networkStatusV2(let status):
                     _ = (status.verificationReport(), status.entries.prefix(50).map(\.flags))
+                case .relayDirectory(let directory):
+                    _ = (directory.verificationReport(), directory.digestHex, directory.stemJSONEntries)
                 case .consensusDiff(let diff):
                     _ = diff.commands.count
                 case .exitList(let list):

@@ -39,7 +39,7 @@ extension DescriptorType {
     public var hasEntryLines: Bool {
         switch self {
         case .networkStatusConsensus, .networkStatusMicrodescConsensus, .networkStatusVote,
-             .bridgeNetworkStatus, .networkStatusV2, .exitList: true
+             .bridgeNetworkStatus, .networkStatusV2, .exitList, .relayDirectory: true
         default: false
         }
     }

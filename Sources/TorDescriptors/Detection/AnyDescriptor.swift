@@ -19,6 +19,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
     case detachedSignatures(DetachedSignatures)
     case bridgeNetworkStatus(BridgeNetworkStatus)
     case networkStatusV2(NetworkStatusV2)
+    case relayDirectory(RelayDirectory)
     case consensusDiff(ConsensusDiff)
     case exitList(ExitList)
     case bandwidthFile(BandwidthFile)
@@ -55,6 +56,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return BridgeNetworkStatus.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bridgeNetworkStatus) }
         case .networkStatusV2:
             return NetworkStatusV2.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.networkStatusV2) }
+        case .relayDirectory:
+            return RelayDirectory.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.relayDirectory) }
         case .consensusDiff:
             if DescriptorType.isDiffCacheEntry(bytes) {
                 do throws(DescriptorParseError) {
@@ -97,6 +100,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .detachedSignatures(let document): document.rawBytes
         case .bridgeNetworkStatus(let document): document.rawBytes
         case .networkStatusV2(let document): document.rawBytes
+        case .relayDirectory(let document): document.rawBytes
         case .consensusDiff(let document): document.rawBytes
         case .exitList(let document): document.rawBytes
         case .bandwidthFile(let document): document.rawBytes
@@ -120,6 +124,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .detachedSignatures(let document): document.stemJSON
         case .bridgeNetworkStatus(let document): document.stemJSON
         case .networkStatusV2(let document): document.stemJSON
+        case .relayDirectory(let document): document.stemJSON
         case .exitList(let document): document.stemJSON
         case .bandwidthFile(let document): document.stemJSON
         case .onionServiceDescriptor(let document): document.stemJSON
@@ -152,6 +157,9 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         if case .exitList(let list) = self {
             return [list.stemJSON] + list.entries.map(\.stemJSON)
         }
+        if case .relayDirectory(let directory) = self {
+            return [directory.stemJSON] + directory.stemJSONEntries
+        }
         return [stemJSON]
     }
 
@@ -182,6 +190,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
             return "vote \(v.header.authorities.first?.nickname ?? "-") valid-after \(v.header.validAfter.map(\.description) ?? "-") entries \(v.entries.count) commits \(v.sharedRandomCommits.count)"
         case .bridgeNetworkStatus(let b):
             return "bridge-network-status published \(b.published) entries \(b.entries.count)"
+        case .relayDirectory(let d):
+            return "directory published \(d.published.map(\.description) ?? "-") routers \(d.serverDescriptors.count) running \(d.statusEntries.filter(\.isLive).count) signed-by \(d.signingAuthority ?? "-")"
         case .networkStatusV2(let s):
             return "network-status-2 \(s.hostname ?? "-") published \(s.published.map(\.description) ?? "-") entries \(s.entries.count)"
         case .consensusDiff(let d):

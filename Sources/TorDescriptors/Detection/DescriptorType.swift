@@ -24,6 +24,7 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
     case bridgeNetworkStatus = "bridge-network-status"
     /// v2 network statuses (2005-2008), CollecTor `@type network-status-2`.
     case networkStatusV2 = "network-status-2"
+    case relayDirectory = "directory"
     /// Not a CollecTor type: tor's `network-status-diff-version 1` documents and diff-cache entries.
     case consensusDiff = "consensus-diff"
     /// TorDNSEL exit lists (CollecTor `exit-lists/`).
@@ -122,6 +123,7 @@ public enum DescriptorType: String, Sendable, Hashable, CaseIterable, Codable {
                 guard let word = keyword else { return nil }
                 if ByteText.equals(bytes, word, "router") { return .serverDescriptor }
                 if ByteText.equals(bytes, word, "extra-info") { return .extraInfo }
+                if ByteText.equals(bytes, word, "signed-directory") { return .relayDirectory }
                 if ByteText.equals(bytes, word, "dir-key-certificate-version") { return .keyCertificate }
                 if ByteText.equals(bytes, word, "consensus-digest") { return .detachedSignature }
                 if ByteText.equals(bytes, word, "network-status-diff-version") { return .consensusDiff }

@@ -18,6 +18,8 @@ public enum DocumentKind: String, Sendable, Hashable, CaseIterable, Codable {
     case bridgeNetworkStatus = "bridge-network-status"
     /// A v2 network status (2005-2008).
     case networkStatusV2 = "network-status-2"
+    /// A v1 router directory (2004-2007).
+    case relayDirectory = "directory"
     case consensusDiff = "consensus-diff"
     case exitList = "tordnsel"
     case bandwidthFile = "bandwidth-file"
