@@ -154,6 +154,38 @@ struct PrivateNetworkControlSocketTests {
     }
 }
 
+/// The onion tor's ControlSocket is private to root (tor keeps it so), and tordesc run as
+/// nobody says so, naming the path.
+@Suite(.enabled(if: PrivateNet.isAvailable && PrivateNet.controlSocket != nil, "needs TORDESC_PRIVATE_NET with the onion tor's ControlSocket"),
+       .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: AsNobody.setpriv),
+                "needs root and setpriv, to run tordesc as nobody"),
+       .enabled(if: AsNobody.othersMayRun(FetchCLITests.executable), "needs a tordesc binary that nobody may run"))
+struct ControlSocketAsNobodyTests {
+    @Test func aSocketNotOpenToThisUserIsPermissionDenied() async throws {
+        let socket = try #require(PrivateNet.controlSocket), binary = try #require(FetchCLITests.executable)
+        let run = try await TordescProcess.running(URL(fileURLWithPath: AsNobody.setpriv),
+                                                   ["--reuid=nobody", "--regid=nogroup", "--clear-groups", binary.path, "summary", "--control", socket],
+                                                   in: URL(fileURLWithPath: "/"))
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("control socket \(socket): permission denied"), "\(run.stderr)")
+    }
+}
+
+/// Running tordesc as nobody (setpriv drops root's user and groups).
+enum AsNobody {
+    static let setpriv = "/usr/bin/setpriv"
+
+    /// The binary and every directory above it open to others (o+x).
+    static func othersMayRun(_ binary: URL?) -> Bool {
+        guard var url = binary else { return false }
+        while url.path != "/" {
+            guard let mode = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.posixPermissions] as? Int, mode & 0o001 != 0 else { return false }
+            url.deleteLastPathComponent()
+        }
+        return true
+    }
+}
+
 struct ControlSocketTestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
