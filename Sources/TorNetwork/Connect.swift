@@ -126,9 +126,9 @@ public struct Connection: Sendable {
     public var peerCertificateDER: [UInt8]? { closing.peerCertificate }
 }
 
-/// Opens TCP (and TLS) connections on one shared event loop group and runs a body on them, with
-/// the connection closed when the body returns, when the deadline or idle timeout passes, or when
-/// the task is cancelled.
+/// Opens TCP (and TLS) connections, or Unix-domain socket ones, on one shared event loop group
+/// and runs a body on them, with the connection closed when the body returns, when the deadline
+/// or idle timeout passes, or when the task is cancelled.
 ///
 /// Host names go through NIO's `ClientBootstrap.connect(host:port:)`, which resolves A and AAAA
 /// records and races the addresses Happy Eyeballs style (RFC 8305: IPv6 first, the next address

@@ -28,10 +28,10 @@ struct ControlPortOptions: ParsableArguments {
 
     /// How messages name the source: "ControlPort HOST:PORT" or "ControlSocket PATH".
     var label: String {
+        guard let endpoint else { return "tor's control connection" }
         switch endpoint {
-        case .tcp?: "ControlPort \(endpoint!)"
-        case .unixSocket(let path)?: "ControlSocket \(path)"
-        case nil: "tor's control connection"
+        case .tcp: return "ControlPort \(endpoint)"
+        case .unixSocket(let path): return "ControlSocket \(path)"
         }
     }
 
