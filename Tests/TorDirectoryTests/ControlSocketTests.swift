@@ -26,6 +26,12 @@ import TorNetwork
         #expect(ControlEndpoint("[::1]:9051")?.description == "[::1]:9051")
     }
 
+    /// Limits that only a broken client reaches: the fake sends every reply at once, and in a
+    /// full-suite run on two cores this test's task was once held off the cooperative pool for
+    /// over two minutes after the replies arrived (every test around it took 369 s), which the
+    /// 120 s idle timeout of `FakeControlPortTests.limits` took for a silent tor.
+    static let patient = ConnectionLimits(connectTimeout: .seconds(60), idleTimeout: .seconds(900))
+
     /// PROTOCOLINFO, AUTHENTICATE and a GETINFO over the socket, as over TCP.
     @Test func aSessionOverAUnixSocketAuthenticatesAndAsks() async throws {
         let directory = try Self.directory()
@@ -33,7 +39,7 @@ import TorNetwork
         let path = directory.appendingPathComponent("control.sock").path
         let fake = try FakeControlPort(unixSocketPath: path, script: Array((FakeControlPortTests.greeting + "250-version=0.4.9.11\r\n250 OK\r\n").utf8))
         defer { fake.stop() }
-        let (methods, version) = try await ControlSession.withSession(endpoint: .unixSocket(path: path), limits: FakeControlPortTests.limits) { session in
+        let (methods, version) = try await ControlSession.withSession(endpoint: .unixSocket(path: path), limits: Self.patient) { session in
             (session.protocolInfo?.methods, try await session.getInfo("version"))
         }
         #expect(methods == ["NULL"])
