@@ -30,10 +30,10 @@ struct Fetch: AsyncParsableCommand {
             HOST:ORPORT=FINGERPRINT (their `r` lines), or use
             DirectoryClient.Configuration.usingMirrors(of:) from Swift.
 
-            With --control HOST:PORT or --control PATH the documents are those a running tor
-            holds, read over its ControlPort or ControlSocket (GETINFO): consensus (a client tor
-            keeps the ns flavor only with FetchUselessDescriptors 1), microdesc-consensus,
-            server-descriptors, extra-infos (DownloadExtraInfo 1) and microdescriptors. They are
+            With --control HOST:PORT or --control PATH the documents are those a running tor \
+            holds, read over its ControlPort or ControlSocket (GETINFO): consensus (a client tor \
+            keeps the ns flavor only with FetchUselessDescriptors 1), microdesc-consensus, \
+            server-descriptors, extra-infos (DownloadExtraInfo 1) and microdescriptors. They are \
             parsed before they are written; tor verified the consensus before it used it.
 
             Examples:

@@ -43,6 +43,7 @@ struct Onion: AsyncParsableCommand {
             Examples:
               tordesc onion pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion --hsdirs-only --at '2026-12-05 12:00:00'
               tordesc onion ADDRESS.onion --consensus cached-microdesc-consensus --microdescriptors cached-microdescs cached-microdescs.new --hsdirs-only --json
+              tordesc onion ADDRESS.onion --control /run/tor/control
             """
     )
 
