@@ -21,7 +21,9 @@
 #                               for a client's authenticated circuit SENDME every 100 cells).
 #   TORNET_ONION=1              once the network is up, one more tor runs a v3 onion service
 #                               (HiddenServiceDir DIR/onion/hs, 3 introduction points, port 80 to
-#                               127.0.0.1:BASE+30) with a ControlPort on 127.0.0.1:BASE+31 and
+#                               127.0.0.1:BASE+30) with a ControlPort on 127.0.0.1:BASE+31, a
+#                               ControlSocket DIR/onion/control.sock (its path also written to
+#                               DIR/control-socket; tor wants DIR/onion private, 0700) and
 #                               cookie authentication (DIR/onion/control_auth_cookie; tor offers
 #                               COOKIE and SAFECOOKIE). That tor also fetches the ns consensus, the
 #                               server descriptors and extra-info (FetchUselessDescriptors,
@@ -244,6 +246,7 @@ Log notice file $node/notice.log
 RunAsDaemon 1
 SocksPort 0
 ControlPort 127.0.0.1:$((base + 31))
+ControlSocket $node/control.sock
 CookieAuthentication 1
 CookieAuthFile $node/control_auth_cookie
 OutboundBindAddress 127.0.0.1
@@ -270,6 +273,7 @@ EOF
         log "the onion service built no descriptor in ${timeout}s"; tail -n 5 "$node/notice.log" >&2; false
     fi
     echo "$address" > "$dir/onion-address"
+    echo "$node/control.sock" > "$dir/control-socket"
     log "onion service $address has its descriptor after ${waited}s"
 }
 

@@ -126,9 +126,9 @@ public struct Connection: Sendable {
     public var peerCertificateDER: [UInt8]? { closing.peerCertificate }
 }
 
-/// Opens TCP (and TLS) connections on one shared event loop group and runs a body on them, with
-/// the connection closed when the body returns, when the deadline or idle timeout passes, or when
-/// the task is cancelled.
+/// Opens TCP (and TLS) connections, or Unix-domain socket ones, on one shared event loop group
+/// and runs a body on them, with the connection closed when the body returns, when the deadline
+/// or idle timeout passes, or when the task is cancelled.
 ///
 /// Host names go through NIO's `ClientBootstrap.connect(host:port:)`, which resolves A and AAAA
 /// records and races the addresses Happy Eyeballs style (RFC 8305: IPv6 first, the next address
@@ -160,6 +160,44 @@ public enum Connector {
         _ body: (Connection) async throws -> T
     ) async throws -> T {
         let bare = bareHost(host)
+        return try await withChannel(limits: limits, tls: tls, connect: { bootstrap, initializer in
+            try await bootstrap.connect(host: bare, port: port, channelInitializer: initializer)
+        }, body)
+    }
+
+    /// Connects to the Unix-domain stream socket at `path` (tor's `ControlSocket`), with the
+    /// same limits, cancellation and body as over TCP. A connect that fails says why with the
+    /// path: `.connectFailed("PATH: ...")` (no such file, permission denied, refused: nobody
+    /// listens, a stale socket); a path longer than `sockaddr_un` holds is refused before.
+    ///
+    /// ```swift
+    /// try await Connector.withConnection(unixDomainSocketPath: "/run/tor/control", limits: limits) { connection in ... }
+    /// ```
+    public static func withConnection<T: Sendable>(
+        unixDomainSocketPath path: String, limits: ConnectionLimits,
+        _ body: (Connection) async throws -> T
+    ) async throws -> T {
+        try await withChannel(limits: limits, tls: nil, connect: { bootstrap, initializer in
+            do {
+                return try await bootstrap.connect(unixDomainSocketPath: path, channelInitializer: initializer)
+            } catch let error as IOError {
+                throw NetworkFailure.connectFailed("\(path): \(String(cString: strerror(error.errnoCode)))")
+            } catch let error as SocketAddressError {
+                throw NetworkFailure.connectFailed("\(path): \(error)")
+            }
+        }, body)
+    }
+
+    private typealias AsyncByteChannel = NIOAsyncChannel<ByteBuffer, ByteBuffer>
+
+    /// The part common to TCP and Unix sockets: `connect` opens the channel through the
+    /// bootstrap (with the initializer that adds TLS, the idle closer and the async wrapper),
+    /// then the body runs under the deadline and cancellation.
+    private static func withChannel<T: Sendable>(
+        limits: ConnectionLimits, tls: TLSOptions?,
+        connect: (ClientBootstrap, @escaping @Sendable (any Channel) -> EventLoopFuture<AsyncByteChannel>) async throws -> AsyncByteChannel,
+        _ body: (Connection) async throws -> T
+    ) async throws -> T {
         let guardState = ClosingReason()
         var connectTimeout = limits.connectTimeout
         var deadlineFirst = false
@@ -169,19 +207,18 @@ public enum Connector {
             if remaining < connectTimeout { connectTimeout = remaining; deadlineFirst = true }
         }
         let idle = limits.idleTimeout.map(TimeAmount.init)
-        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        let channel: AsyncByteChannel
         do {
-            channel = try await ClientBootstrap(group: group)
-                .connectTimeout(TimeAmount(connectTimeout))
-                .connect(host: bare, port: port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try addTLS(tls, to: channel, recordingInto: guardState)
-                        if let idle {
-                            try channel.pipeline.syncOperations.addHandlers(IdleStateHandler(readTimeout: idle), IdleCloser(reason: guardState))
-                        }
-                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            let bootstrap = ClientBootstrap(group: group).connectTimeout(TimeAmount(connectTimeout))
+            channel = try await connect(bootstrap) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try addTLS(tls, to: channel, recordingInto: guardState)
+                    if let idle {
+                        try channel.pipeline.syncOperations.addHandlers(IdleStateHandler(readTimeout: idle), IdleCloser(reason: guardState))
                     }
+                    return try AsyncByteChannel(wrappingChannelSynchronously: channel)
                 }
+            }
         } catch {
             throw connectFailure(error, deadlineFirst: deadlineFirst)
         }

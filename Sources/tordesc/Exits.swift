@@ -53,7 +53,7 @@ struct Exits: AsyncParsableCommand {
               tordesc exits --port 22 --address 198.51.100.7 --descriptors cached-descriptors
               tordesc exits --flag Guard --format nickname,fingerprint,bandwidth --consensus cached-consensus
               tordesc exits --consensus cached-microdesc-consensus --microdescriptors cached-microdescs --port 6667
-              tordesc exits --control-port 127.0.0.1:9051 --port 443
+              tordesc exits --control 127.0.0.1:9051 --port 443
               tordesc exits --ips --port 443 --consensus cached-consensus --exit-list exit-list
             """
     )

@@ -9,8 +9,10 @@ import FoundationEssentials
 import Decompression
 import TorDescriptors
 import TorDirectory
+import TorNetwork
 
-/// `tordesc fetch KIND`: download directory documents from ORPorts (BEGIN_DIR) or DirPorts.
+/// `tordesc fetch KIND`: download directory documents from ORPorts (BEGIN_DIR) or DirPorts, or
+/// read them from a running tor (`--control`).
 struct Fetch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
@@ -28,11 +30,18 @@ struct Fetch: AsyncParsableCommand {
             HOST:ORPORT=FINGERPRINT (their `r` lines), or use
             DirectoryClient.Configuration.usingMirrors(of:) from Swift.
 
+            With --control HOST:PORT or --control PATH the documents are those a running tor \
+            holds, read over its ControlPort or ControlSocket (GETINFO): consensus (a client tor \
+            keeps the ns flavor only with FetchUselessDescriptors 1), microdesc-consensus, \
+            server-descriptors, extra-infos (DownloadExtraInfo 1) and microdescriptors. They are \
+            parsed before they are written; tor verified the consensus before it used it.
+
             Examples:
               tordesc fetch consensus -o consensus
               tordesc fetch consensus --via orport --relay 127.0.0.1:22010=3EDF243FE32CAE3512B7047556BCC52CAF65B0AE --authorities net/authorities
               tordesc fetch microdescriptors --authorities net/authorities --compression x-zstd,deflate
               tordesc fetch server-descriptors --fingerprint 9695DFC35FFEB861329B9F1AB04C46397020CE31
+              tordesc fetch microdesc-consensus --control /run/tor/control -o cached-microdesc-consensus
             """
     )
 
@@ -59,12 +68,19 @@ struct Fetch: AsyncParsableCommand {
     @Option(help: "Endpoints to try per request before giving up (bounds the time without network).") var attempts: Int = 4
     @Option(name: .shortAndLong, help: "Where to write the documents (default: standard output).") var output: String?
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
+    @OptionGroup var control: ControlPortOptions
+
+    func validate() throws { try validateControl() }
 
     func run() async throws {
-        let configuration = try makeConfiguration()
         let bytes: [UInt8]
         do {
-            bytes = try await Self.download(kind, fingerprints: fingerprints, configuration: configuration)
+            bytes = control.isSet ? try await downloadFromControl()
+                : try await Self.download(kind, fingerprints: fingerprints, configuration: try makeConfiguration())
+        } catch let exit as ExitCode {
+            throw exit
+        } catch let invalid as ValidationError {
+            throw invalid
         } catch {
             StandardStream.error("error: \(error)\n")
             throw ExitCode.failure

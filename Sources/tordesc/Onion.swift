@@ -34,12 +34,16 @@ struct Onion: AsyncParsableCommand {
             key of the period, lifetime) and decrypted; the introduction points are printed. With no
             --consensus, the current microdesc consensus (verified) and its microdescriptors are
             fetched first, from the public network's authorities or those of --authorities.
+            With --control HOST:PORT or --control PATH a running tor is the source: its microdesc
+            consensus and microdescriptors build the ring, and it fetches the descriptor (HSFETCH),
+            which is then verified and decrypted here as above.
             --client-key reads a client authorization key as tor's ClientOnionAuthDir stores it
             (ADDRESS:descriptor:x25519:BASE32KEY) or the bare base32 key.
 
             Examples:
               tordesc onion pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion --hsdirs-only --at '2026-12-05 12:00:00'
               tordesc onion ADDRESS.onion --consensus cached-microdesc-consensus --microdescriptors cached-microdescs cached-microdescs.new --hsdirs-only --json
+              tordesc onion ADDRESS.onion --control /run/tor/control
             """
     )
 
@@ -81,7 +85,9 @@ struct Onion: AsyncParsableCommand {
         }
         var loaded = try sources.load()
         let key = try clientKey.map(Self.readClientKey)
-        if !hsdirsOnly, loaded.consensus == nil {
+        if loaded.consensus == nil, sources.control.isSet {
+            loaded = try await sources.control.load(.hsDirRing)
+        } else if !hsdirsOnly, loaded.consensus == nil {
             loaded = try await Self.fetchDirectory(authorities: sources.authorities, timeout: timeout)
         }
         var ring: OnionHashRing?
@@ -108,17 +114,18 @@ struct Onion: AsyncParsableCommand {
             return
         }
         guard let ring else { throw reportError("no consensus to build the HSDir ring from") }
-        let fetched: OnionServiceFetch
+        let described: OnionDescriptorReport
         do {
-            fetched = try await LiveFetchHook.client(authoritiesFile: sources.authorities, timeout: timeout)
-                .onionServiceDescriptor(for: onion, ring: ring, ntorOnionKeys: ntorKeys, clientKey: key)
+            described = sources.control.isSet ? try await fetchThroughControl(onion, blindedKey: blinded, clientKey: key)
+                : OnionDescriptorReport(fetch: try await LiveFetchHook.client(authoritiesFile: sources.authorities, timeout: timeout)
+                    .onionServiceDescriptor(for: onion, ring: ring, ntorOnionKeys: ntorKeys, clientKey: key))
         } catch {
             if json { output.write(report.json.serialized()) } else { for line in report.textLines { output.write(line) } }
             output.flush()
+            if let exit = error as? ExitCode { throw exit }
             StandardStream.error("error: no responsible HSDir gave a descriptor that verifies and decrypts: \(error)\n")
             throw ExitCode.failure
         }
-        let described = OnionDescriptorReport(fetch: fetched)
         if json {
             var fields = report.jsonFields
             fields.append(("descriptor", described.json))

@@ -8,6 +8,7 @@ import Darwin
 import FoundationEssentials
 import TorDescriptors
 import TorDirectory
+import TorNetwork
 
 extension Onion {
     /// The current microdesc consensus (verified against the authorities) and its
@@ -42,9 +43,35 @@ extension Onion {
     }
 }
 
-/// The fetched descriptor as `tordesc onion` prints it.
+/// The fetched descriptor as `tordesc onion` prints it, whoever fetched it: tordesc itself
+/// over two-hop circuits, or a running tor (`HSFETCH` through `--control`).
 struct OnionDescriptorReport {
-    var fetch: OnionServiceFetch
+    var descriptor: OnionServiceDescriptor
+    var decrypted: OnionServiceDescriptor.Decrypted
+    var report: VerificationReport
+    /// The HSDir that served it: nickname (when known) and fingerprint.
+    var hsdirNickname: String
+    var hsdirFingerprint: Fingerprint?
+    /// How it came: the HSDir's endpoint, or the tor that fetched it.
+    var via: String
+
+    init(fetch: OnionServiceFetch) {
+        descriptor = fetch.descriptor
+        decrypted = fetch.decrypted
+        report = fetch.report
+        hsdirNickname = fetch.hsdir.nickname
+        hsdirFingerprint = fetch.hsdir.fingerprint
+        via = "\(fetch.response.endpoint)"
+    }
+
+    init(control fetch: ControlOnionServiceFetch, decrypted: OnionServiceDescriptor.Decrypted, report: VerificationReport, via: String) {
+        descriptor = fetch.descriptor
+        self.decrypted = decrypted
+        self.report = report
+        hsdirNickname = fetch.hsDir?.nickname ?? "-"
+        hsdirFingerprint = fetch.hsDir?.fingerprint
+        self.via = via
+    }
 
     static func describe(_ specifier: LinkSpecifier) -> String {
         switch specifier {
@@ -57,14 +84,14 @@ struct OnionDescriptorReport {
     }
 
     var textLines: [String] {
-        let descriptor = fetch.descriptor, inner = fetch.decrypted.inner
+        let inner = decrypted.inner
         var lines = [
-            "fetched from     \(fetch.hsdir.nickname) \(fetch.hsdir.fingerprint) (\(fetch.response.endpoint))",
-            "verified         \(fetch.report.checks.filter(\.passed).count) checks passed (certificate, signature, blinded key, lifetime)",
+            "fetched from     \(hsdirNickname) \(hsdirFingerprint.map { "\($0)" } ?? "-") (\(via))",
+            "verified         \(report.checks.filter(\.passed).count) checks passed (certificate, signature, blinded key, lifetime)",
             "revision         \(descriptor.revisionCounter)",
             "lifetime         \(descriptor.lifetimeMinutes) minutes",
             "signing key      \(Base64.encode(descriptor.signingKey, padded: false))",
-            "client auth      \(fetch.decrypted.usedClientAuthorization ? "yes (decrypted with --client-key)" : "no")",
+            "client auth      \(decrypted.usedClientAuthorization ? "yes (decrypted with --client-key)" : "no")",
             "create2 formats  \(inner.create2Formats.map(String.init).joined(separator: " "))",
         ]
         if inner.isSingleOnionService { lines.append("single onion     yes") }
@@ -77,13 +104,13 @@ struct OnionDescriptorReport {
     }
 
     var json: JSONValue {
-        let descriptor = fetch.descriptor, inner = fetch.decrypted.inner
+        let inner = decrypted.inner
         return .object([
-            ("hsdir", .object([("nickname", .string(fetch.hsdir.nickname)), ("fingerprint", .string(fetch.hsdir.fingerprint.hex))])),
+            ("hsdir", .object([("nickname", .string(hsdirNickname)), ("fingerprint", .optional(hsdirFingerprint) { .string($0.hex) })])),
             ("revision_counter", .string(String(descriptor.revisionCounter))),
             ("lifetime_minutes", .int(descriptor.lifetimeMinutes)),
             ("signing_key", .string(Base64.encode(descriptor.signingKey, padded: false))),
-            ("client_authorization", .bool(fetch.decrypted.usedClientAuthorization)),
+            ("client_authorization", .bool(decrypted.usedClientAuthorization)),
             ("create2_formats", .array(inner.create2Formats.map(JSONValue.int))),
             ("single_onion_service", .bool(inner.isSingleOnionService)),
             ("introduction_points", .array(inner.introductionPoints.map { point in
@@ -93,5 +120,27 @@ struct OnionDescriptorReport {
                          ("enc_key", .string(Base64.encode(point.encKey, padded: false)))])
             })),
         ])
+    }
+}
+
+extension Onion {
+    /// `HSFETCH` through the tor at --control (it picks the HSDirs and builds the circuits),
+    /// then the checks tordesc's own fetch makes: the descriptor verifies for the blinded key of
+    /// the period (certificate, signature, lifetime) and decrypts.
+    func fetchThroughControl(_ onion: OnionAddress, blindedKey: [UInt8], clientKey: Curve25519.KeyAgreement.PrivateKey?) async throws -> OnionDescriptorReport {
+        let limits = ConnectionLimits(connectTimeout: .seconds(10), deadline: .now + .milliseconds(Int(timeout * 1000)))
+        let fetched = try await sources.control.session(limits: limits) { session in
+            try await session.fetchOnionServiceDescriptor(onion.encoded)
+        }
+        let report = fetched.descriptor.verificationReport(at: Date(), blindedKey: blindedKey)
+        guard report.isValid else {
+            throw reportError("the descriptor \(sources.control.label) fetched does not verify: \(report)", code: 1)
+        }
+        do {
+            let decrypted = try fetched.descriptor.decrypt(address: onion, clientKey: clientKey)
+            return OnionDescriptorReport(control: fetched, decrypted: decrypted, report: report, via: "HSFETCH through \(sources.control.label)")
+        } catch {
+            throw reportError("the descriptor \(sources.control.label) fetched does not decrypt: \(error)", code: 1)
+        }
     }
 }

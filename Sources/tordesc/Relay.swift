@@ -23,7 +23,7 @@ struct Relay: AsyncParsableCommand {
               tordesc relay moria1 --consensus Resources/corpus/consensus/2012-06-18-21-00-00-cached-consensus
               tordesc relay '$9695 DFC3 5FFE B861 329B 9F1A B04C 4639 7020 CE31' --consensus cached-consensus --json
               tordesc relay caerSidi --descriptors Resources/corpus/server-descriptors/stem--example_descriptor
-              tordesc relay moria1 --control-port 127.0.0.1:9051
+              tordesc relay moria1 --control /run/tor/control
             """
     )
 

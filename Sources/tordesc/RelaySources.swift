@@ -176,7 +176,7 @@ struct SourceOptions: ParsableArguments {
 
     func validate() throws {
         if control.isSet, !isEmpty || authorities != nil {
-            throw ValidationError("--control-port reads every document from tor; it does not mix with --consensus, --descriptors, --microdescriptors or --authorities")
+            throw ValidationError("--control reads every document from tor; it does not mix with --consensus, --descriptors, --microdescriptors or --authorities")
         }
     }
 

@@ -26,7 +26,7 @@ struct Summary: AsyncParsableCommand {
             Examples:
               tordesc summary Resources/corpus/consensus/2012-06-18-21-00-00-cached-consensus
               tordesc summary --json Resources/corpus/microdesc-consensus/2015-11-10-05-00-00-cached-microdesc-consensus
-              tordesc summary --control-port 127.0.0.1:9051
+              tordesc summary --control 127.0.0.1:9051
             """
     )
 
@@ -61,7 +61,7 @@ struct Summary: AsyncParsableCommand {
         }
         var sources = RelaySources()
         if control.isSet {
-            guard file == nil, authorities == nil else { throw reportError("--control-port reads the consensus from tor; name no file and no --authorities with it") }
+            guard file == nil, authorities == nil else { throw reportError("--control reads the consensus from tor; name no file and no --authorities with it") }
             sources = try await control.load(.consensus)
         } else if let file {
             try sources.loadConsensus(file, option: "summary")

@@ -8,7 +8,7 @@ import FoundationEssentials
 import TorDescriptors
 import TorNetwork
 
-/// `tordesc watch --control-port HOST:PORT`: each new consensus and descriptor a running tor
+/// `tordesc watch --control HOST:PORT|PATH`: each new consensus and descriptor a running tor
 /// receives, as it arrives (`SETEVENTS NEWCONSENSUS NEWDESC`), until interrupted, `--count`
 /// events have been printed, or `--timeout` passes without one.
 struct Watch: AsyncParsableCommand {
@@ -37,7 +37,7 @@ struct Watch: AsyncParsableCommand {
     var timeout: Int?
 
     func validate() throws {
-        guard control.isSet else { throw ValidationError("watch needs --control-port HOST:PORT (a running tor)") }
+        guard control.isSet else { throw ValidationError("watch needs --control HOST:PORT or --control PATH (a running tor's ControlPort or ControlSocket)") }
         _ = try kinds()
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
         if let timeout, timeout < 1 { throw ValidationError("--timeout must be at least 1 second") }
@@ -57,13 +57,13 @@ struct Watch: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let endpoint = control.controlPort.flatMap(ControlPortOptions.endpoint) else { return }
+        guard let endpoint = control.endpoint else { return }
         // Events may be an hour apart (one consensus an hour on the real network): the idle limit
         // is --timeout when given, else a day.
         let limits = ConnectionLimits(connectTimeout: .seconds(10), idleTimeout: .seconds(timeout ?? 86_400))
         var printed = 0
         do {
-            for try await event in ControlSession.directoryEvents(host: endpoint.host, port: endpoint.port, authentication: try control.authentication(),
+            for try await event in ControlSession.directoryEvents(endpoint: endpoint, authentication: try control.authentication(),
                                                                   kinds: try kinds(), limits: limits) {
                 var output = BufferedOutput()
                 switch event {
@@ -81,7 +81,7 @@ struct Watch: AsyncParsableCommand {
                 if let count, printed >= count { return }
             }
         } catch let error as ControlSessionError {
-            throw reportError("ControlPort \(control.controlPort ?? ""): \(error)", code: 1)
+            throw reportError("\(control.label): \(error)", code: 1)
         }
     }
 

@@ -14,6 +14,7 @@ import TorWire
 /// order the client asks), then reads until the client closes. Control replies need no
 /// request parsing for that, and a script can be as hostile as a test wants.
 final class FakeControlPort: @unchecked Sendable {
+    /// The TCP port (0 for a Unix socket).
     let port: Int
     private let listener: Int32
 
@@ -28,6 +29,29 @@ final class FakeControlPort: @unchecked Sendable {
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         port = Int(UInt16(bigEndian: address.sin_port))
         listener = fd
+        Self.serve(fd, script)
+    }
+
+    /// A fake tor on a Unix-domain socket at `path` (a ControlSocket), listening unless
+    /// `listening` is false (a socket file nobody accepts on, as a tor that died leaves).
+    init(unixSocketPath path: String, script: [UInt8], listening: Bool = true) throws {
+        let fd = socket(AF_UNIX, LoopbackServer.streamType, 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { close(fd); throw POSIXError(.ENAMETOOLONG) }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: bytes) }
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        guard bound == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
+        port = 0
+        // A socket that does not listen is closed at once, and stop() has nothing to shut down.
+        guard listening else { close(fd); listener = -1; return }
+        listener = fd
+        guard listen(fd, 4) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
+        Self.serve(fd, script)
+    }
+
+    private static func serve(_ fd: Int32, _ script: [UInt8]) {
         Thread.detachNewThread {
             while true {
                 let client = accept(fd, nil, nil)
@@ -47,7 +71,7 @@ final class FakeControlPort: @unchecked Sendable {
 
     /// Wakes the accept loop, which then closes the listener.
     func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
+        if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)) }
     }
 }
 

@@ -73,10 +73,24 @@ extension ControlSession {
         kinds: [ControlDirectoryEventKind] = ControlDirectoryEventKind.allCases,
         limits: ConnectionLimits = ConnectionLimits(), mode: ValidationMode = .lenient
     ) -> AsyncThrowingStream<ControlDirectoryEvent, any Error> {
+        directoryEvents(endpoint: .tcp(host: host, port: port), authentication: authentication, kinds: kinds, limits: limits, mode: mode)
+    }
+
+    /// The directory events of `kinds` over a connection of its own to the ControlPort or
+    /// ControlSocket at `endpoint`, as ``directoryEvents(host:port:authentication:kinds:limits:mode:)``.
+    ///
+    /// ```swift
+    /// for try await event in ControlSession.directoryEvents(endpoint: .unixSocket(path: "/run/tor/control")) { ... }
+    /// ```
+    public static func directoryEvents(
+        endpoint: ControlEndpoint, authentication: ControlAuthentication = .automatic(password: nil),
+        kinds: [ControlDirectoryEventKind] = ControlDirectoryEventKind.allCases,
+        limits: ConnectionLimits = ConnectionLimits(), mode: ValidationMode = .lenient
+    ) -> AsyncThrowingStream<ControlDirectoryEvent, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    try await withSession(host: host, port: port, authentication: authentication, limits: limits) { session in
+                    try await withSession(endpoint: endpoint, authentication: authentication, limits: limits) { session in
                         try await session.subscribe(to: kinds)
                         while !Task.isCancelled {
                             let event = try await session.nextDirectoryEvent(mode: mode)

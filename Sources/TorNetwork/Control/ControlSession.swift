@@ -18,6 +18,7 @@ import TorWire
 ///
 /// ```swift
 /// try await ControlSession.withSession(host: "127.0.0.1", port: 9051, authentication: .automatic(password: nil)) { ... }
+/// try await ControlSession.withSession(endpoint: .unixSocket(path: "/run/tor/control"), authentication: .automatic(password: nil)) { ... }
 /// ```
 public enum ControlAuthentication: Sendable {
     case automatic(password: String?)
@@ -46,6 +47,8 @@ public enum ControlSessionError: Error, Sendable, CustomStringConvertible {
     case event(ControlProtocolError)
     /// `HSFETCH` ended without a descriptor: every HSDir asked failed (their reasons).
     case onionServiceDescriptorUnavailable(String)
+    /// tor's ControlSocket at the path could not be opened (missing, not a socket, not ours).
+    case socket(path: String, ControlSocketFailure)
 
     public var description: String {
         switch self {
@@ -58,11 +61,12 @@ public enum ControlSessionError: Error, Sendable, CustomStringConvertible {
         case .document(let key, let error): "\(key) from tor does not parse: \(error)"
         case .event(let error): "event from tor: \(error)"
         case .onionServiceDescriptorUnavailable(let why): "no onion-service descriptor: \(why)"
+        case .socket(let path, let failure): "control socket \(path): \(failure)"
         }
     }
 }
 
-/// An authenticated connection to tor's ControlPort: commands and their replies in order, with
+/// An authenticated connection to tor's ControlPort or ControlSocket: commands and their replies in order, with
 /// asynchronous events (650) set aside for ``nextEvent()``.
 ///
 /// ```swift
@@ -84,19 +88,47 @@ public struct ControlSession: ~Copyable {
         self.reader = reader
     }
 
-    /// Connects, authenticates, runs `body`, sends QUIT and closes.
+    /// Connects to the ControlPort at `host:port`, authenticates, runs `body`, sends QUIT and
+    /// closes.
     public static func withSession<T: Sendable>(
         host: String, port: Int, authentication: ControlAuthentication = .automatic(password: nil),
         limits: ConnectionLimits = ConnectionLimits(), reader: ControlReplyReader = ControlReplyReader(),
         _ body: (inout ControlSession) async throws -> T
     ) async throws -> T {
+        try await withSession(endpoint: .tcp(host: host, port: port), authentication: authentication, limits: limits, reader: reader, body)
+    }
+
+    /// Connects to the ControlPort or ControlSocket, authenticates, runs `body`, sends QUIT and
+    /// closes. A ControlSocket that cannot be opened throws ``ControlSessionError/socket(path:_:)``.
+    ///
+    /// ```swift
+    /// let version = try await ControlSession.withSession(endpoint: .unixSocket(path: "/run/tor/control")) { session in
+    ///     try await session.getInfo("version")
+    /// }
+    /// ```
+    public static func withSession<T: Sendable>(
+        endpoint: ControlEndpoint, authentication: ControlAuthentication = .automatic(password: nil),
+        limits: ConnectionLimits = ConnectionLimits(), reader: ControlReplyReader = ControlReplyReader(),
+        _ body: (inout ControlSession) async throws -> T
+    ) async throws -> T {
+        let run: (Connection) async throws -> T = { connection in
+            var session = ControlSession(connection: connection, reader: reader)
+            try await session.authenticate(authentication)
+            let value = try await body(&session)
+            try? await connection.write(ControlCommand.quit.bytes)
+            return value
+        }
         do {
-            return try await Connector.withConnection(host: host, port: port, limits: limits) { connection in
-                var session = ControlSession(connection: connection, reader: reader)
-                try await session.authenticate(authentication)
-                let value = try await body(&session)
-                try? await connection.write(ControlCommand.quit.bytes)
-                return value
+            switch endpoint {
+            case .tcp(let host, let port):
+                return try await Connector.withConnection(host: host, port: port, limits: limits, run)
+            case .unixSocket(let path):
+                if let failure = ControlSocketFailure.check(path) { throw ControlSessionError.socket(path: path, failure) }
+                do {
+                    return try await Connector.withConnection(unixDomainSocketPath: path, limits: limits, run)
+                } catch NetworkFailure.connectFailed(let why) {
+                    throw ControlSessionError.socket(path: path, .connectFailed(why))
+                }
             }
         } catch let failure as NetworkFailure {
             throw ControlSessionError.network(failure)
