@@ -116,8 +116,7 @@ struct FileLayout {
     static func looksLikeTar(_ block: ArraySlice<UInt8>) -> Bool {
         guard block.count >= 512 else { return false }
         let header = TarHeader(Array(block.prefix(512)))
-        let magic = header.bytes[257..<262]
-        return magic.elementsEqual("ustar".utf8) && header.checksumMatches
+        return header.hasMagic && header.checksumMatches
     }
 }
 
