@@ -29,23 +29,15 @@ enum ReaderOverheadBenchmark {
         guard let flag = arguments.firstIndex(of: "--reader-overhead"), flag + 1 < arguments.count else { return }
         let path = arguments[flag + 1]
         let rounds = arguments.firstIndex(of: "--rounds").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 15
-        guard let data = FileManager.default.contents(atPath: path) else {
-            print("cannot read \(path)")
-            exit(1)
-        }
-        let bytes = Array(data)
-        var options = DescriptorReaderOptions()
-        options.parallelism = 1
+        let bytes = contents(of: path)
         var warm: [Double] = [], reader: [Double] = []
         var documents = (warm: 0, reader: 0)
         for _ in 0..<max(1, rounds) {
             var start = DispatchTime.now().uptimeNanoseconds
-            if let type = DescriptorType.detect(fileName: (path as NSString).lastPathComponent, bytes: bytes[...]) {
-                documents.warm = AnyDescriptor.parseAll(bytes[...], as: type).count { (try? $0.get()) != nil }
-            }
+            documents.warm = warmParse(bytes, path: path)
             warm.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             start = DispatchTime.now().uptimeNanoseconds
-            documents.reader = DescriptorReader(paths: [path], options: options).reduce(0) { $0 + ($1.document == nil ? 0 : 1) }
+            documents.reader = readerParse(path)
             reader.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
         func summary(_ values: [Double]) -> String {
@@ -62,23 +54,33 @@ enum ReaderOverheadBenchmark {
 
     /// `--reader-instructions`: the work only, no clocks or summaries, for callgrind.
     private static func countOnly(path: String, warmRounds: Int, readerRounds: Int) -> Never {
+        let bytes = contents(of: path)
+        var documents = (warm: 0, reader: 0)
+        for _ in 0..<warmRounds { documents.warm = warmParse(bytes, path: path) }
+        for _ in 0..<readerRounds { documents.reader = readerParse(path) }
+        print("\(documents.warm) documents warm, \(documents.reader) through the reader")
+        exit(0)
+    }
+
+    private static func contents(of path: String) -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             print("cannot read \(path)")
             exit(1)
         }
-        let bytes = Array(data)
+        return Array(data)
+    }
+
+    /// Type detection and `parseAll` on bytes in memory, as the reader's consumer does; the
+    /// documents parsed.
+    private static func warmParse(_ bytes: [UInt8], path: String) -> Int {
+        guard let type = DescriptorType.detect(fileName: (path as NSString).lastPathComponent, bytes: bytes[...]) else { return 0 }
+        return AnyDescriptor.parseAll(bytes[...], as: type).count { (try? $0.get()) != nil }
+    }
+
+    /// The file read and parsed through DescriptorReader (parallelism 1); the documents parsed.
+    private static func readerParse(_ path: String) -> Int {
         var options = DescriptorReaderOptions()
         options.parallelism = 1
-        var documents = (warm: 0, reader: 0)
-        for _ in 0..<warmRounds {
-            if let type = DescriptorType.detect(fileName: (path as NSString).lastPathComponent, bytes: bytes[...]) {
-                documents.warm = AnyDescriptor.parseAll(bytes[...], as: type).count { (try? $0.get()) != nil }
-            }
-        }
-        for _ in 0..<readerRounds {
-            documents.reader = DescriptorReader(paths: [path], options: options).reduce(0) { $0 + ($1.document == nil ? 0 : 1) }
-        }
-        print("\(documents.warm) documents warm, \(documents.reader) through the reader")
-        exit(0)
+        return DescriptorReader(paths: [path], options: options).reduce(0) { $0 + ($1.document == nil ? 0 : 1) }
     }
 }
