@@ -190,10 +190,10 @@ public final class FileByteSource: ArchiveByteSource {
     /// file goes from the kernel straight into an array of its size, decompressed output
     /// straight into the result.
     public func readAll(limit: Int) throws(ArchiveError) -> [UInt8] {
+        if decompressor == nil { return try readRestOfPlainFile(limit: limit) }
         var out = Array(pending[pendingStart...])
         pending = []
         pendingStart = 0
-        if decompressor == nil { return try readRestOfPlainFile(after: out, limit: limit) }
         while true {
             if out.count > limit { throw ArchiveError(kind: .memberTooLarge(limit), path: path) }
             if atEnd { return out }
@@ -217,24 +217,29 @@ public final class FileByteSource: ArchiveByteSource {
         }
     }
 
-    /// The rest of a plain file after `head` (bytes already taken from the buffers): one array
-    /// of the file's size, read into directly; then, should the file have grown meanwhile, the
-    /// usual chunked reads.
-    private func readRestOfPlainFile(after head: [UInt8], limit: Int) throws(ArchiveError) -> [UInt8] {
-        var out = head
-        out.append(contentsOf: UnsafeRawBufferPointer(start: chunk.baseAddress! + chunkStart, count: chunkEnd - chunkStart)
-            .assumingMemoryBound(to: UInt8.self))
+    /// The rest of a plain file: one array of the file's size, into which the bytes already
+    /// taken from the file (a peek at its head) are copied once and the kernel reads the rest
+    /// directly; then, should the file have grown meanwhile, the usual chunked reads.
+    private func readRestOfPlainFile(limit: Int) throws(ArchiveError) -> [UInt8] {
+        let buffered = pending[pendingStart...]
+        let unread = UnsafeRawBufferPointer(start: chunk.baseAddress! + chunkStart, count: chunkEnd - chunkStart)
+            .assumingMemoryBound(to: UInt8.self)
+        pending = []
+        pendingStart = 0
         chunkStart = chunkEnd
+        let head = buffered.count + unread.count
         var status = stat()
         let size = fstat(descriptor, &status) == 0 ? Int(status.st_size) : 0
-        let expected = out.count + max(0, size - fileBytesRead)
+        let expected = head + max(0, size - fileBytesRead)
         if expected > limit { throw ArchiveError(kind: .memberTooLarge(limit), path: path) }
-        if expected > out.count {
+        var out: [UInt8]
+        if expected > head {
             var failure: Int32 = 0
             var added = 0
             out = [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialized in
-                _ = buffer.initialize(fromContentsOf: out)
-                initialized = out.count
+                _ = UnsafeMutableBufferPointer(rebasing: buffer[..<buffered.count]).initialize(fromContentsOf: buffered)
+                _ = UnsafeMutableBufferPointer(rebasing: buffer[buffered.count..<head]).initialize(fromContentsOf: unread)
+                initialized = head
                 while initialized < expected {
                     let n = systemRead(descriptor, buffer.baseAddress! + initialized, expected - initialized)
                     if n < 0 && errno == EINTR { continue }
@@ -248,6 +253,9 @@ public final class FileByteSource: ArchiveByteSource {
             if added > 0 { onFileRead?(added) }
             if failure != 0 { throw ArchiveError(kind: .io(String(cString: strerror(failure))), path: path) }
             if out.count < expected { return out }   // the file shrank: what is there is all there is
+        } else {
+            out = Array(buffered)
+            out.append(contentsOf: unread)
         }
         while true {
             let n = try read(into: &out, count: min(1 << 20, limit + 1 - out.count))

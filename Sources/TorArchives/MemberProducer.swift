@@ -116,8 +116,7 @@ struct FileLayout {
     static func looksLikeTar(_ block: ArraySlice<UInt8>) -> Bool {
         guard block.count >= 512 else { return false }
         let header = TarHeader(Array(block.prefix(512)))
-        let magic = header.bytes[257..<262]
-        return magic.elementsEqual("ustar".utf8) && header.checksumMatches
+        return header.hasMagic && header.checksumMatches
     }
 }
 
@@ -215,12 +214,26 @@ final class MemberProducer: @unchecked Sendable {
         let name = base.fileName
         do throws(ArchiveError) {
             var layout = FileLayout.fromName(name)
-            if layout == nil {
-                let raw = try FileByteSource(path: walked.path, format: .identity, chunkSize: 4096)
-                layout = FileLayout(compression: FileLayout.sniff(try raw.peek(6)), isTar: nil)
+            let source: FileByteSource
+            if let known = layout {
+                source = try FileByteSource(path: walked.path, format: known.compression, limits: options.decompressionLimits)
+                source.onFileRead = { [self] n in addBytes(n) }
+            } else {
+                // A name that says nothing: the head of the one open file tells. A plain file (the
+                // usual case: tor's cache files, CollecTor's files) is read on from there, so
+                // it is opened and read once; only a compressed one is opened again with its decoder.
+                let plain = try FileByteSource(path: walked.path, format: .identity, limits: options.decompressionLimits)
+                plain.onFileRead = { [self] n in addBytes(n) }
+                let format = FileLayout.sniff(try plain.peek(6))
+                layout = FileLayout(compression: format, isTar: nil)
+                if format == .identity {
+                    source = plain
+                } else {
+                    addBytes(-plain.fileBytesRead)   // counted again as the decoder reads them
+                    source = try FileByteSource(path: walked.path, format: format, limits: options.decompressionLimits)
+                    source.onFileRead = { [self] n in addBytes(n) }
+                }
             }
-            let source = try FileByteSource(path: walked.path, format: layout!.compression, limits: options.decompressionLimits)
-            source.onFileRead = { [self] n in addBytes(n) }
             var isTar = layout!.isTar ?? false
             if layout!.isTar == nil { isTar = FileLayout.looksLikeTar(try source.peek(512)) }
             if !isTar {

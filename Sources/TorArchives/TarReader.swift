@@ -77,15 +77,16 @@ public struct TarReader<Source: ArchiveByteSource> {
                 finished = true
                 throw failure(.badHeader("size field"), member: rawName, at: headerOffset)
             }
-            let pax = globalPax.merging(localPax) { $1 }
-            if let paxSize = pax["size"] {
+            // Most archives have no pax records: skip the merge and the hashed lookups then.
+            let pax = localPax.isEmpty ? globalPax : globalPax.merging(localPax) { $1 }
+            if !pax.isEmpty, let paxSize = pax["size"] {
                 guard let value = Int(paxSize), value >= 0 else {
                     finished = true
                     throw failure(.badHeader("pax size \(paxSize)"), member: rawName, at: headerOffset)
                 }
                 size = value
             }
-            let memberName = longName ?? pax["path"] ?? rawName
+            let memberName = longName ?? (pax.isEmpty ? nil : pax["path"]) ?? rawName
             let type = fields.typeFlag
             // Links carry no data whatever their size field says.
             let dataSize = type == UInt8(ascii: "1") || type == UInt8(ascii: "2") ? 0 : size
@@ -106,7 +107,7 @@ public struct TarReader<Source: ArchiveByteSource> {
                     throw failure(.truncated, member: memberName, at: offset)
                 }
                 try skip(padded - dataSize, member: memberName)
-                let mtime = pax["mtime"].flatMap { Int($0.prefix { $0 != "." }) } ?? fields.modificationTime
+                let mtime = (pax.isEmpty ? nil : pax["mtime"]).flatMap { Int($0.prefix { $0 != "." }) } ?? fields.modificationTime
                 return TarMember(name: memberName, modificationTime: mtime, headerOffset: headerOffset, bytes: bytes)
             case UInt8(ascii: "x"), UInt8(ascii: "g"), UInt8(ascii: "L"), UInt8(ascii: "K"):
                 guard dataSize <= 1 << 20 else {
@@ -190,7 +191,13 @@ struct TarHeader {
 
     /// POSIX ustar (`ustar\0`) headers split long names into prefix + name; old GNU
     /// (`ustar  \0`) uses the prefix area for other fields.
-    var isPosixUstar: Bool { bytes[257..<263].elementsEqual("ustar\0".utf8) }
+    var isPosixUstar: Bool { hasMagic && bytes[262] == 0 }
+
+    /// `ustar` at offset 257, as both POSIX and old GNU headers have (compared byte by byte:
+    /// the generic `elementsEqual` over a string's UTF-8 view cost more than the checksum).
+    var hasMagic: Bool {
+        bytes[257] == 0x75 && bytes[258] == 0x73 && bytes[259] == 0x74 && bytes[260] == 0x61 && bytes[261] == 0x72
+    }
 
     var name: String {
         let base = TarHeader.string(bytes[0..<100])
@@ -207,19 +214,33 @@ struct TarHeader {
     /// The stored checksum equals the sum of the header bytes with the checksum field read as
     /// spaces; some old tars summed signed bytes, which is accepted too.
     var checksumMatches: Bool {
-        guard let stored = TarHeader.number(bytes[148..<156]) else { return false }
-        var unsigned = 8 * 0x20, signed = 8 * 0x20
-        bytes.withUnsafeBufferPointer { header in
-            for index in 0..<148 {
-                unsigned &+= Int(header[index])
-                signed &+= Int(Int8(bitPattern: header[index]))
-            }
-            for index in 156..<512 {
-                unsigned &+= Int(header[index])
-                signed &+= Int(Int8(bitPattern: header[index]))
+        guard bytes.count == 512, let stored = TarHeader.number(bytes[148..<156]) else { return false }
+        // Eight bytes at a time: per word, the bytes summed in 16-bit lanes (64 words cannot
+        // overflow them) and the high bits counted in 8-bit lanes; each byte with its high bit
+        // set reads 256 less as a signed byte. Byte by byte this cost more than the decompressor's
+        // bookkeeping for a member.
+        var lanes: UInt64 = 0, highBits: UInt64 = 0
+        bytes.withUnsafeBytes { header in
+            for offset in stride(from: 0, to: 512, by: 8) {
+                let word = header.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                lanes &+= (word & 0x00FF_00FF_00FF_00FF) &+ ((word >> 8) & 0x00FF_00FF_00FF_00FF)
+                highBits &+= (word >> 7) & 0x0101_0101_0101_0101
             }
         }
-        return stored == unsigned || stored == signed
+        var unsigned = TarHeader.sumOf16BitLanes(lanes)
+        var high = TarHeader.sumOf16BitLanes((highBits & 0x00FF_00FF_00FF_00FF) &+ ((highBits >> 8) & 0x00FF_00FF_00FF_00FF))
+        // The checksum field itself counts as eight spaces.
+        for index in 148..<156 {
+            unsigned -= Int(bytes[index])
+            high -= Int(bytes[index] >> 7)
+        }
+        unsigned += 8 * 0x20
+        return stored == unsigned || stored == unsigned - 256 * high
+    }
+
+    /// The four 16-bit lanes of `word` added up (the total may need more than 16 bits).
+    private static func sumOf16BitLanes(_ word: UInt64) -> Int {
+        Int(word & 0xFFFF) + Int((word >> 16) & 0xFFFF) + Int((word >> 32) & 0xFFFF) + Int(word >> 48)
     }
 
     /// A NUL-terminated field as a string.
@@ -230,6 +251,10 @@ struct TarHeader {
 
     /// An octal field (spaces/NULs around it allowed) or GNU base-256 (high bit of first byte set).
     static func number(_ field: ArraySlice<UInt8>) -> Int? {
+        field.withUnsafeBufferPointer { number($0) }
+    }
+
+    private static func number(_ field: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let first = field.first else { return nil }
         if first & 0x80 != 0 {
             guard first & 0x40 == 0 else { return nil }   // negative
@@ -240,17 +265,16 @@ struct TarHeader {
             }
             return value
         }
-        var value = 0, digits = 0
-        var index = field.startIndex
-        while index < field.endIndex, field[index] == 0x20 { index += 1 }
-        while index < field.endIndex, (0x30...0x37).contains(field[index]) {
+        var value = 0
+        var index = 0
+        while index < field.count, field[index] == 0x20 { index += 1 }
+        while index < field.count, field[index] &- 0x30 < 8 {
             guard value < Int.max >> 3 else { return nil }
-            value = value * 8 + Int(field[index] - 0x30)
-            digits += 1
+            value = value * 8 + Int(field[index] &- 0x30)
             index += 1
         }
-        while index < field.endIndex, field[index] == 0x20 || field[index] == 0 { index += 1 }
-        guard index == field.endIndex else { return nil }
+        while index < field.count, field[index] == 0x20 || field[index] == 0 { index += 1 }
+        guard index == field.count else { return nil }
         return value   // an all-blank field reads as 0, as tar does
     }
 }

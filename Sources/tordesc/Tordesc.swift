@@ -23,6 +23,15 @@ struct Tordesc: AsyncParsableCommand {
     /// network I/O (`fetch`, `collector`, and `exits`/`relay`/`summary` with no file) are
     /// `AsyncParsableCommand`s and are awaited here; the others run synchronously.
     static func main() async {
+        // `tordesc --version` alone is answered before ArgumentParser: parsing builds the command
+        // tree and reflects over every command on the path (its own completion-script parsers
+        // included), and the Swift runtime's first conformance lookups scan every conformance
+        // record in the binary. That was half the startup instructions (#15). Anything else,
+        // `--version` with more arguments included, goes through the parser as before.
+        if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "--version" {
+            StandardStream.output(Array((configuration.version + "\n").utf8))
+            return
+        }
         do {
             var command = try parseAsRoot()
             if var asynchronous = command as? any AsyncParsableCommand {

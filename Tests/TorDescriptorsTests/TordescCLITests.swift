@@ -27,6 +27,15 @@ import TestSupport
         #expect(object["digest"] as? String == "2C7B27BEAB04B4E2459D89CA6D5CD1CC5F95A689")
     }
 
+    @Test("--version alone (answered before ArgumentParser) prints what ArgumentParser prints for it")
+    func versionFastPath() throws {
+        let fast = try Self.run(["--version"])
+        let parsed = try Self.run(["parse", "--version"])   // goes through ArgumentParser
+        #expect(fast.status == 0 && parsed.status == 0)
+        #expect(!fast.stdout.isEmpty)
+        #expect(fast.stdout == parsed.stdout && fast.stderr == parsed.stderr)
+    }
+
     @Test("the README's main job parses every bundled document and exits 0")
     func mainJob() throws {
         let run = try Self.run(["parse", "--quiet", "Resources/corpus"])
