@@ -41,7 +41,7 @@ struct VerificationContext: @unchecked Sendable {
 func touch(_ document: AnyDescriptor, cores: Int) -> Int {
     switch document {
     case .serverDescriptor(let d):
-        var sum = d.nickname.utf8.count &+ d.address.hashValue &+ d.orPort &+ d.dirPort &+ d.socksPort
+        var sum = d.nickname.utf8.count &+ d.address.hashValue &+ Int(d.orPort) &+ Int(d.dirPort ?? 0) &+ Int(d.socksPort ?? 0)
         sum &+= d.fingerprint?.hashValue ?? 0
         sum &+= d.platformString?.utf8.count ?? 0
         sum &+= (d.averageBandwidth ?? 0) &+ (d.burstBandwidth ?? 0) &+ (d.observedBandwidth ?? 0)

@@ -224,7 +224,7 @@ struct ExitListing {
             if query.hasDestination { guard allows(descriptor) == true else { continue } }
             let advertised = [descriptor.averageBandwidth, descriptor.burstBandwidth, descriptor.observedBandwidth].compactMap { $0 }.min()
             rows.append(ExitRow(nickname: descriptor.nickname, fingerprint: descriptor.fingerprint, address: descriptor.address,
-                                orPort: descriptor.orPort, otherAddresses: descriptor.orAddresses.map(\.address),
+                                orPort: Int(descriptor.orPort), otherAddresses: descriptor.orAddresses.map(\.address),
                                 portsSummary: policy.summary, ipv6PortsSummary: descriptor.ipv6Policy,
                                 bandwidth: advertised, bandwidthUnit: "bytes/s", flags: nil, version: descriptor.torVersion.map { "Tor " + $0 }))
         }

@@ -21,7 +21,7 @@ enum ServerFixtures {
         let d = try ServerFixtures.one("server-descriptors/stem--example_descriptor", mode: .strict)
         #expect(d.nickname == "caerSidi")
         #expect(d.address == IPAddress("71.35.133.197"))
-        #expect(d.orPort == 9001 && d.socksPort == 0 && d.dirPort == 0)
+        #expect(d.orPort == 9001 && d.socksPort == nil && d.dirPort == nil)
         #expect(d.fingerprint?.hex == "A7569A83B5706AB1B1A9CB52EFF7D2D32E4553EB")
         #expect(d.published?.description == "2012-03-01 17:15:27")
         #expect(d.platformString == "Tor 0.2.1.30 on Linux x86_64")

@@ -96,9 +96,10 @@ extension ServerDescriptor {
         var cursor = item.argumentCursor(in: bytes)
         guard let name = cursor.next() else { throw document.error(.malformedArguments("missing nickname"), at: item) }
         let address = try document.address(&cursor, item, name: "address")
-        orPort = try document.port(&cursor, item, name: "ORPort")
-        socksPort = try document.port(&cursor, item, name: "SOCKSPort")
-        dirPort = try document.port(&cursor, item, name: "DirPort")
+        orPort = UInt16(try document.port(&cursor, item, name: "ORPort"))
+        let socks = try document.port(&cursor, item, name: "SOCKSPort"), dir = try document.port(&cursor, item, name: "DirPort")
+        socksPort = socks == 0 ? nil : UInt16(socks)
+        dirPort = dir == 0 ? nil : UInt16(dir)
         nickname = ByteText.string(bytes, name)
         self.address = address
         if strict {

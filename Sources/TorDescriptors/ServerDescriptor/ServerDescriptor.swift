@@ -40,11 +40,11 @@ public struct ServerDescriptor: ParsableDocument, StemJSONRepresentable, Sendabl
     public internal(set) var nickname: String = ""
     /// The `router` line address (an IPv4 address by the spec; 10.x in sanitized bridges).
     public internal(set) var address: IPAddress = .v4(0)
-    public internal(set) var orPort: Int = 0
-    /// Always 0 in practice (deprecated).
-    public internal(set) var socksPort: Int = 0
-    /// 0 when the relay has no DirPort.
-    public internal(set) var dirPort: Int = 0
+    public internal(set) var orPort: UInt16 = 0
+    /// The `router` line's SOCKSPort; nil for its 0 (deprecated: always 0 since tor 0.2.x).
+    public internal(set) var socksPort: UInt16?
+    /// The `router` line's DirPort; nil for its 0, a relay without one.
+    public internal(set) var dirPort: UInt16?
 
     /// Bytes per second the relay is willing to sustain.
     public internal(set) var averageBandwidth: Int?

@@ -108,7 +108,7 @@ public enum PostgresExport {
         let policy = descriptor.exitPolicy
         let row: [String?] = [
             digest, descriptor.digest, descriptor.fingerprint?.hex, descriptor.nickname, descriptor.address.description,
-            String(descriptor.orPort), String(descriptor.dirPort), descriptor.published.map(timestamp), descriptor.platformString,
+            String(descriptor.orPort), descriptor.dirPort.map { String($0) }, descriptor.published.map(timestamp), descriptor.platformString,
             descriptor.contactString, descriptor.averageBandwidth.map(String.init), descriptor.burstBandwidth.map(String.init),
             descriptor.observedBandwidth.map(String.init), policy?.summary, descriptor.ipv6Policy, policy.map { boolean($0.isExitingAllowed) },
             boolean(descriptor.isBridge),

@@ -45,7 +45,7 @@ public enum PostgresSchema {
               primaryKey: ["consensus_digest", "fingerprint", "flag"], comment: "One row per flag of an entry's s line."),
         Table(name: "server_descriptors", columns: [
             ("digest", "text NOT NULL"), ("descriptor_digest", "text"), ("fingerprint", "text"), ("nickname", "text NOT NULL"),
-            ("address", "inet NOT NULL"), ("or_port", "integer NOT NULL"), ("dir_port", "integer NOT NULL"), ("published", "timestamp"),
+            ("address", "inet NOT NULL"), ("or_port", "integer NOT NULL"), ("dir_port", "integer"), ("published", "timestamp"),
             ("platform", "text"), ("contact", "text"), ("bandwidth_average", "bigint"), ("bandwidth_burst", "bigint"),
             ("bandwidth_observed", "bigint"), ("exit_policy_summary", "text"), ("ipv6_policy", "text"), ("allows_exit", "boolean"),
             ("is_bridge", "boolean NOT NULL"),
