@@ -1,8 +1,8 @@
 /// One router status entry of a consensus: the `r` line and the lines that follow it up to the
 /// next `r` line or the footer (dir-spec §3.4.1 and, for the microdesc flavor, §3.9.2).
 ///
-/// Long values that most readers never look at (`pr` and `p`) are kept as byte ranges into
-/// ``rawBytes`` and decoded on access; strict parsing still validates their syntax.
+/// Values that most readers never look at (the nickname, `v`, `pr` and `p`) are kept as byte
+/// ranges into ``rawBytes`` and decoded on each access; strict parsing still validates their syntax.
 ///
 /// ```swift
 /// let consensus = try NetworkStatusConsensus(parsing: bytes)
@@ -16,8 +16,10 @@ public struct RouterStatusEntry: Sendable {
     /// 1-based line number of the `r` line in the parsed input.
     public let line: Int
 
-    /// The relay's nickname.
-    public internal(set) var nickname: String
+    /// The relay's nickname (made from ``rawBytes`` on each access: most readers never ask).
+    public var nickname: String { ByteText.string(rawBytes, nicknameRange) }
+    /// Where the nickname is in ``rawBytes``.
+    var nicknameRange: Range<Int>
     /// The relay's identity fingerprint (base64 on the `r` line).
     public internal(set) var fingerprint: Fingerprint
     /// SHA-1 of the relay's server descriptor; `nil` in the microdesc flavor, whose `r` lines omit it.
@@ -36,8 +38,10 @@ public struct RouterStatusEntry: Sendable {
     public internal(set) var flags: RelayFlags = []
     /// Whether the entry had an `s` line at all.
     public internal(set) var hasFlagsLine = false
-    /// The `v` line's value, e.g. `Tor 0.4.7.8`.
-    public internal(set) var versionLine: String?
+    /// The `v` line's value, e.g. `Tor 0.4.7.8` (made from ``rawBytes`` on each access).
+    public var versionLine: String? { versionRange.map { ByteText.string(rawBytes, $0) } }
+    /// Where the `v` line's value is in ``rawBytes``.
+    var versionRange: Range<Int>?
     /// `w Bandwidth=`: the weight used for path selection (kilobytes per second, by convention).
     public internal(set) var bandwidth: Int?
     /// `w Measured=` (votes only).
@@ -124,12 +128,14 @@ public struct RouterStatusEntry: Sendable {
         unknownFlags.isEmpty ? flags.names : (flags.names + unknownFlags).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
-    init(rawBytes: ArraySlice<UInt8>, line: Int, nickname: String, fingerprint: Fingerprint,
+    /// `nickname` is a range of `rawBytes`' buffer (the scanner sets ``rawBytes`` to the whole
+    /// entry once it has read it).
+    init(rawBytes: ArraySlice<UInt8>, line: Int, nickname: Range<Int>, fingerprint: Fingerprint,
          descriptorDigest: SHA1DigestValue?, published: TorTimestamp, address: IPAddress,
          orPort: UInt16, dirPort: UInt16?) {
         self.rawBytes = rawBytes
         self.line = line
-        self.nickname = nickname
+        self.nicknameRange = nickname
         self.fingerprint = fingerprint
         self.descriptorDigest = descriptorDigest
         self.published = published

@@ -90,6 +90,8 @@ struct RouterStatusEntryScanner: Sendable {
     private func scan(_ raw: ByteCursor, _ position: inout Int, _ line: inout Int, _ skipped: inout [DescriptorParseError],
                       into entries: inout [RouterStatusEntry], limit: Int, budget: inout Int) -> DescriptorParseError? {
         var added = 0
+        let firstEntryStart = position
+        var caches = EntryLineCaches(enabled: limit > 1)
         while position < raw.end, added < limit {
             let (lineEnd, next) = raw.lineBounds(position)
             let keywordEnd = raw.keywordEnd(position, lineEnd)
@@ -103,7 +105,9 @@ struct RouterStatusEntryScanner: Sendable {
             position = next
             line += 1
             var entry: RouterStatusEntry
-            if isR {
+            if isR, let parsed = plainRLine(raw, entryStart, lineEnd, line: entryLine) {
+                entry = parsed
+            } else if isR {
                 switch parseRLine(raw, entryStart, lineEnd, line: entryLine) {
                 case .success(let parsed): entry = parsed
                 case .failure(let failure):
@@ -120,17 +124,37 @@ struct RouterStatusEntryScanner: Sendable {
                 skipped.append(failure)
                 continue
             }
+            let plain: Bool
             do throws(DescriptorParseError) {
-                try readLines(raw, &position, &line, into: &entry)
+                plain = try readLines(raw, &position, &line, into: &entry, caches: &caches)
             } catch {
                 return error
             }
-            if strict, let failure = checkRules(entryStart..<position, line: entryLine) { return failure }
+            // The scan above already held a plain entry to every rule (see `readLines`); only an
+            // unusual one is tokenized once more and checked against the table.
+            if strict, !plain || lineEnd - entryStart > limits.maxLineBytes || isVote,
+               let failure = checkRules(entryStart..<position, line: entryLine) { return failure }
             entry.rawBytes = bytes[entryStart..<position]
+            if added == Self.sampleEntries, limit == Int.max {
+                reserveForRest(&entries, sampled: position - firstEntryStart, end: raw.end, position: position)
+            }
             entries.append(entry)
             added += 1
         }
         return nil
+    }
+
+    /// Entries read before the rest of the document is sized from their average length.
+    static let sampleEntries = 32
+
+    /// Makes room for the entries that the rest of the document (`position..<end`) holds if they
+    /// are as long as the first ones (`sampled` bytes for ``sampleEntries``), with a tenth to
+    /// spare: entry lengths differ between years and flavors (190 to 380 bytes on average), so
+    /// a fixed guess either grows the array (copying every entry) or wastes memory.
+    private func reserveForRest(_ entries: inout [RouterStatusEntry], sampled: Int, end: Int, position: Int) {
+        let average = max(sampled / Self.sampleEntries, 1)
+        let wanted = entries.count + 1 + (end - position) / average * 11 / 10
+        if entries.capacity < wanted { entries.reserveCapacity(wanted) }
     }
 
     /// Whether the line at `position` opens the next entry or the footer.
@@ -148,6 +172,49 @@ struct RouterStatusEntryScanner: Sendable {
             position = next
             line += 1
         }
+    }
+
+    /// An `r` line as tor writes it (single spaces, an alphanumeric nickname of 1-19 bytes,
+    /// unpadded base64, no trailing whitespace), read field by field in one pass; `nil` for
+    /// anything else, which ``parseRLine(_:_:_:line:)`` then reads (and reports). On the lines
+    /// this accepts both give the same entry: the words are the same fields, checked by the same
+    /// decoders.
+    @inline(__always)
+    private func plainRLine(_ raw: ByteCursor, _ start: Int, _ lineEnd: Int, line: Int) -> RouterStatusEntry? {
+        let space = UInt8(ascii: " ")
+        var index = start + 1
+        guard index < lineEnd, raw[index] == space else { return nil }
+        index += 1
+        let nicknameStart = index
+        while index < lineEnd, ByteText.isAlphanumeric(raw[index]) { index += 1 }
+        let nickname = nicknameStart..<index
+        guard (1...19).contains(nickname.count), lineEnd - index > 28, raw[index] == space, raw[index + 28] == space,
+              let fingerprint = raw.fingerprint((index + 1)..<(index + 28)) else { return nil }
+        index += 29
+        // A date has a '-' where a base64 digest cannot.
+        var digest: SHA1DigestValue? = nil
+        guard lineEnd - index > 28 else { return nil }
+        if raw[index + 4] != UInt8(ascii: "-") {
+            guard raw[index + 27] == space, let value = raw.sha1Digest(index..<(index + 27)) else { return nil }
+            digest = value
+            index += 28
+        }
+        if strict, (digest != nil) != (flavor != .microdesc) { return nil }
+        guard lineEnd - index > 20, raw[index + 10] == space, raw[index + 19] == space,
+              let published = raw.timestamp(index..<(index + 10), (index + 11)..<(index + 19)) else { return nil }
+        index += 20
+        let ipStart = index
+        while index < lineEnd, raw[index] != space { index += 1 }
+        guard index < lineEnd, let ip = raw.ipv4(ipStart..<index) else { return nil }
+        index += 1
+        let orStart = index
+        while index < lineEnd, raw[index] != space { index += 1 }
+        guard index < lineEnd, let orPort = raw.unsigned(orStart..<index), orPort <= 65_535, orPort > 0,
+              let dirPort = raw.unsigned((index + 1)..<lineEnd), dirPort <= 65_535 else { return nil }
+        return RouterStatusEntry(
+            rawBytes: bytes[start..<start], line: line, nickname: nickname, fingerprint: fingerprint,
+            descriptorDigest: digest, published: published, address: .v4(ip), orPort: UInt16(orPort),
+            dirPort: dirPort == 0 ? nil : UInt16(dirPort))
     }
 
     /// `r nickname identity [digest] YYYY-MM-DD HH:MM:SS IP ORPort DirPort`.
@@ -191,17 +258,26 @@ struct RouterStatusEntryScanner: Sendable {
         guard let ip = raw.ipv4(ipWord) else { return fail("address is not IPv4") }
         guard let orPort = raw.unsigned(orWord), orPort <= 65_535, !strict || orPort > 0 else { return fail("invalid ORPort") }
         guard let dirPort = raw.unsigned(dirWord), dirPort <= 65_535 else { return fail("invalid DirPort") }
-        let nickname = raw.string(words.0)
         return .success(RouterStatusEntry(
-            rawBytes: bytes[start..<start], line: line, nickname: nickname, fingerprint: fingerprint,
+            rawBytes: bytes[start..<start], line: line, nickname: words.0, fingerprint: fingerprint,
             descriptorDigest: digest, published: published, address: .v4(ip), orPort: UInt16(orPort),
             dirPort: dirPort == 0 ? nil : UInt16(dirPort)))
     }
 
     /// Reads the lines after `r` up to the next entry or the footer.
+    ///
+    /// Returns whether the entry is plain: every line a known keyword without an object, within
+    /// the tokenizer's line and item limits, and no `s` or `w` line long enough to hold more than
+    /// tor's 512 arguments. Strict mode checks a plain entry's rules here, in the same pass: the
+    /// counts (at most once, `s` required) and the argument counts of ``RouterStatusEntry/consensusRules``
+    /// are what this scan enforces already, and the tokenizer's own strict checks (keyword bytes,
+    /// non-ASCII bytes, whitespace and blank lines) are made below. Anything else (unknown
+    /// keywords, `opt` and `#` lines, objects, votes) goes through ``checkRules(_:line:)``.
     private func readLines(_ raw: ByteCursor, _ position: inout Int, _ line: inout Int,
-                           into entry: inout RouterStatusEntry) throws(DescriptorParseError) {
+                           into entry: inout RouterStatusEntry, caches: inout EntryLineCaches) throws(DescriptorParseError) -> Bool {
         var seen: UInt16 = 0   // one bit per at-most-once keyword
+        var plain = true
+        var items = 1          // the `r` line
         while position < raw.end {
             let lineStart = position
             let (lineEnd, next) = raw.lineBounds(lineStart)
@@ -218,6 +294,8 @@ struct RouterStatusEntryScanner: Sendable {
             let args = argsStart..<raw.trimTrailingSpaces(argsStart, lineEnd)
             if strict {
                 if keywordEnd == lineStart { throw error(.malformedLine("line starts with whitespace"), line: thisLine, keyword: nil) }
+                items += 1
+                if lineEnd - lineStart > limits.maxLineBytes || items > limits.maxItemsPerDocument { plain = false }
                 if raw.containsNonASCII(lineStart..<lineEnd) {
                     throw error(.nonASCII(line: ByteText.escaped(bytes, lineStart..<lineEnd)), line: thisLine,
                                 keyword: ByteText.escaped(bytes, lineStart..<keywordEnd))
@@ -237,7 +315,10 @@ struct RouterStatusEntryScanner: Sendable {
                 object = objectStart..<position
             }
             let key = keywordEnd > lineStart ? EntryKey.lookup(raw, lineStart..<keywordEnd) : nil
-            if let key, object == nil, seen & key.bit == 0, fastPath(key, raw, args, into: &entry) {
+            if strict, key == nil || object != nil || ((key == .s || key == .w) && args.count >= 2 * TorTokenLimits.maxArguments) {
+                plain = false
+            }
+            if let key, object == nil, seen & key.bit == 0, fastPath(key, raw, args, into: &entry, caches: &caches) {
                 seen |= key.bit
                 continue
             }
@@ -248,14 +329,21 @@ struct RouterStatusEntryScanner: Sendable {
             if seen & EntryKey.s.bit == 0 { throw error(.missingKeyword, line: entry.line, keyword: "s") }
             if flavor == .microdesc, seen & EntryKey.m.bit == 0 { throw error(.missingKeyword, line: entry.line, keyword: "m") }
         }
+        return plain
     }
 
     /// Reads a typical well-formed line; returns `false` (changing nothing) for anything that
     /// needs the careful path.
     @inline(__always)
-    private func fastPath(_ key: EntryKey, _ raw: ByteCursor, _ args: Range<Int>, into entry: inout RouterStatusEntry) -> Bool {
+    private func fastPath(_ key: EntryKey, _ raw: ByteCursor, _ args: Range<Int>, into entry: inout RouterStatusEntry,
+                          caches: inout EntryLineCaches) -> Bool {
         switch key {
         case .s:
+            if let flags = caches.flags.value(raw, args) {
+                entry.flags = flags
+                entry.hasFlagsLine = true
+                return true
+            }
             var cursor = args.lowerBound
             var flags: RelayFlags = []
             var previous: Range<Int>? = nil
@@ -270,18 +358,26 @@ struct RouterStatusEntryScanner: Sendable {
             }
             entry.flags = flags
             entry.hasFlagsLine = true
+            caches.flags.remember(args, flags, in: raw)
             return true
         case .v:
-            entry.versionLine = raw.string(args)
+            entry.versionRange = args
             return true
         case .pr:
             // Strict mode checks the list in the same pass, without building it.
-            guard !strict || ProtocolVersions.isValid(bytes, args) else { return false }
+            if strict, caches.protocols.value(raw, args) == nil {
+                guard raw.isProtocolList(args) else { return false }
+                caches.protocols.remember(args, true, in: raw)
+            }
             entry.protocolsRange = args
             return true
         case .p:
-            guard strict ? Self.isValidPolicySummary(bytes, args) : raw.hasPrefix(args, "accept ") || raw.hasPrefix(args, "reject ")
-            else { return false }
+            if strict, caches.policies.value(raw, args) == nil {
+                guard raw.isPolicySummary(args) else { return false }
+                caches.policies.remember(args, true, in: raw)
+            } else if !strict {
+                guard raw.hasPrefix(args, "accept ") || raw.hasPrefix(args, "reject ") else { return false }
+            }
             entry.exitPolicyRange = args
             return true
         case .a:

@@ -6,8 +6,9 @@ enum EntryKeyword: String, DocumentKeyword {
 extension RouterStatusEntry {
     /// What strict mode checks on every entry of a consensus (both flavors), as rules: tor's
     /// `rtrstatus_token_table` (ns_parse.c), which tor uses for entries of consensuses and votes
-    /// of every flavor. The entry scanner reads the lines themselves (the hot path); strict mode
-    /// tokenizes each entry once more and checks it against this table
+    /// of every flavor. The entry scanner reads the lines themselves (the hot path) and, in strict
+    /// mode, holds a plain entry to these rules in the same pass; an unusual one (unknown keywords,
+    /// objects, a vote's entry) is tokenized once more and checked against this table
     /// (`TorTokenRulesTests` compares the table with tor's).
     static let consensusRules = KeywordRules<EntryKeyword>(kind: .networkStatusConsensus,
                                                            source: .tor("ns_parse.c", "rtrstatus_token_table"), [
@@ -33,8 +34,9 @@ extension RouterStatusEntry {
 }
 
 extension RouterStatusEntryScanner {
-    /// Strict mode's rule check of one entry (`bytes[range]`, starting on `line`): tokenized on
-    /// its own and held to ``RouterStatusEntry/consensusRules`` (or the vote rules).
+    /// Strict mode's rule check of one entry the scan could not vouch for (`bytes[range]`,
+    /// starting on `line`): tokenized on its own and held to ``RouterStatusEntry/consensusRules``
+    /// (or the vote rules).
     func checkRules(_ range: Range<Int>, line: Int) -> DescriptorParseError? {
         do throws(DescriptorParseError) {
             let document = try Tokenizer.tokenize(bytes[range], kind: kind, mode: .strict, firstLine: line)

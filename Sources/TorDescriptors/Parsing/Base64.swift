@@ -25,6 +25,14 @@ package enum Base64 {
         return table
     }()
 
+    /// ``table`` in memory that is never freed: a pointer fetched from a `static let` costs no
+    /// retain and release of an array buffer (the consensus entry scanner decodes two values a line).
+    nonisolated(unsafe) static let tablePointer: UnsafePointer<UInt8> = {
+        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        table.withUnsafeBufferPointer { pointer.initialize(from: $0.baseAddress!, count: 256) }
+        return UnsafePointer(pointer)
+    }()
+
     /// The decoded length of a single-token base64 value (no whitespace; padding optional), or
     /// `nil` when it is not valid base64. Checks without allocating.
     package static func decodedCount(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Int? {

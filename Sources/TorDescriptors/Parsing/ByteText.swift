@@ -12,6 +12,11 @@ enum ByteText {
     @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
 
+    /// `A-Z`, `a-z` or `0-9` (setting bit 5 maps upper case onto lower case, and nothing else
+    /// onto it).
+    @inline(__always)
+    static func isAlphanumeric(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 || byte &- 0x30 < 10 }
+
     /// Whether `bytes[range]` equals the ASCII literal.
     static func equals(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>, _ word: StaticString) -> Bool {
         guard range.count == word.utf8CodeUnitCount else { return false }

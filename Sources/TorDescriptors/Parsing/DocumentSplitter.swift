@@ -90,8 +90,16 @@ public struct DocumentSplitter: Sequence, Sendable {
         private static func startLineCount(_ cursor: ByteCursor, from position: Int, keywords: [[UInt8]], atMost limit: Int) -> Int {
             guard position < cursor.end else { return 0 }
             let end = cursor.end
+            // The first bytes of the keywords and of `opt`: most lines are ruled out by one test.
+            var firstBytes: (low: UInt64, high: UInt64) = (0, 0)
+            for byte in keywords.compactMap(\.first) + [UInt8(ascii: "o")] {
+                if byte < 64 { firstBytes.low |= 1 << UInt64(byte) } else if byte < 128 { firstBytes.high |= 1 << UInt64(byte - 64) }
+            }
             func isStart(_ lineStart: Int) -> Bool {
                 var index = lineStart
+                let first = cursor[index]
+                guard first < 64 ? firstBytes.low >> UInt64(first) & 1 == 1 : first >= 128 || firstBytes.high >> UInt64(first &- 64) & 1 == 1
+                else { return false }
                 // tor's obsolete `opt ` prefix.
                 if end - index > 4, cursor.hasPrefix(index..<end, "opt"), ByteText.isSpace(cursor[index + 3]) {
                     index = cursor.skipSpaces(index + 4, end)
