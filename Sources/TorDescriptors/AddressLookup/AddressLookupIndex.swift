@@ -51,6 +51,11 @@ public struct AddressLookupIndex: Sendable, Hashable {
 
     /// One consensus or exit list of the file.
     public struct Document: Sendable, Hashable {
+        /// What the document is, as the index stores it.
+        ///
+        /// ```swift
+        /// if entry.kind == .exitList { print("exit list", entry.first, "...", entry.last) }
+        /// ```
         public enum Kind: UInt8, Sendable, Hashable { case consensus = 0, exitList = 1 }
         public var kind: Kind
         /// A consensus's `valid-after` (both bounds), or an exit list's earliest and latest
@@ -166,6 +171,11 @@ public struct AddressLookupIndex: Sendable, Hashable {
 /// if record.origin == .exitAddress { print(record.fingerprint.hex, "exited from", record.address, "at", record.seen!) }
 /// ```
 public struct AddressLookupRecord: Sendable, Hashable {
+    /// Where in the document the address stood.
+    ///
+    /// ```swift
+    /// let viaALine = record.origin == .additionalAddress   // an `a` line, often IPv6
+    /// ```
     public enum Origin: UInt8, Sendable, Hashable {
         /// The consensus `r` line's address.
         case orAddress = 0
