@@ -1,5 +1,6 @@
 import ArgumentParser
 import CollecTor
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -14,7 +15,12 @@ import TorDescriptors
 /// exit lists (files, directories, CollecTor archives, CollecTor downloads or the live
 /// consensus), through a per-file time index so that repeated questions over a month of
 /// consensuses do not parse them again.
-struct Lookup: AsyncParsableCommand {
+///
+/// A synchronous command (its network steps block on a task of their own): answered from files,
+/// it runs on the main thread as `parse` does, with no async main loop underneath, which also
+/// lets callgrind count its instructions (valgrind 3.19 crashes in libdispatch's main-queue
+/// park, which async commands use, when the process exits).
+struct Lookup: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lookup",
         abstract: "Was an IP address a Tor relay or exit around a time? (consensuses and exit lists)",
@@ -77,11 +83,12 @@ struct Lookup: AsyncParsableCommand {
         return CollecTorClient(baseURL: url)
     }
 
-    func run() async throws {
+    func run() throws {
         let target = IPAddress(address)!
         var live: NetworkStatusConsensus?
         if at == nil || (paths.isEmpty && !collector) {
-            live = try await liveConsensus()
+            let authoritiesFile = authoritiesFile
+            live = try Self.blocking { try await Self.liveConsensus(authoritiesFile: authoritiesFile) }
         }
         guard let moment = at.flatMap(Self.moment) ?? live?.header.validAfter else {
             warn("the live consensus has no valid-after; give --at")
@@ -91,7 +98,10 @@ struct Lookup: AsyncParsableCommand {
         var answer = AddressLookupAnswer(address: target, window: window)
         var store = LookupIndexStore(directory: noIndex ? nil : (index ?? LookupIndexStore.defaultDirectory))
         if collector {
-            for file in try await downloadFromCollector(window: window) { store.add(file, to: &answer) }
+            let (client, directory) = (try collectorClient(), collectorDirectory ?? (LookupIndexStore.cacheRoot() + "/collector"))
+            for file in try Self.blocking({ try await Self.downloadFromCollector(client: client, directory: directory, window: window) }) {
+                store.add(file, to: &answer)
+            }
         } else if !paths.isEmpty {
             for file in LookupIndexStore.files(under: paths) { store.add(file, to: &answer) }
         } else if let live, let document = AddressLookupIndex.Document(consensus: live) {
@@ -109,7 +119,7 @@ struct Lookup: AsyncParsableCommand {
     }
 
     /// The live consensus (verified), for the default --at and as the source without PATHS.
-    func liveConsensus() async throws -> NetworkStatusConsensus {
+    static func liveConsensus(authoritiesFile: String?) async throws -> NetworkStatusConsensus {
         guard let bytes = try await LiveFetchHook.fetchVerifiedConsensus(authoritiesFile: authoritiesFile) else {
             warn("no live consensus for the default --at; give --at TIME and PATHS (or --collector)")
             throw ExitCode.failure
@@ -122,8 +132,7 @@ struct Lookup: AsyncParsableCommand {
 
     /// Downloads (or finds already downloaded) the CollecTor files of consensuses and exit
     /// lists whose publication span overlaps the window.
-    func downloadFromCollector(window: ClosedRange<TorTimestamp>) async throws -> [String] {
-        let client = try collectorClient()
+    static func downloadFromCollector(client: CollecTorClient, directory: String, window: ClosedRange<TorTimestamp>) async throws -> [String] {
         let filter = CollecTorFilter(types: ["network-status-consensus-3", "tordnsel"], from: window.lowerBound, to: window.upperBound)
         let files: [CollecTorFile]
         do throws(CollecTorError) {
@@ -132,12 +141,36 @@ struct Lookup: AsyncParsableCommand {
             warn("cannot read the CollecTor index: \(error)")
             throw ExitCode.failure
         }
-        let directory = collectorDirectory ?? (LookupIndexStore.cacheRoot() + "/collector")
         let report = await client.download(files, to: URL(fileURLWithPath: directory))
         for failure in report.failures { warn("\(failure.file.path): \(failure.error.map { "\($0)" } ?? "failed")") }
         guard report.failures.isEmpty else { throw ExitCode.failure }
         return report.results.map { directory + "/" + $0.file.path }
     }
+}
+
+extension Lookup {
+    /// Runs `body` on a task and waits for it on this (non-pool) thread.
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        let outcome = BlockingOutcome<T>(), done = DispatchSemaphore(value: 0)
+        Task {
+            let result: Result<T, any Error>
+            do { result = .success(try await body()) } catch { result = .failure(error) }
+            outcome.lock.lock()
+            outcome.result = result
+            outcome.lock.unlock()
+            done.signal()
+        }
+        done.wait()
+        outcome.lock.lock()
+        defer { outcome.lock.unlock() }
+        return try outcome.result!.get()
+    }
+}
+
+/// The result ``Lookup/blocking(_:)`` hands from the task to the waiting thread, under a lock.
+private final class BlockingOutcome<T: Sendable>: @unchecked Sendable {
+    let lock = Lock()
+    var result: Result<T, any Error>?
 }
 
 /// The text and JSON forms of an ``AddressLookupAnswer``.
