@@ -17,6 +17,8 @@ let targetNames = [
     "bridge-pool-assignment", "webstats", "torperf", "snowflake-stats", "bridgedb-metrics",
     // Analysis inputs: tor's GeoIP files (Tests/TorDescriptorsTests/AnalysisFuzzEntryPoints.swift).
     "geoip",
+    // The address index tordesc lookup caches (Tests/TorDescriptorsTests/AddressLookupFuzzEntryPoints.swift).
+    "lookup-index",
     // I/O layers (entry points in Tests/{Decompression,TorArchives,TorDirectory}Tests/*FuzzEntryPoints.swift; the HTTP ones need only TorWire).
     "decompress-gzip", "decompress-deflate", "decompress-xz", "decompress-lzma", "decompress-zstd",
     "decompress-bzip2", "tar", "archive-reader", "http-response", "http-reader",

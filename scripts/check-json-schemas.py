@@ -2,7 +2,7 @@
 """Validates every `tordesc parse --json` line of the bundled and shared corpus against
 Resources/schemas/<@type>.json (JSON Schema draft 2020-12, the `jsonschema` package from PyPI).
 
-Also validates the `--progress json` lines (stderr) of the first corpus run against
+Also validates two `tordesc lookup --json` answers against tordesc-lookup.json, and the `--progress json` lines (stderr) of the first corpus run against
 tordesc-progress.json. Fails (exit 1) when a line does not validate, when a line has no `@type` or an `@type` with no
 schema file, when a schema file is not valid draft 2020-12, when a schema file is used by no
 output line (a stale schema), when a document type of DescriptorType.swift has no schema file,
@@ -29,6 +29,10 @@ TYPED_FILES = [
     ("hidden-service-descriptor-3", "Resources/corpus/onion-service/stem--hidden_service_v3"),
 ]
 MAX_REPORTED = 20
+LOOKUP_RUNS = [
+    ["178.52.17.39", "--at", "2012-06-18 20:00:00", "Resources/corpus/consensus"],
+    ["162.247.74.201", "--at", "2018-10-31", "Resources/corpus/exit-lists"],
+]
 
 
 def document_types():
@@ -108,6 +112,16 @@ def main():
             for number, line in enumerate(stderr, 1):
                 if line.startswith(b"{"):
                     check(f"{' '.join(run)}: stderr line {number}", line)
+
+    # `tordesc lookup --json` prints one object of its own type: one relay and one exit-list
+    # observation of the bundled corpus (no index written: --no-index).
+    for run in LOOKUP_RUNS:
+        command = [args.tordesc, "lookup", "--json", "--no-index"] + run
+        result = subprocess.run(command, stdout=subprocess.PIPE)
+        if result.returncode != 0:
+            problems.append(f"`{' '.join(command)}` exited with {result.returncode}")
+        for number, line in enumerate(result.stdout.splitlines(), 1):
+            check(f"lookup {' '.join(run)}: output line {number}", line)
 
     if invalid > MAX_REPORTED:
         problems.append(f"... {invalid} schema violations in all")

@@ -260,6 +260,20 @@ write("control-event", bytes([1]) + b"650+NEWCONSENSUS\r\n" + entries.replace(b"
 write("control-event", bytes([0]) + b"650 NEWDESC $9695DFC35FFEB861329B9F1AB04C46397020CE31~moria1 $9695DFC35FFEB861329B9F1AB04C46397020CE31\r\n")
 write("control-event", bytes([2]) + b"650 HS_DESC FAILED abc NO_AUTH $9695DFC35FFEB861329B9F1AB04C46397020CE31~m id REASON=NOT_FOUND\r\n650+HS_DESC_CONTENT abc id UNKNOWN\r\nhs-descriptor 3\r\n.\r\n650 OK\r\n")
 PY
+# lookup-index: index files as `tordesc lookup` writes them (so the seeds follow the format,
+# not a copy of it here), of the small bundled consensuses and exit lists, one file each; the
+# 2012 consensus's index is cut to FUZZ_MAX_LEN like every seed (a truncated index).
+tordesc=.build/debug/tordesc
+[ -x "$tordesc" ] || { echo "fuzz-seeds: $tordesc is missing (swift build first): lookup-index needs it" >&2; exit 1; }
+index_tmp=$(mktemp -d)
+for input in Resources/corpus/consensus/* Resources/corpus/exit-lists/*; do
+    "$tordesc" lookup 192.0.2.1 --at 2012-06-18 --index "$index_tmp/$(basename "$input")" "$input" >/dev/null 2>&1 || true
+done
+mkdir -p Fuzz/.seeds/lookup-index
+for file in "$index_tmp"/*/*.idx; do
+    head -c "$MAX_LEN" "$file" > "Fuzz/.seeds/lookup-index/$(sha1sum "$file" | cut -c1-40)"
+done
+rm -rf "$index_tmp"
 for dir in Tests/*/FuzzRegressions/*/; do
     [ -d "$dir" ] || continue
     target=$(basename "$dir")

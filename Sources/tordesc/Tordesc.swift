@@ -16,7 +16,7 @@ struct Tordesc: AsyncParsableCommand {
             Exit codes: 0 when every document parsed, 1 when any document failed, 2 for usage errors.
             """,
         version: "0.1.0",
-        subcommands: [Parse.self, Verify.self, Exits.self, Relay.self, Summary.self, Families.self, Fetch.self, Collector.self, Policy.self, Diff.self, Onion.self, Exonerate.self, Health.self, Churn.self, Export.self, Watch.self]
+        subcommands: [Parse.self, Verify.self, Exits.self, Relay.self, Summary.self, Families.self, Fetch.self, Collector.self, Policy.self, Diff.self, Onion.self, Lookup.self, Health.self, Churn.self, Export.self, Watch.self]
     )
 
     /// ArgumentParser exits with 64 on usage errors; this project promises 2. Commands that do

@@ -44,6 +44,7 @@ enum FuzzEntryPoints {
         "snowflake-stats": snowflakeStats,
         "bridgedb-metrics": bridgedbMetrics,
         "geoip": geoip,
+        "lookup-index": lookupIndex,
     ]
 
     /// Target names in a stable order.

@@ -9,10 +9,10 @@ struct JSONSchemaFilesTests {
     static let directory = ProjectFiles.root.appendingPathComponent("Resources/schemas")
 
     /// Every `@type` the output can carry: each document type, the entry type of those that
-    /// print entry lines, and the `--progress json` lines on stderr.
+    /// print entry lines, the `--progress json` lines on stderr, and `tordesc lookup --json`.
     static var outputTypes: Set<String> {
         Set(DescriptorType.allCases.map(\.rawValue) + DescriptorType.allCases.filter(\.hasEntryLines).map(\.entryTypeName)
-            + ["tordesc-progress"])
+            + ["tordesc-progress", "tordesc-lookup"])
     }
 
     @Test("every document type and entry type has a schema file, and every schema file is one of them")

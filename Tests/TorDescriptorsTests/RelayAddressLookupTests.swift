@@ -62,16 +62,72 @@ import TestSupport
 
     static let executable = TordescProcess.executable(projectRoot: ProjectFiles.root)
 
-    @Test func exonerateExitCodesAreGrepsAndUsageIsTwo() throws {
+    /// A fresh index directory of this test's own (the default is the user's cache).
+    static func indexDirectory() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lookup-index-\(UUID().uuidString)").path
+        return path
+    }
+
+    @Test func lookupExitCodesAreGrepsAndUsageIsTwo() throws {
         let binary = try #require(Self.executable, "tordesc is not built: run swift build first")
-        let found = try TordescProcess.run(binary, ["exonerate", "178.52.17.39", "--at", "2012-06-18 20:00:00", Self.consensusPath], in: ProjectFiles.root)
+        let index = Self.indexDirectory()
+        defer { try? FileManager.default.removeItem(atPath: index) }
+        let found = try TordescProcess.run(binary, ["lookup", "178.52.17.39", "--at", "2012-06-18 20:00:00", "--index", index, Self.consensusPath], in: ProjectFiles.root)
         #expect(found.status == 0 && found.stdout.contains("0028DBB079E445EC040D7CFD9AA4B4C09C8BC293"), "\(found)")
         #expect(found.stdout.contains("BadExit") && found.stdout.contains("not an exit"))
-        let elsewhen = try TordescProcess.run(binary, ["exonerate", "178.52.17.39", "--at", "2013-06-18", Self.consensusPath], in: ProjectFiles.root)
+        #expect(found.stdout.contains("first seen 2012-06-18 21:00:00, last seen 2012-06-18 21:00:00"))
+        // `exonerate` stays as an alias.
+        let elsewhen = try TordescProcess.run(binary, ["exonerate", "178.52.17.39", "--at", "2013-06-18", "--index", index, Self.consensusPath], in: ProjectFiles.root)
         #expect(elsewhen.status == 1 && elsewhen.stdout.contains("no consensus in the window: unknown"))
-        let nobody = try TordescProcess.run(binary, ["exonerate", "192.0.2.1", "--at", "2012-06-18", Self.consensusPath], in: ProjectFiles.root)
+        let nobody = try TordescProcess.run(binary, ["lookup", "192.0.2.1", "--at", "2012-06-18", "--no-index", Self.consensusPath], in: ProjectFiles.root)
         #expect(nobody.status == 1 && nobody.stdout.contains("not a Tor relay in any of 1 consensuses"))
-        let usage = try TordescProcess.run(binary, ["exonerate", "1.2.3", "--at", "2012-06-18", Self.consensusPath], in: ProjectFiles.root)
+        let usage = try TordescProcess.run(binary, ["lookup", "1.2.3", "--at", "2012-06-18", Self.consensusPath], in: ProjectFiles.root)
         #expect(usage.status == 2)
+        let both = try TordescProcess.run(binary, ["lookup", "192.0.2.1", "--collector", Self.consensusPath], in: ProjectFiles.root)
+        #expect(both.status == 2)
+    }
+
+    /// The first run writes one index per input file; the second answers from them alike; a
+    /// changed input or a damaged index is parsed again (and the answer stays the same).
+    @Test func theIndexIsWrittenReusedAndRebuilt() throws {
+        let binary = try #require(Self.executable, "tordesc is not built: run swift build first")
+        let index = Self.indexDirectory()
+        let inputs = FileManager.default.temporaryDirectory.appendingPathComponent("lookup-inputs-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: index); try? FileManager.default.removeItem(atPath: inputs) }
+        try FileManager.default.createDirectory(atPath: inputs, withIntermediateDirectories: true)
+        for path in [Self.consensusPath, Self.exitListPath] {
+            try FileManager.default.copyItem(atPath: ProjectFiles.root.appendingPathComponent(path).path,
+                                             toPath: inputs + "/" + (path as NSString).lastPathComponent)
+        }
+        let arguments = ["lookup", "178.52.17.39", "--at", "2012-06-18 20:00:00", "--json", "--index", index, inputs]
+        let first = try TordescProcess.run(binary, arguments, in: ProjectFiles.root)
+        #expect(first.status == 0 && first.stderr.isEmpty, "\(first)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: index).sorted()
+        #expect(files.count == 2 && files.allSatisfy { $0.hasSuffix(".idx") })
+        let second = try TordescProcess.run(binary, arguments, in: ProjectFiles.root)
+        #expect(second.stdout == first.stdout && second.stderr.isEmpty)
+        let unindexed = try TordescProcess.run(binary, ["lookup", "178.52.17.39", "--at", "2012-06-18 20:00:00", "--json", "--no-index", inputs], in: ProjectFiles.root)
+        #expect(unindexed.stdout == first.stdout)
+
+        // Damage every index: each is reported, rebuilt, and the answer is unchanged.
+        for file in files {
+            let path = index + "/" + file
+            var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            bytes[20] ^= 0xFF
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+        }
+        let damaged = try TordescProcess.run(binary, arguments, in: ProjectFiles.root)
+        #expect(damaged.stdout == first.stdout && damaged.stderr.components(separatedBy: "rebuilding").count == 3, "\(damaged.stderr)")
+        let repaired = try TordescProcess.run(binary, arguments, in: ProjectFiles.root)
+        #expect(repaired.stdout == first.stdout && repaired.stderr.isEmpty)
+
+        // A changed input (its size and time) is read again, not answered from the old index.
+        let consensusCopy = inputs + "/" + (Self.consensusPath as NSString).lastPathComponent
+        let text = try String(contentsOfFile: consensusCopy, encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("r ") && $0.contains(" 178.52.17.39 ") })
+        try text.replacingOccurrences(of: String(line), with: String(line).replacingOccurrences(of: " 178.52.17.39 ", with: " 178.52.17.40 "))
+            .write(toFile: consensusCopy, atomically: false, encoding: .utf8)
+        let changed = try TordescProcess.run(binary, arguments, in: ProjectFiles.root)
+        #expect(changed.status == 1 && changed.stdout.contains(#""relay":false"#), "\(changed)")
     }
 }

@@ -74,6 +74,25 @@ public struct RelayAddressMatch: Sendable, Hashable {
     /// or era without `p` lines).
     public let policyAllowsExiting: Bool?
 
+    /// The match an index record stands for, in the consensus valid after `validAfter`.
+    public init(validAfter: TorTimestamp, record: AddressLookupRecord) {
+        self.validAfter = validAfter
+        fingerprint = record.fingerprint
+        nickname = record.nickname
+        matchedAddress = ORAddress(address: record.address, port: Int(record.port))
+        flags = record.flags
+        policyAllowsExiting = record.policyAllowsExiting
+    }
+
+    init(validAfter: TorTimestamp, fingerprint: Fingerprint, nickname: String, matchedAddress: ORAddress, flags: RelayFlags, policyAllowsExiting: Bool?) {
+        self.validAfter = validAfter
+        self.fingerprint = fingerprint
+        self.nickname = nickname
+        self.matchedAddress = matchedAddress
+        self.flags = flags
+        self.policyAllowsExiting = policyAllowsExiting
+    }
+
     /// An exit a client would use: the `Exit` flag or a policy that allows some port, and not
     /// `BadExit`.
     public var isExit: Bool {
@@ -92,4 +111,10 @@ public struct ExitAddressObservation: Sendable, Hashable {
     public let seen: TorTimestamp
     /// The relay's descriptor publication time as the exit list gives it.
     public let published: TorTimestamp?
+
+    public init(fingerprint: Fingerprint, seen: TorTimestamp, published: TorTimestamp?) {
+        self.fingerprint = fingerprint
+        self.seen = seen
+        self.published = published
+    }
 }
