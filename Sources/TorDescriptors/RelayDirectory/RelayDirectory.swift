@@ -100,15 +100,8 @@ public struct RelayDirectory: ParsableDocument, Sendable {
             return VerificationReport(document: .relayDirectory, firstLine: firstLine,
                                       checks: [VerificationCheck(.signedPart, .failed("no directory-signature"))])
         }
-        let check: VerificationCheck
-        do {
-            let recovered = try key.recoverMessage(from: signature)
-            check = VerificationCheck(.signature(authority: identity), recovered == Digest.sha1(rawBytes[signedRange]) ? .passed
-                                      : .failed("the signature covers a different digest"))
-        } catch {
-            check = VerificationCheck(.signature(authority: identity), .failed("\(error)"))
-        }
-        return VerificationReport(document: .relayDirectory, firstLine: firstLine, checks: [check])
+        return VerificationReport(document: .relayDirectory, firstLine: firstLine,
+                                  checks: [.signedPart(key: key, identity: identity, signature: signature, signed: rawBytes[signedRange])])
     }
 }
 
