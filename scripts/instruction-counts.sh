@@ -13,8 +13,11 @@
 # `objcopy --strip-debug` copy (the counts are the same: debug sections are never executed).
 #
 # Workloads, all on real documents bundled in Resources/corpus:
-#   startup             tordesc --version
+#   startup             tordesc --version (answered before ArgumentParser runs)
+#   command-startup     tordesc parse --version: a subcommand through ArgumentParser, no work;
+#                       the baseline the per-entry figure below subtracts
 #   ns-consensus        parse --quiet of a 2,993-entry ns consensus (2012-06-18)
+#   ns-consensus-strict the same with --strict
 #   microdesc-consensus parse --quiet of a microdesc consensus (2015-11-10)
 #   server-descriptors  parse --quiet of 1,000 server descriptors
 #   microdescriptors    parse --quiet of 1,000 microdescriptors
@@ -63,9 +66,13 @@ first_documents 1000 "onion-key" "$CORPUS/microdescs/2017-03-cached-microdescs.n
 [ "$(grep -c '^router ' "$WORK/1000-server-descriptors")" = 1000 ] || { echo "error: server descriptor input" >&2; exit 1; }
 [ "$(grep -c '^onion-key' "$WORK/1000-cached-microdescs")" = 1000 ] || { echo "error: microdescriptor input" >&2; exit 1; }
 
+NS_CONSENSUS="$CORPUS/consensus/2012-06-18-21-00-00-cached-consensus"
+NS_ENTRIES=$(grep -c '^r ' "$NS_CONSENSUS")
 WORKLOADS=(
     "startup|--version"
-    "ns-consensus|parse --quiet $CORPUS/consensus/2012-06-18-21-00-00-cached-consensus"
+    "command-startup|parse --version"
+    "ns-consensus|parse --quiet $NS_CONSENSUS"
+    "ns-consensus-strict|parse --quiet --strict $NS_CONSENSUS"
     "microdesc-consensus|parse --quiet $CORPUS/microdesc-consensus/2015-11-10-05-00-00-cached-microdesc-consensus"
     "server-descriptors|parse --quiet $WORK/1000-server-descriptors"
     "microdescriptors|parse --quiet $WORK/1000-cached-microdescs"
@@ -119,5 +126,9 @@ for workload in "${WORKLOADS[@]}"; do
     printf '%-20s %15s %15s %7s  %s\n' "$name" "$base" "${NOW[$name]}" ${verdict}
     [ "${verdict#* }" = ok ] || status=1
 done
+# Derived figures (informational): per consensus entry above a command's startup, and strict
+# over lenient on the same work.
+awk -v s="${NOW[command-startup]}" -v l="${NOW[ns-consensus]}" -v t="${NOW[ns-consensus-strict]}" -v n="$NS_ENTRIES" \
+    'BEGIN { printf "per ns-consensus entry: %.0f instructions lenient, %.0f strict (%.2fx lenient), %d entries\n", (l - s) / n, (t - s) / n, (t - s) / (l - s), n }'
 [ "$status" = 0 ] || echo "instruction counts rose more than ${MAX_RISE_PERCENT} % (or a baseline is missing)" >&2
 exit "$status"
