@@ -25,7 +25,8 @@
 #                               ControlSocket DIR/onion/control.sock (its path also written to
 #                               DIR/control-socket; tor wants DIR/onion private, 0700) and
 #                               cookie authentication (DIR/onion/control_auth_cookie; tor offers
-#                               COOKIE and SAFECOOKIE). That tor also fetches the ns consensus, the
+#                               COOKIE and SAFECOOKIE) or a password (HASHEDPASSWORD; the password
+#                               is written to DIR/control-password). That tor also fetches the ns consensus, the
 #                               server descriptors and extra-info (FetchUselessDescriptors,
 #                               DownloadExtraInfo), so every GETINFO document key answers. The
 #                               script waits until the service has built its descriptor and writes
@@ -35,6 +36,9 @@ set -Eeuo pipefail
 command=${1:?usage: $0 start|stop|status DIR}
 dir=${2:?usage: $0 start|stop|status DIR}
 base=${TORNET_BASE_PORT:-17000}
+# The onion tor's ControlPort takes its cookie (SAFECOOKIE or COOKIE) or this password
+# (HashedControlPassword), so that tests reach every authentication method tor offers.
+CONTROL_PASSWORD=tordesc-private-network
 timeout=${TORNET_TIMEOUT:-90}
 authorities=3
 relays=3
@@ -249,6 +253,7 @@ ControlPort 127.0.0.1:$((base + 31))
 ControlSocket $node/control.sock
 CookieAuthentication 1
 CookieAuthFile $node/control_auth_cookie
+HashedControlPassword $(tor --quiet --hash-password "$CONTROL_PASSWORD" | tail -n 1)
 OutboundBindAddress 127.0.0.1
 PathsNeededToBuildCircuits 0.67
 HiddenServiceDir $node/hs
@@ -274,6 +279,7 @@ EOF
     fi
     echo "$address" > "$dir/onion-address"
     echo "$node/control.sock" > "$dir/control-socket"
+    echo "$CONTROL_PASSWORD" > "$dir/control-password"
     log "onion service $address has its descriptor after ${waited}s"
 }
 

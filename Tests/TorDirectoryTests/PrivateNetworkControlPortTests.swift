@@ -51,6 +51,35 @@ struct PrivateNetworkControlPortTests {
         }
     }
 
+    /// Every method the tor offers, each forced: SAFECOOKIE (automatic), plain COOKIE with the
+    /// same cookie, and HASHEDPASSWORD; each then reads the same router status entries. A wrong
+    /// password is tor's 515, named as an authentication failure.
+    @Test func everyOfferedMethodAuthenticatesAndAWrongPasswordIsClear() async throws {
+        let port = try Self.controlPort()
+        let directory = try #require(PrivateNet.directory)
+        let cookie = Array(try Data(contentsOf: directory.appendingPathComponent("onion/control_auth_cookie")))
+        let password = try String(contentsOf: directory.appendingPathComponent("control-password"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        var fingerprints: [Set<Fingerprint>] = []
+        for authentication in [ControlAuthentication.automatic(password: nil), .plainCookie(cookie), .password(password)] {
+            let (methods, entries) = try await ControlSession.withSession(host: "127.0.0.1", port: port, authentication: authentication,
+                                                                          limits: Self.limits) { session in
+                (session.protocolInfo?.methods ?? [], try await session.routerStatusEntries())
+            }
+            #expect(Set(methods).isSuperset(of: ["COOKIE", "SAFECOOKIE", "HASHEDPASSWORD"]), "\(methods)")
+            fingerprints.append(Set(entries.map(\.fingerprint)))
+        }
+        #expect(fingerprints.allSatisfy { $0.count == 6 }, "\(fingerprints.map(\.count))")
+        do {
+            _ = try await ControlSession.withSession(host: "127.0.0.1", port: port, authentication: .password(password + "-wrong"),
+                                                     limits: Self.limits) { session in try await session.getInfo("version") }
+            Issue.record("a wrong password authenticated")
+        } catch let error as ControlSessionError {
+            guard case .authenticationFailed(let why) = error else { Issue.record("got \(error)"); return }
+            #expect(why.hasPrefix("515"), "\(why)")
+        }
+    }
+
     @Test func commandsCannotSmuggleASecondLine() {
         #expect(throws: ControlCommandError.self) { try ControlCommand.getInfo(["version\r\nSIGNAL HALT"]) }
         #expect(throws: ControlCommandError.self) { try ControlCommand("GETINFO", ["a\nb"]) }

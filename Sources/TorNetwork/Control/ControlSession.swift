@@ -24,6 +24,12 @@ public enum ControlAuthentication: Sendable {
     case automatic(password: String?)
     /// A cookie read elsewhere (a cookie file tor cannot name, e.g. in a container).
     case cookie([UInt8])
+    /// HASHEDPASSWORD with this password, even when tor also offers a cookie.
+    case password(String)
+    /// tor's plain COOKIE method (the cookie itself sent), even when SAFECOOKIE is offered:
+    /// for a tor configured that way and for checking the method; `.automatic` and `.cookie`
+    /// prefer SAFECOOKIE, which proves the tor knows the cookie too.
+    case plainCookie([UInt8])
 }
 
 /// Why a ControlPort session failed.
@@ -200,6 +206,10 @@ public struct ControlSession: ~Copyable {
         switch authentication {
         case .cookie(let cookie):
             secret = methods.contains("SAFECOOKIE") ? try await safeCookie(cookie) : .bytes(cookie)
+        case .password(let password):
+            if methods.contains("HASHEDPASSWORD") { secret = .password(password) } else { tried.append("tor does not offer HASHEDPASSWORD") }
+        case .plainCookie(let cookie):
+            if methods.contains("COOKIE") { secret = .bytes(cookie) } else { tried.append("tor does not offer COOKIE") }
         case .automatic(let password):
             if methods.contains("NULL") {
                 secret = ControlSecret.none
