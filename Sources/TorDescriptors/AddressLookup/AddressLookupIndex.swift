@@ -62,7 +62,7 @@ public struct AddressLookupIndex: Sendable, Hashable {
         /// `ExitAddress` time.
         public var first: TorTimestamp
         public var last: TorTimestamp
-        /// Sorted by address (``AddressLookupRecord/sortKey``).
+        /// Sorted by address (`AddressLookupRecord.sortKey`).
         public var records: [AddressLookupRecord]
 
         public init(kind: Kind, first: TorTimestamp, last: TorTimestamp, records: [AddressLookupRecord]) {
