@@ -120,6 +120,24 @@ struct Measurement {
 }
 
 func measure<Document: ParsableDocument>(_: Document.Type, _ inputs: [(path: String, bytes: [UInt8])], options: Options) -> Measurement {
+    measure(inputs, options: options) { bytes in
+        var documents = 0, failures = 0
+        for slice in Document.slices(in: bytes[...]) {
+            do throws(DescriptorParseError) {
+                let document = try Document(parsing: slice, mode: options.mode)
+                withExtendedLifetime(document) {}
+                documents += 1
+            } catch {
+                failures += 1
+            }
+        }
+        return (documents, failures)
+    }
+}
+
+/// Rounds of `parse` over every input; `parse` returns the documents parsed and failed in one file.
+func measure(_ inputs: [(path: String, bytes: [UInt8])], options: Options,
+             parse: ([UInt8]) -> (documents: Int, failures: Int)) -> Measurement {
     var result = Measurement()
     result.bytes = inputs.reduce(0) { $0 + $1.bytes.count }
     for round in 0..<options.rounds {
@@ -127,15 +145,9 @@ func measure<Document: ParsableDocument>(_: Document.Type, _ inputs: [(path: Str
         var failures = 0
         let start = DispatchTime.now().uptimeNanoseconds
         for input in inputs {
-            for slice in Document.slices(in: input.bytes[...]) {
-                do throws(DescriptorParseError) {
-                    let document = try Document(parsing: slice, mode: options.mode)
-                    withExtendedLifetime(document) {}
-                    documents += 1
-                } catch {
-                    failures += 1
-                }
-            }
+            let counts = parse(input.bytes)
+            documents += counts.documents
+            failures += counts.failures
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if round == 0 { result.documents = documents; result.failures = failures }
@@ -162,7 +174,11 @@ print("type                                    files  documents  failed       MB
 func report<Document: ParsableDocument>(_ type: DescriptorType, _ documentType: Document.Type) {
     let inputs = files(of: type, under: options.roots)
     guard !inputs.isEmpty else { return print("\(type.rawValue): no files") }
-    let result = measure(documentType, inputs, options: options)
+    printWarmRow(type, inputs: inputs, measure(documentType, inputs, options: options))
+}
+
+/// One row of the warm table, printed and kept for `--json`.
+func printWarmRow(_ type: DescriptorType, inputs: [(path: String, bytes: [UInt8])], _ result: Measurement) {
     let sorted = result.roundSeconds.sorted()
     let best = sorted.first ?? 0
     let median = sorted[sorted.count / 2]

@@ -76,8 +76,8 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .bridgePoolAssignment:
             return BridgePoolAssignment.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.bridgePoolAssignment) }
         case .webServerAccessLog:
-            let name = sourceName.flatMap { $0.split(separator: "/").last.map(String.init) }
-                .flatMap { WebServerAccessLog.FileName(parsing: $0) != nil ? $0 : nil }
+            // FileName(parsing:) reads the last path component itself.
+            let name = sourceName.flatMap { WebServerAccessLog.FileName(parsing: $0) != nil ? $0 : nil }
             return WebServerAccessLog.parseAll(bytes, mode: mode, fileName: name).map { $0.map(AnyDescriptor.webServerAccessLog) }
         case .torperf:
             return TorperfResult.parseAll(bytes, mode: mode).map { $0.map(AnyDescriptor.torperf) }

@@ -26,7 +26,7 @@ extension KeywordRules {
                 unrecognized.append(UnrecognizedItem(item, in: bytes))
                 continue
             }
-            if rule(for: key)?.maxCount == 1, !seen.insert(key).inserted { continue }
+            if onceOnly.contains(key), !seen.insert(key).inserted { continue }
             do throws(DescriptorParseError) {
                 try read(key, item)
             } catch {

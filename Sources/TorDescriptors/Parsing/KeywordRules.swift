@@ -148,6 +148,9 @@ package struct KeywordRules<Key: DocumentKeyword>: Sendable {
     private let keyLookup: KeywordTable<Key>
     /// `rules[i]`'s checks, apart, so strict mode copies no rule (names, sources, reasons).
     private let checks: [RuleCheck]
+    /// Keys whose rule allows one item at most: ``walk(_:in:unrecognized:problem:_:)`` reads
+    /// only the first of each.
+    let onceOnly: Set<Key>
 
     package init(kind: DocumentKind, source: RuleSource, _ rules: [KeywordRule<Key>]) {
         self.kind = kind
@@ -155,6 +158,7 @@ package struct KeywordRules<Key: DocumentKeyword>: Sendable {
         self.table = KeywordTable(rules.enumerated().map { ($0.element.keyword, $0.offset) })
         self.keyLookup = KeywordTable(rules.map { ($0.keyword, $0.key) })
         self.checks = self.rules.map { RuleCheck($0) }
+        self.onceOnly = Set(rules.filter { $0.maxCount == 1 }.map(\.key))
     }
 
     /// The same rules reported as another kind, with some rules replaced (matched by key).
