@@ -40,9 +40,13 @@ for tool in valgrind objcopy awk; do
     command -v "$tool" >/dev/null || { echo "error: $tool is needed (apt-get install valgrind binutils)" >&2; exit 1; }
 done
 
+# The release tordesc as the README builds it: the Swift runtime and FoundationEssentials linked
+# statically. Measured in one run: `--version` 8.78 M instructions dynamic against 4.16 M static
+# (the dynamic loader's symbol lookups across the Swift libraries), a consensus parse 43.07 M
+# against 37.74 M, peak RSS 20.1 against 17.8 MiB.
 if [ -z "${TORDESC:-}" ]; then
-    swift build -c release --product tordesc 2>&1 | tail -n 1
-    TORDESC="$(swift build -c release --show-bin-path)/tordesc"
+    swift build -c release --static-swift-stdlib --product tordesc 2>&1 | tail -n 1
+    TORDESC="$(swift build -c release --static-swift-stdlib --show-bin-path)/tordesc"
 fi
 [ -x "$TORDESC" ] || { echo "error: no executable at $TORDESC" >&2; exit 1; }
 
