@@ -146,6 +146,20 @@ import Testing
         #expect(value.date == Date(timeIntervalSince1970: 1_361_665_116))
     }
 
+    /// The ends of Int64 and dates beyond them print and convert without trapping (the floor
+    /// division and the seconds of the day overflowed near Int64.min; `Int64(Double)` traps on
+    /// an infinite or huge date).
+    @Test func extremeValuesDoNotTrap() {
+        #expect(TorTimestamp(secondsSince1970: .min).description == "-292277022657-01-27 08:29:52")
+        #expect(TorTimestamp(secondsSince1970: .max).description == "292277026596-12-04 15:30:07")
+        #expect(TorTimestamp(secondsSince1970: -86_400).description == "1969-12-31 00:00:00")
+        #expect(TorTimestamp(secondsSince1970: -86_401).description == "1969-12-30 23:59:59")
+        #expect(TorTimestamp(Date(timeIntervalSince1970: .infinity)).secondsSince1970 == .max)
+        #expect(TorTimestamp(Date(timeIntervalSince1970: -.infinity)).secondsSince1970 == .min)
+        #expect(TorTimestamp(Date(timeIntervalSince1970: 1e300)).secondsSince1970 == .max)
+        #expect(TorTimestamp(Date(timeIntervalSince1970: -0.5)).secondsSince1970 == -1)
+    }
+
     @Test func leapYears() {
         #expect(TorTimestamp(parsing: "2024-02-29 12:00:00") != nil)
         #expect(TorTimestamp(parsing: "2000-02-29 12:00:00") != nil)

@@ -22,7 +22,15 @@ public struct TorTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
 
     public init(secondsSince1970: Int64) { self.secondsSince1970 = secondsSince1970 }
 
-    public init(_ date: Date) { secondsSince1970 = Int64(date.timeIntervalSince1970.rounded(.down)) }
+    /// The whole second at or before `date`. A date beyond what 64-bit seconds hold (or not a
+    /// number) is clamped to the nearest end instead of trapping.
+    public init(_ date: Date) {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        if seconds.isNaN { secondsSince1970 = 0 }
+        else if seconds >= 9_223_372_036_854_775_807 { secondsSince1970 = .max }
+        else if seconds <= -9_223_372_036_854_775_808 { secondsSince1970 = .min }
+        else { secondsSince1970 = Int64(seconds) }
+    }
 
     /// Parses `YYYY-MM-DD HH:MM:SS`.
     public init?(parsing text: String) {
@@ -86,8 +94,10 @@ public struct TorTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// `YYYY-MM-DD HH:MM:SS`, as tor writes it (and as Stem prints `published`).
     public var description: String {
-        let days = Int(secondsSince1970 >= 0 ? secondsSince1970 / 86_400 : (secondsSince1970 - 86_399) / 86_400)
-        let secondsOfDay = Int(secondsSince1970 - Int64(days) * 86_400)
+        // Floor division that cannot overflow: `(s - 86_399) / 86_400` would, near Int64.min.
+        let days = Int(secondsSince1970 >= 0 ? secondsSince1970 / 86_400 : -((-(secondsSince1970 + 1)) / 86_400) - 1)
+        let remainder = Int(secondsSince1970 % 86_400)
+        let secondsOfDay = remainder < 0 ? remainder + 86_400 : remainder
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
