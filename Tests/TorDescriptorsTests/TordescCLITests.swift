@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import TorDescriptors
 
 /// Runs the built `tordesc` executable as a user would (it is built by `swift build`, which
 /// `swift test` and `.ci/run` do first) and checks output and exit codes.
@@ -58,6 +59,19 @@ import TestSupport
         let realLines = real.split(separator: "\n", omittingEmptySubsequences: false).count - 1
         #expect(run.stderr.contains("\(url.path):\(realLines + 4):"), "\(run.stderr)")
         #expect(run.stderr.contains("keyword 'onion-key'"))
+    }
+
+    /// tordesc lists enum option values by their raw values itself (ArgumentValues.swift), not
+    /// through ArgumentParser's per-case interpolation: the usage error still names every type,
+    /// in declaration order, each once.
+    @Test("an unknown --type lists every document type's name")
+    func unknownTypeListsEveryType() throws {
+        let run = try Self.run(["parse", "--type", "no-such-type", "x"])
+        #expect(run.status == 2)
+        let listed = run.stderr.split(separator: "\n").compactMap { line -> String? in
+            line.hasPrefix("  - ") ? String(line.dropFirst(4)) : nil
+        }
+        #expect(listed == DescriptorType.allCases.map(\.rawValue), "\(run.stderr)")
     }
 
     @Test("usage errors exit with 2")
