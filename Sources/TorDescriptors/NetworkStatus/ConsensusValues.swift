@@ -73,9 +73,9 @@ public struct SHA256DigestValue: Sendable, Hashable, CustomStringConvertible {
     /// From exactly 32 bytes.
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 32 else { return nil }
-        var words: [UInt64] = [0, 0, 0, 0]
-        for (index, byte) in bytes.enumerated() { words[index / 8] = words[index / 8] << 8 | UInt64(byte) }
-        (a, b, c, d) = (words[0], words[1], words[2], words[3])
+        var words = DigestWords()
+        for byte in bytes { words.append(byte) }
+        self.init(words)
     }
 
     init(a: UInt64, b: UInt64, c: UInt64, d: UInt64) { (self.a, self.b, self.c, self.d) = (a, b, c, d) }
