@@ -243,14 +243,25 @@ enum ExtraInfoFields {
         }
     }
 
-    /// A 40-digit hex digest, kept as written.
-    static func hexDigest(_ document: Document, _ item: DocumentItem, strict: Bool) throws(DescriptorParseError) -> String {
+    /// A 40-digit hex digest: the range of the word, read by `SHA1DigestValue(hex:)` on access
+    /// (the text is kept for Stem's JSON, which prints it as written).
+    static func hexDigest(_ document: Document, _ item: DocumentItem, strict: Bool) throws(DescriptorParseError) -> Range<Int> {
         var cursor = item.argumentCursor(in: document.bytes)
-        guard let word = cursor.next(), word.count == 40, isHex(document.bytes, word) else {
+        guard let word = cursor.next(), SHA1DigestValue(hex: document.bytes[word]) != nil else {
             throw malformed(document, item, "expected 40 hex digits")
         }
         try expectEnd(cursor, document, item, strict: strict)
-        return document.string(word)
+        return word
+    }
+
+    /// A base64 SHA-256 digest (43 characters, or 44 with its `=`): the range of the word.
+    static func base64SHA256Digest(_ document: Document, _ item: DocumentItem, strict: Bool) throws(DescriptorParseError) -> Range<Int> {
+        var cursor = item.argumentCursor(in: document.bytes)
+        guard let word = cursor.next(), SHA256DigestValue(base64: document.bytes[word]) != nil else {
+            throw malformed(document, item, "expected base64 of 32 bytes")
+        }
+        try expectEnd(cursor, document, item, strict: strict)
+        return word
     }
 
     static func isHex(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Bool {
