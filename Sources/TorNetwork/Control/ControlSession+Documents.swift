@@ -68,7 +68,7 @@ extension ControlSession {
     }
 
     /// `GETINFO extra-info/digest/<digest>`: the extra-info descriptor a server descriptor's
-    /// ``ServerDescriptor/extraInfoDigest`` names, nil when tor has none (a client tor fetches
+    /// `extraInfoDigest` names, nil when tor has none (a client tor fetches
     /// them only with `DownloadExtraInfo 1`). From text: `SHA1DigestValue(hex:)`.
     public mutating func extraInfo(digest: SHA1DigestValue, mode: ValidationMode = .lenient) async throws -> ExtraInfoDescriptor? {
         try await one("extra-info/digest/" + digest.hex) { ExtraInfoDescriptor.parseAll($0, mode: mode) }
