@@ -45,6 +45,7 @@ enum FuzzEntryPoints {
         "bridgedb-metrics": bridgedbMetrics,
         "geoip": geoip,
         "lookup-index": lookupIndex,
+        "digest-text": digestText,
     ]
 
     /// Target names in a stable order.

@@ -78,6 +78,17 @@ import Testing
         #expect(SHA1DigestValue(bytes: Self.sample(21)) == nil && SHA256DigestValue(bytes: Self.sample(31)) == nil)
     }
 
+    @Test func fuzzEntryPointHoldsOnEveryForm() throws {
+        let target = try #require(FuzzEntryPoints.targets["digest-text"])
+        for count in [20, 32] {
+            let bytes = Self.sample(count)
+            for text in [Hex.encode(bytes), Hex.encode(bytes, uppercase: false), Base64.encode(bytes, padded: false),
+                         Base64.encode(bytes), "", "=", String(repeating: "A", count: 27) + "B"] {
+                target(Array(text.utf8))   // traps on a broken invariant
+            }
+        }
+    }
+
     // MARK: Documents meeting each other
 
     /// The arti-live relays whose server descriptor and microdescriptor are bundled with the
