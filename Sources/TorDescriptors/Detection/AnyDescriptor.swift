@@ -199,7 +199,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .exitList(let l):
             return "exit-list downloaded \(l.downloaded.map(\.description) ?? "-") relays \(l.entries.count) addresses \(l.entries.reduce(0) { $0 + $1.exitAddresses.count })"
         case .bandwidthFile(let b):
-            return "bandwidth-file \(b.version) timestamp \(b.timestamp) software \(b.software ?? "-") relays \(b.relays.count) sha256 \(b.sha256Base64)"
+            return "bandwidth-file \(b.version) timestamp \(b.timestamp) software \(b.software ?? "-") relays \(b.relays.count) sha256 \(b.sha256.base64)"
         case .onionServiceDescriptor(let d):
             return "hs-descriptor \(d.version) blinded-key \(d.blindedKey.map { Base64.encode($0, padded: false) } ?? "-") revision \(d.revisionCounter) lifetime \(d.lifetimeMinutes) min"
         case .bridgePoolAssignment(let b):
