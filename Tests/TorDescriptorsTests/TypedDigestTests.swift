@@ -125,6 +125,21 @@ import Testing
         #expect(descriptor.extraInfoDigest != nil && descriptor.extraInfoDigestSHA256 != nil)
     }
 
+    @Test func syntheticAdditionalDigestIsTypedOnlyForSHA256OfItsLength() throws {
+        let full = Hex.encode(Self.sample(32))
+        func parsed(_ line: String) throws -> AdditionalDigest {
+            let text = KeyCertificateSyntheticTests.syntheticDetached
+                .replacingOccurrences(of: "additional-digest microdesc sha256 00FF", with: line)
+            return try #require(try DetachedSignatures(parsing: Array(text.utf8), mode: .strict).additionalDigests.first)
+        }
+        let sha256 = try parsed("additional-digest microdesc sha256 " + full)
+        #expect(sha256.digest == SHA256DigestValue(bytes: Self.sample(32)) && sha256.bytes == Self.sample(32))
+        let unknown = try parsed("additional-digest microdesc sha3-256 " + full)
+        #expect(unknown.digest == nil && unknown.bytes == Self.sample(32))
+        let short = try parsed("additional-digest microdesc sha256 00FF")
+        #expect(short.digest == nil && short.bytes == [0x00, 0xFF])
+    }
+
     // MARK: Lenient text that is not a digest
 
     @Test func syntheticMalformedExtraInfoDigestsAreNilWithAWarning() throws {
