@@ -19,6 +19,8 @@ let targetNames = [
     "geoip",
     // The address index tordesc lookup caches (Tests/TorDescriptorsTests/AddressLookupFuzzEntryPoints.swift).
     "lookup-index",
+    // Hex and base64 digest text (Tests/TorDescriptorsTests/DigestFuzzEntryPoints.swift).
+    "digest-text",
     // I/O layers (entry points in Tests/{Decompression,TorArchives,TorDirectory}Tests/*FuzzEntryPoints.swift; the HTTP ones need only TorWire).
     "decompress-gzip", "decompress-deflate", "decompress-xz", "decompress-lzma", "decompress-zstd",
     "decompress-bzip2", "tar", "archive-reader", "http-response", "http-reader",

@@ -259,6 +259,14 @@ entries = b"r " + b"\nr ".join(consensus_text.split(b"\nr ")[1:4]).split(b"\ndir
 write("control-event", bytes([1]) + b"650+NEWCONSENSUS\r\n" + entries.replace(b"\n", b"\r\n") + b".\r\n650 OK\r\n")
 write("control-event", bytes([0]) + b"650 NEWDESC $9695DFC35FFEB861329B9F1AB04C46397020CE31~moria1 $9695DFC35FFEB861329B9F1AB04C46397020CE31\r\n")
 write("control-event", bytes([2]) + b"650 HS_DESC FAILED abc NO_AUTH $9695DFC35FFEB861329B9F1AB04C46397020CE31~m id REASON=NOT_FOUND\r\n650+HS_DESC_CONTENT abc id UNKNOWN\r\nhs-descriptor 3\r\n.\r\n650 OK\r\n")
+# digest-text: the descriptor digest of the bundled 2012 consensus's first r line as written
+# (base64, unpadded), padded, and in hex of both cases; and a SHA-256 (of the consensus's first
+# 512 bytes) in the same four forms.
+import base64 as b64, hashlib as hl
+r_digest = consensus_text.split(b"\nr ")[1].split(b" ")[2]
+for raw in [b64.b64decode(r_digest + b"="), hl.sha256(consensus_text[:512]).digest()]:
+    for text in [b64.b64encode(raw).rstrip(b"="), b64.b64encode(raw), raw.hex().upper().encode(), raw.hex().encode()]:
+        write("digest-text", text)
 PY
 # lookup-index: index files as `tordesc lookup` writes them (so the seeds follow the format,
 # not a copy of it here), of the small bundled consensuses and exit lists, one file each; the

@@ -44,7 +44,7 @@ func reportConsensusVerification(rounds: Int) {
             certificates.first { $0.fingerprint == signature.identity && $0.signingKeyDigest == signature.signingKeyDigest }
                 .flatMap { $0.signingKey }.flatMap { try? RSAPublicKey(der: $0) }
         }
-        let digest1 = consensus.signedDigestSHA1 ?? [], digest256 = consensus.signedDigestSHA256 ?? []
+        let digest1 = consensus.signedDigestSHA1?.bytes ?? [], digest256 = consensus.signedDigestSHA256?.bytes ?? []
         let rsa = best(rounds) {
             for (key, signature) in zip(keys, signatures) {
                 _ = key.isValidSignature(signature.signature, for: signature.algorithm == .sha1 ? digest1 : digest256)

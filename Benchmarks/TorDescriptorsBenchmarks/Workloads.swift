@@ -111,7 +111,7 @@ func verify(_ document: AnyDescriptor, context: VerificationContext) -> Int {
     case .extraInfo(let d):
         return d.verificationReport(signingKey: nil, at: d.published?.date ?? Date()).isValid ? 1 : 0
     case .microdescriptor(let d):
-        return Int(d.digestBytes[0] & 1)
+        return Int(d.digest.bytes[0] & 1)
     case .consensus(let c):
         guard let time = c.validAfter else { return 0 }
         let verifier = context.verifier.with(authorities: .unpinnedDirSources(of: c.header))

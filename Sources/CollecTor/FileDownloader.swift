@@ -28,7 +28,7 @@ struct FileDownloader: Sendable {
         }
         let manager = FileManager.default
         if Self.size(of: destination.path) == file.size,
-           !options.verifyExisting || file.sha256Digest == nil || Self.digest(of: destination.path, prefix: file.size) == file.sha256Digest {
+           !options.verifyExisting || file.sha256Digest == nil || Self.digest(of: destination.path, prefix: file.size) == file.sha256Digest?.bytes {
             return result(.alreadyPresent)
         }
         do {
@@ -100,7 +100,7 @@ struct FileDownloader: Sendable {
             try? FileManager.default.removeItem(atPath: part)
             return .failed(CollecTorError(.sizeMismatch(expected: file.size, actual: state.written), location: url.absoluteString))
         }
-        if let expected = file.sha256Digest {
+        if let expected = file.sha256Digest?.bytes {
             let actual = Array(state.hasher.finalize())
             guard actual == expected else {
                 try? FileManager.default.removeItem(atPath: part)

@@ -54,12 +54,12 @@ extension DirectoryClient {
         let client = self
         let unique = Array(Set(digests))
         return try await forEachBatch(Self.batches(unique, size: Self.microdescriptorsPerRequest)) { batch throws(DirectoryClientError) in
-            let wanted = Set(batch.map(\.hex))
+            let wanted = Set(batch)
             let path = "/tor/micro/d/" + batch.map { $0.base64.trimmingTrailingEquals }.joined(separator: "-")
             return try await client.fetch(path: path) { response throws(DirectoryAttempt.Failure) in
                 let found = try Self.parseAll(Microdescriptor.self, response.body)
-                if let stranger = found.first(where: { !wanted.contains($0.digestHex) }) {
-                    throw .verificationFailed("microdescriptor \(stranger.digest) was not requested")
+                if let stranger = found.first(where: { !wanted.contains($0.digest) }) {
+                    throw .verificationFailed("microdescriptor \(stranger.digest.base64) was not requested")
                 }
                 return found
             }
@@ -117,11 +117,11 @@ extension DirectoryClient {
     }
 
     static func matching(_ descriptors: [ServerDescriptor], _ consensus: NetworkStatusConsensus) -> [ServerDescriptor] {
-        var expected: [Fingerprint: String] = [:]
-        for entry in consensus.entries { if let digest = entry.descriptorDigest { expected[entry.fingerprint] = digest.hex.uppercased() } }
+        var expected: [Fingerprint: SHA1DigestValue] = [:]
+        for entry in consensus.entries { if let digest = entry.descriptorDigest { expected[entry.fingerprint] = digest } }
         return descriptors.filter { descriptor in
             guard let fingerprint = descriptor.fingerprint, let want = expected[fingerprint] else { return false }
-            return descriptor.digest?.uppercased() == want
+            return descriptor.digest == want
         }
     }
 }

@@ -87,11 +87,11 @@ extension OnionHashRing {
     /// ```
     public static func ntorOnionKeys(consensus: NetworkStatusConsensus, microdescriptors: [Microdescriptor] = [],
                                      serverDescriptors: [ServerDescriptor] = []) -> [Fingerprint: [UInt8]] {
-        var byDigest: [[UInt8]: [UInt8]] = [:]
-        for micro in microdescriptors { if let key = micro.ntorOnionKey, key.count == 32 { byDigest[micro.digestBytes] = key } }
+        var byDigest: [SHA256DigestValue: [UInt8]] = [:]
+        for micro in microdescriptors { if let key = micro.ntorOnionKey, key.count == 32 { byDigest[micro.digest] = key } }
         var keys: [Fingerprint: [UInt8]] = [:]
         for entry in consensus.entries {
-            if let digest = entry.microdescriptorDigest, let key = byDigest[digest.bytes] { keys[entry.fingerprint] = key }
+            if let digest = entry.microdescriptorDigest, let key = byDigest[digest] { keys[entry.fingerprint] = key }
         }
         for descriptor in serverDescriptors {
             if let fingerprint = descriptor.fingerprint, let key = descriptor.ntorOnionKey, key.count == 32 { keys[fingerprint] = key }

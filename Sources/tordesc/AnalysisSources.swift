@@ -54,7 +54,7 @@ extension RelaySources {
         if let consensus, !microdescriptors.isEmpty {
             let byDigest = microdescriptorsByDigest
             for entry in consensus.entries where members[entry.fingerprint] == nil {
-                guard let digest = entry.microdescriptorDigest, let micro = byDigest[digest.base64] else { continue }
+                guard let digest = entry.microdescriptorDigest, let micro = byDigest[digest] else { continue }
                 members[entry.fingerprint] = FamilyMember(microdescriptor: micro, entry: entry)
             }
         }

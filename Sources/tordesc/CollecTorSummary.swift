@@ -29,7 +29,7 @@ enum CollecTorSummary {
             ("number_eligible_relays", .optional(file.numberEligibleRelays) { .int($0) }),
             ("eligible_share", eligibleShare),
             ("minimum_percent_eligible_relays", .optional(file.minimumPercentEligibleRelays) { .int($0) }),
-            ("sha256", .string(file.sha256Base64)),
+            ("sha256", .string(file.sha256.base64)),
         ])
     }
 

@@ -194,7 +194,7 @@ struct ExitListing {
                 row.ipv6PortsSummary = descriptor.ipv6Policy
                 row.otherAddresses += descriptor.orAddresses.map(\.address)
             case .microdescriptors:
-                guard let digest = entry.microdescriptorDigest, let micro = micros[digest.base64] else { missing += 1; continue }
+                guard let digest = entry.microdescriptorDigest, let micro = micros[digest] else { missing += 1; continue }
                 guard allows(query.address?.isIPv6 == true ? micro.exitPolicyV6 ?? .rejectAll : micro.exitPolicy) else { continue }
                 row.portsSummary = micro.exitPolicyText ?? "reject 1-65535"
                 row.ipv6PortsSummary = micro.exitPolicyV6Text
@@ -240,7 +240,7 @@ struct ExitListing {
             }
             rows.append(ExitRow(nickname: nil, fingerprint: micro.rsa1024Identity, address: nil, orPort: nil,
                                 portsSummary: micro.exitPolicyText ?? "reject 1-65535", ipv6PortsSummary: micro.exitPolicyV6Text,
-                                bandwidth: nil, bandwidthUnit: "none", flags: nil, version: nil, microdescriptorDigest: micro.digest))
+                                bandwidth: nil, bandwidthUnit: "none", flags: nil, version: nil, microdescriptorDigest: micro.digest.base64))
         }
         notes.append("microdescriptors carry no nickname, address, flags or bandwidth; add --consensus FILE (microdesc flavor) for them")
     }

@@ -130,7 +130,7 @@ struct RelayReport {
             report.descriptor = descriptors[identity]
             report.extraInfo = sources.extraInfos.filter { $0.fingerprint == identity }
                 .max { ($0.published?.secondsSince1970 ?? 0) < ($1.published?.secondsSince1970 ?? 0) }
-            if let digest = report.entry?.microdescriptorDigest { report.microdescriptor = micros[digest.base64] }
+            if let digest = report.entry?.microdescriptorDigest { report.microdescriptor = micros[digest] }
             if report.microdescriptor == nil {
                 report.microdescriptor = sources.microdescriptors.first { $0.rsa1024Identity == identity } ?? microOnly.first
             }

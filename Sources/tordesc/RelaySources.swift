@@ -150,9 +150,9 @@ struct RelaySources {
         return latest
     }
 
-    /// Microdescriptors by their SHA-256 digest (base64 without padding, as `m` lines write it).
-    var microdescriptorsByDigest: [String: Microdescriptor] {
-        var byDigest: [String: Microdescriptor] = [:]
+    /// Microdescriptors by their SHA-256 digest, the value `m` lines name.
+    var microdescriptorsByDigest: [SHA256DigestValue: Microdescriptor] {
+        var byDigest: [SHA256DigestValue: Microdescriptor] = [:]
         for micro in microdescriptors { byDigest[micro.digest] = micro }
         return byDigest
     }

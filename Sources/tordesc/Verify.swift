@@ -97,8 +97,8 @@ struct Verify: ParsableCommand {
                 throw ValidationError("\(item.source) is not a consensus; --consensus wants an ns or microdesc consensus")
             }
             for entry in consensus.entries {
-                if let digest = entry.descriptorDigest { listed.descriptors.insert(digest.bytes) }
-                if let digest = entry.microdescriptorDigest { listed.microdescriptors.insert(digest.bytes) }
+                if let digest = entry.descriptorDigest { listed.descriptors.insert(digest) }
+                if let digest = entry.microdescriptorDigest { listed.microdescriptors.insert(digest) }
             }
             listed.consensuses += 1
         }
@@ -158,12 +158,12 @@ struct Verify: ParsableCommand {
     /// Digests listed by the `--consensus` files.
     private struct Listed {
         var consensuses = 0
-        var descriptors = Set<[UInt8]>()
-        var microdescriptors = Set<[UInt8]>()
+        var descriptors = Set<SHA1DigestValue>()
+        var microdescriptors = Set<SHA256DigestValue>()
     }
     /// Membership, not equality: a file may hold older descriptors of a relay than the one the
     /// consensus lists, and those are not forgeries.
-    private func listedCheck(_ reference: DigestReference, _ digest: [UInt8]?, in set: Set<[UInt8]>, kind: String, _ listed: Listed) -> VerificationCheck {
+    private func listedCheck<Value: Hashable>(_ reference: DigestReference, _ digest: Value?, in set: Set<Value>, kind: String, _ listed: Listed) -> VerificationCheck {
         let id = VerificationCheckID.listedByConsensus(reference)
         guard listed.consensuses > 0 else {
             return VerificationCheck(id, .notApplicable("no --consensus given to check the \(kind) digest against"))
@@ -202,7 +202,7 @@ struct Verify: ParsableCommand {
         switch document {
         case .serverDescriptor(let d):
             var report = d.verificationReport(at: when.date)
-            report.checks.append(listedCheck(.serverDescriptor, d.digestBytes, in: listed.descriptors, kind: "descriptor", listed))
+            report.checks.append(listedCheck(.serverDescriptor, d.digest, in: listed.descriptors, kind: "descriptor", listed))
             return report
         case .extraInfo(let d):
             return d.verificationReport(signingKey: signingKeys[d.fingerprint], at: when.date)
@@ -220,7 +220,7 @@ struct Verify: ParsableCommand {
         case .microdescriptor(let d):
             return VerificationReport(document: .microdescriptor, firstLine: d.firstLine, checks: [
                 VerificationCheck(.unsignedDocument, .notApplicable("microdescriptors are unsigned; their SHA-256 is checked against a consensus m line")),
-                listedCheck(.microdescriptor, d.digestBytes, in: listed.microdescriptors, kind: "microdescriptor", listed),
+                listedCheck(.microdescriptor, d.digest, in: listed.microdescriptors, kind: "microdescriptor", listed),
             ])
         case .networkStatusV2(let d):
             return d.verificationReport()
@@ -278,7 +278,7 @@ struct Verify: ParsableCommand {
         case .consensus(let d): d.validAfter.map { "valid-after \($0)" } ?? ""
         case .vote(let d): d.published.map { "published \($0)" } ?? ""
         case .detachedSignatures(let d): d.validAfter.map { "valid-after \($0)" } ?? ""
-        case .microdescriptor(let d): d.digest
+        case .microdescriptor(let d): d.digest.base64
         default: ""
         }
     }

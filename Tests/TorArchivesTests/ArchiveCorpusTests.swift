@@ -79,7 +79,7 @@ struct ArchiveCorpusTests {
         }
         let items = ArchiveFixtures.read(names)
         #expect(items.count == 5)
-        let digests = items.map { item -> String? in
+        let digests = items.map { item -> SHA1DigestValue? in
             if case .success(.serverDescriptor(let d)) = item.result { return d.digest }
             return nil
         }

@@ -43,7 +43,7 @@ import Testing
         #expect(file.warnings.isEmpty)
         // The digest a vote carries covers the file without CollecTor's annotations.
         let content = bytes.drop { $0 == UInt8(ascii: "@") }.isEmpty ? bytes[...] : file.content
-        #expect(file.sha256 == Digest.sha256(content))
+        #expect(file.sha256.bytes == Digest.sha256(content))
         #expect(file.content.first.map(ByteText.isDigit) == true)
     }
 

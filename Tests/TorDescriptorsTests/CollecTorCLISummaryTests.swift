@@ -65,7 +65,7 @@ import TestSupport
         // Synthetic: the same vote text with the digest line naming this file (signatures no
         // longer hold; only the digest comparison is exercised).
         let text = String(decoding: try ProjectFiles.corpus("votes/cropped--2026-07-27-10-00-00-vote-tor26-arti-live"), as: UTF8.self)
-            .replacingOccurrences(of: "sha256=hL3XtSgzbNfR+DRCSUy7MfKMHgE6U3kDU2ZZPq3spFk", with: "sha256=" + file.sha256Base64)
+            .replacingOccurrences(of: "sha256=hL3XtSgzbNfR+DRCSUy7MfKMHgE6U3kDU2ZZPq3spFk", with: "sha256=" + file.sha256.base64)
         let renamed = try NetworkStatusVote.parseAll(Array(text.utf8)[...])[0].get()
         #expect(file.digestCheck(against: renamed).outcome == .passed)
     }

@@ -107,8 +107,8 @@ enum ExtraInfoFixtures {
         #expect(ninja.dirReadHistory?.values.suffix(2) == [28_672, 30_720])
         #expect(ninja.dirWriteHistory?.values.suffix(2) == [894_976, 8_610_816])
         #expect(ninja.ipv6ReadHistory == nil)
-        #expect(ninja.digest == "00A57A9AAB5EA113898E2DD02A755E31AFC27227")
-        #expect(ninja.sha256DigestBase64 == "n2+wh6uM+lbKnhbkOog2jv9X5tPytlrFdO+I+auSmME")
+        #expect(ninja.digest?.hex == "00A57A9AAB5EA113898E2DD02A755E31AFC27227")
+        #expect(ninja.sha256Digest?.base64 == "n2+wh6uM+lbKnhbkOog2jv9X5tPytlrFdO+I+auSmME")
         #expect(ninja.signature?.count == 128)
     }
 
@@ -119,8 +119,8 @@ enum ExtraInfoFixtures {
         #expect(certificate.count == 140)
         #expect(Array(certificate.prefix(4)) == [0x01, 0x04, 0x00, 0x06])   // version 1, type 4 (signing key)
         #expect(relay.ed25519Signature == "g6Zg7Er8K7C1etmt7p20INE1ExIvMRPvhwt6sjbLqEK+EtQq8hT+86hQ1xu7cnz6bHee+Zhhmcc4JamV4eiMAw")
-        #expect(relay.geoipDBDigest == "6882B8663F74C23E26E3C2274C24CAB2E82D67A2")
-        #expect(relay.geoip6DBDigest == "F063BD5247EB9829E6B9E586393D7036656DAF44")
+        #expect(relay.geoipDBDigest?.hex == "6882B8663F74C23E26E3C2274C24CAB2E82D67A2")
+        #expect(relay.geoip6DBDigest?.hex == "F063BD5247EB9829E6B9E586393D7036656DAF44")
         let statsEnd = try #require(TorTimestamp(parsing: "2015-08-22 11:58:30"))
         #expect(relay.dirStats == StatsPeriod(end: statsEnd, interval: 86_400))
         // `dirreq-v3-ips ` with nothing after it is present and empty, not absent.
@@ -131,8 +131,8 @@ enum ExtraInfoFixtures {
         #expect(relay.dirV3ResponsesUnknown?.isEmpty == true)
         #expect(relay.dirV3DirectDownloads?.keys == [.complete, .timeout, .running])
         #expect(relay.readHistory?.values == [20_449_280, 23_888_896, 9_099_264, 7_185_408, 8_880_128, 13_230_080])
-        #expect(relay.digest == "062CC821A3C643B5E02AC5C250C88958210A114B")
-        #expect(relay.sha256DigestBase64 == "37bmesl/iCY+KFFPRrI5HV7EA73E+5KypFCmdEEG6g0")
+        #expect(relay.digest?.hex == "062CC821A3C643B5E02AC5C250C88958210A114B")
+        #expect(relay.sha256Digest?.base64 == "37bmesl/iCY+KFFPRrI5HV7EA73E+5KypFCmdEEG6g0")
     }
 
     @Test func archiveMembersAreNamedByTheirDigest() throws {
@@ -140,12 +140,12 @@ enum ExtraInfoFixtures {
             let relay = try ExtraInfoFixtures.single("extra-info/stem--" + name)
             #expect(!relay.isBridge)
             #expect(relay.routerDigest == nil)
-            #expect(relay.digest == name.uppercased())   // computed SHA-1
+            #expect(relay.digest?.hex == name.uppercased())   // computed SHA-1
         }
         for name in ExtraInfoFixtures.bridgeArchiveMembers {
             let bridge = try ExtraInfoFixtures.single("bridge/stem--" + name)
             #expect(bridge.isBridge)
-            #expect(bridge.digest == name.uppercased())  // the router-digest line
+            #expect(bridge.digest?.hex == name.uppercased())  // the router-digest line
         }
     }
 
@@ -176,7 +176,7 @@ enum ExtraInfoFixtures {
         #expect(relay.dirV3TunneledDownloads?.count(for: .max) == 5_530_862)
         #expect(relay.dirV3Requests?.count(for: "us") == 232)
         #expect(relay.dirV3IPs?.first?.key == "us")
-        #expect(relay.sha256DigestBase64 == "unqgWX3oam/NZmNzSk+xF9eqwCxLmaqMykIjeK65cQs")
+        #expect(relay.sha256Digest?.base64 == "unqgWX3oam/NZmNzSk+xF9eqwCxLmaqMykIjeK65cQs")
     }
 
     @Test func bridgeWithNegativeHiddenServiceValue() throws {
@@ -191,8 +191,8 @@ enum ExtraInfoFixtures {
         #expect(bridge.bridgeIPs?.count == 14)
         #expect(bridge.bridgeIPs?.first == StatCounts.Entry(key: "us", count: 16))
         #expect(bridge.masterKeyEd25519 == "24uodJBOEAOSyjGo++ROGkFXaNprswJYI9N4+4WBxto")
-        #expect(bridge.routerDigestSHA256 == "FHbr8XesczZkwPtn9JWS2TCKHk/IT4KblTk2BsoTYpU")
-        #expect(bridge.sha256Digest?.count == 32)
+        #expect(bridge.routerDigestSHA256?.base64 == "FHbr8XesczZkwPtn9JWS2TCKHk/IT4KblTk2BsoTYpU")
+        #expect(bridge.sha256Digest != nil)
         #expect(bridge.signature == nil)
     }
 
@@ -216,7 +216,7 @@ enum ExtraInfoFixtures {
         #expect(bridge.bridgeIPs?.count(for: "cn") == 16)
         #expect(bridge.bridgeStats?.end.description == "2012-06-07 06:33:53")
         #expect(bridge.writeHistory?.values.count == 96)
-        #expect(bridge.digest == "00A2AECCEAD3FEE033CFE29893387143146728EC")
+        #expect(bridge.digest?.hex == "00A2AECCEAD3FEE033CFE29893387143146728EC")
         #expect(bridge.sha256Digest == nil)
     }
 
@@ -227,8 +227,8 @@ enum ExtraInfoFixtures {
         #expect(bridge.ipTransports?.keys == ["<OR>", "obfs3", "obfs4"])
         #expect(bridge.dirV3Requests?.keys == ["ie", "in", "kz", "nl", "qa"])
         #expect(bridge.masterKeyEd25519 == "VigmhxML9uw8CT1XeGqZ8KLMhKk6AOKnChQt24usBbI")
-        #expect(bridge.digest == "3DBE6840376F3EC277002396832788DB2FB38393")
-        #expect(bridge.sha256DigestBase64 == "7DSOQz9eGgjDX6GT7qcrVViK8yqJD4aoEnuhdAgYtgA")
+        #expect(bridge.digest?.hex == "3DBE6840376F3EC277002396832788DB2FB38393")
+        #expect(bridge.sha256Digest?.base64 == "7DSOQz9eGgjDX6GT7qcrVViK8yqJD4aoEnuhdAgYtgA")
     }
 
     @Test func bridgeDigestsMatchTheBridgeServerDescriptor() throws {
@@ -236,8 +236,8 @@ enum ExtraInfoFixtures {
         // extra-info-digest 7E7474F0350F5490ABD5A8189FFFE2D3698ED78A TWliWLwkFCviVpBZrkmM8Xzs3eKgXgjp6GfLvl+khSs
         let all = try ExtraInfoFixtures.parse("bridge/metrics-lib--2017-07-17-17-09-00-extra-infos", mode: .strict)
         let bridge = try #require(all.first { $0.nickname == "Dallaslitai" })
-        #expect(bridge.digest == "7E7474F0350F5490ABD5A8189FFFE2D3698ED78A")
-        #expect(bridge.sha256DigestBase64 == "TWliWLwkFCviVpBZrkmM8Xzs3eKgXgjp6GfLvl+khSs")
+        #expect(bridge.digest?.hex == "7E7474F0350F5490ABD5A8189FFFE2D3698ED78A")
+        #expect(bridge.sha256Digest?.base64 == "TWliWLwkFCviVpBZrkmM8Xzs3eKgXgjp6GfLvl+khSs")
         #expect(bridge.ipTransports?.dictionary == ["<OR>": 8, "obfs4": 8])
         #expect(bridge.dirReadHistory?.values == [18_432, 0, 4096, 4096, 0, 30_720])
     }

@@ -134,8 +134,8 @@ struct ExtraInfoVerificationTests {
         // 13 descriptors with extra-info-digest lines; 2 relays (2AA50DFC…, 3D4782C0…) are in both files.
         #expect(Set(result.matched) == ["99EE538101C1FAD637283271044C619E69F33927", "7E7474F0350F5490ABD5A8189FFFE2D3698ED78A"])
         #expect(result.mismatched.isEmpty && result.missing.count == 11 && result.unreferenced == 4)
-        let pair = try #require(descriptors.first { $0.extraInfoDigest == "99EE538101C1FAD637283271044C619E69F33927" })
-        let extraInfo = try #require(extraInfos.first { $0.digest == "99EE538101C1FAD637283271044C619E69F33927" })
+        let pair = try #require(descriptors.first { $0.extraInfoDigest?.hex == "99EE538101C1FAD637283271044C619E69F33927" })
+        let extraInfo = try #require(extraInfos.first { $0.digest?.hex == "99EE538101C1FAD637283271044C619E69F33927" })
         #expect(Bool(pair.extraInfoDigestChecks(extraInfo).allSatisfy { !$0.failed }))
     }
 }

@@ -45,6 +45,7 @@ enum FuzzEntryPoints {
         "bridgedb-metrics": bridgedbMetrics,
         "geoip": geoip,
         "lookup-index": lookupIndex,
+        "digest-text": digestText,
     ]
 
     /// Target names in a stable order.
@@ -224,7 +225,7 @@ enum FuzzEntryPoints {
                 violated("more pairs than words in line \(relay.line)", data)
             }
         }
-        _ = (file.sha256Base64, file.stemJSON.serialized(), file.destinationsCountries, file.fileCreated)
+        _ = (file.sha256.base64, file.stemJSON.serialized(), file.destinationsCountries, file.fileCreated)
     }
 
     // MARK: - Consensus diff

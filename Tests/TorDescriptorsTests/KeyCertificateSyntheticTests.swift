@@ -134,7 +134,7 @@ struct KeyCertificateSyntheticTests {
         let document = try DetachedSignatures(parsing: Array(Self.syntheticDetached.utf8), mode: .strict)
         #expect(document.signatures.first?.algorithm == .sha256 && document.signatures.first?.algorithmWasExplicit == true)
         #expect(document.signatures.first?.signature == Array("sig".utf8))
-        #expect(document.additionalDigests.first?.digest == [0x00, 0xFF])
+        #expect(document.additionalDigests.first?.bytes == [0x00, 0xFF])
     }
 
     @Test("synthetic: a malformed consensus-digest and a signature without object")

@@ -19,12 +19,12 @@ enum MicroFixtures {
         #expect(micros.count == 3)
         #expect(micros.map(\.firstLine) == [1, 8, 17])
         #expect(micros.map(\.lastListed?.description) == ["2013-02-24 00:18:36", "2013-02-24 00:18:37", "2013-02-24 00:18:36"])
-        #expect(micros.map(\.digest) == [
+        #expect(micros.map(\.digest.base64) == [
             "UPBrN0HDguw7sN45oxlMa5p4NzQtFGoi69Lj4GGFJYc",
             "6kfAWySRUVjrLHmdI3ZkPGXf4gyw8nruh/3bE0J1mY8",
             "uhCGfIM6RbeD1Z/C6e9ct41+NIl9EbpgP8wG7uZT2Rw",
         ])
-        #expect(micros[0].digestHex == "50F06B3741C382EC3BB0DE39A3194C6B9A7837342D146A22EBD2E3E061852587")
+        #expect(micros[0].digest.hex == "50F06B3741C382EC3BB0DE39A3194C6B9A7837342D146A22EBD2E3E061852587")
         // The digest excludes the annotation, rawBytes includes it.
         #expect(micros[0].rawBytes.starts(with: Array("@last-listed".utf8)))
         #expect(micros[0].rawBytes[micros[0].contentRange].starts(with: Array("onion-key\n".utf8)))
@@ -62,8 +62,8 @@ enum MicroFixtures {
     func digestMatchesConsensus(name: String, mLine: String) throws {
         let bytes = try MicroFixtures.bytes("microdescs/2026-07-arti-live--" + name)
         let micro = try Microdescriptor(parsing: bytes, mode: .strict)
-        #expect(micro.digest == mLine)
-        #expect(micro.digestBytes == Digest.sha256(bytes))   // no annotations: the whole file
+        #expect(micro.digest == SHA256DigestValue(base64: mLine))
+        #expect(micro.digest.bytes == Digest.sha256(bytes))   // no annotations: the whole file
     }
 
     @Test func d2d4Fields() throws {
@@ -96,9 +96,9 @@ enum MicroFixtures {
         let micros = try results.map { try $0.get() }
         #expect(micros.allSatisfy { $0.annotations.map(\.name) == ["type"] && $0.annotations[0].value == "microdescriptor 1.0" })
         #expect(micros[0].rsa1024Identity == Fingerprint(hex: "42A21829E0177C775A29986B844E122A25EE3C95"))
-        #expect(micros[0].digest == "/jQrBtx413NvWDZt47XMEfySDzca+AmoDTFcydeJMVk")
+        #expect(micros[0].digest.base64 == "/jQrBtx413NvWDZt47XMEfySDzca+AmoDTFcydeJMVk")
         #expect(micros[1].ed25519Identity == Base64.decode(Array("6FEPaO0qQ+XC/VWJOg17RGHUZxwjYZ7FEApvyezZzVg".utf8)))
-        #expect(micros[2].digest == "+CDDDnOMQfb2NzamzQj/BqZI/J5kcnpJQN567HzV2bM")
+        #expect(micros[2].digest.base64 == "+CDDDnOMQfb2NzamzQj/BqZI/J5kcnpJQN567HzV2bM")
     }
 
     @Test func stemJSONUsesStemNames() throws {
@@ -255,7 +255,7 @@ enum MicroFixtures {
         let consensusText = String(decoding: try MicroFixtures.shared("microdesc-consensus/" + consensus), as: UTF8.self)
         let mLines = Set(consensusText.split(separator: "\n").filter { $0.hasPrefix("m ") }.map { String($0.dropFirst(2)) })
         let bytes = try MicroFixtures.shared("microdescs/" + micro)
-        let digests = Microdescriptor.parseAll(bytes[...]).compactMap { try? $0.get().digest }
+        let digests = Microdescriptor.parseAll(bytes[...]).compactMap { try? $0.get().digest.base64 }
         #expect(digests.filter { mLines.contains($0) }.count == matches)
     }
 }

@@ -63,7 +63,7 @@ import Testing
                 case .keyCertificate(let certificate):
                     _ = (certificate.signingKeyDigest, certificate.fingerprintMatchesIdentityKey, certificate.signedDigest)
                 case .detachedSignatures(let signatures):
-                    _ = (signatures.consensusDigestHex, signatures.additionalDigests.map(\.digestHex))
+                    _ = (signatures.consensusDigest?.hex, signatures.additionalDigests.map(\.digest))
                 case .vote(let vote):
                     _ = (vote.keyCertificate?.signingKeyDigest, vote.entries.prefix(50).map(\.microdescriptorLines))
                 case .bridgeNetworkStatus(let status):
@@ -71,7 +71,7 @@ import Testing
                 case .networkStatusV2(let status):
                     _ = (status.verificationReport(), status.entries.prefix(50).map(\.flags))
                 case .relayDirectory(let directory):
-                    _ = (directory.verificationReport(), directory.digestHex, directory.stemJSONEntries)
+                    _ = (directory.verificationReport(), directory.digest, directory.stemJSONEntries)
                 case .consensusDiff(let diff):
                     _ = diff.commands.count
                 case .exitList(let list):

@@ -85,7 +85,7 @@ import Testing
         let declaring = try #require(descriptors.first { $0.family.count > 1 })
         let blocks = Self.copyBlocks(try #require(PostgresExport.copyBlocks(for: .serverDescriptor(declaring), source: "f")))
         let row = try #require(blocks["server_descriptors"]?.first)
-        #expect(row[1] == declaring.digest && row[2] == declaring.fingerprint?.hex)
+        #expect(row[1] == declaring.digest?.hex && row[2] == declaring.fingerprint?.hex)
         #expect(row[13] == declaring.exitPolicy?.summary)
         let family = try #require(blocks["declared_families"])
         #expect(family.map { $0[1]! } == declaring.family)

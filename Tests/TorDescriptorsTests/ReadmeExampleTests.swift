@@ -12,7 +12,7 @@ import TorDescriptors
         for result in ServerDescriptor.parseAll(bytes[...], mode: .lenient) {
             switch result {
             case .success(let relay):
-                printed.append("\(relay.nickname) \(relay.fingerprint?.hex ?? "-") \(relay.digest ?? "-") \(relay.exitPolicy?.canExit(to: destination, port: 443) ?? false)")
+                printed.append("\(relay.nickname) \(relay.fingerprint?.hex ?? "-") \(relay.digest?.hex ?? "-") \(relay.exitPolicy?.canExit(to: destination, port: 443) ?? false)")
             case .failure(let error):
                 Issue.record("line \(error.line): \(error)")
             }

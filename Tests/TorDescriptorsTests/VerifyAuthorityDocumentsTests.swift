@@ -62,8 +62,8 @@ struct VerifyAuthorityDocumentsTests {
         let vote = try NetworkStatusVote(parsing: try ProjectFiles.corpus(
             "votes/cropped--metrics-web--2018-10-15-00-00-00-vote-0232AF901C31A04EE9848595AF9BB7620D4C5B2E-55A38ED50848BE1F13C6A35C3CA637B0D962C2EF.part"))
         let digest = try #require(vote.voteDigest)
-        #expect(digest.count == 20)
-        #expect(Hex.encode(digest) != "55A38ED50848BE1F13C6A35C3CA637B0D962C2EF")
+        #expect(digest.bytes.count == 20)
+        #expect(digest.hex != "55A38ED50848BE1F13C6A35C3CA637B0D962C2EF")
     }
 
     // MARK: - Detached signatures

@@ -107,7 +107,7 @@ struct VerifyAuthoritySweepTests {
         // maatuska's vote for 2016-09-20 13:00 is the one that consensus's vote-digest names.
         let vote = try NetworkStatusVote(parsing: try ProjectFiles.shared(
             "votes/2016-09-20-13-00-00-vote-49015F787433103580E3B66A1707A00E60F2D15B-60ADC6BEC262AE921A1037D54C8A3976367DBE87"))
-        #expect(vote.voteDigest.map { Hex.encode($0) } == "60ADC6BEC262AE921A1037D54C8A3976367DBE87")
+        #expect(vote.voteDigest?.hex == "60ADC6BEC262AE921A1037D54C8A3976367DBE87")
         let consensus = try NetworkStatusConsensus(parsing: try ProjectFiles.shared("consensus/2016-09-20-13-00-00-consensus"))
         let maatuska = try #require(Fingerprint(hex: "49015F787433103580E3B66A1707A00E60F2D15B"))
         #expect(vote.voteDigestCheck(in: consensus) == VerificationCheck(.voteDigest(authority: maatuska), .passed, name: "vote-digest maatuska"))

@@ -75,6 +75,8 @@ enum VoteFixtures {
         let last = try #require(vote.entries.last)
         #expect(last.nickname == "ddetor2" && last.dirPort == 9030 && last.bandwidth == 2097)
         #expect(last.microdescriptorLines.last?.digests.first?.value == "qyBO43PwQA2abtOfZwMJc7l/bYKyY06fBa/Ht1tXk3k")
+        #expect(last.microdescriptorLines.last?.sha256Digest == SHA256DigestValue(base64: "qyBO43PwQA2abtOfZwMJc7l/bYKyY06fBa/Ht1tXk3k"))
+        #expect(last.microdescriptorLines.last?.sha256Digest != nil)
     }
 
     @Test func tor26VoteWithMeasuredAndCommitsWithoutReveal() throws {

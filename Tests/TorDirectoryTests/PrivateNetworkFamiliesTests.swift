@@ -40,7 +40,7 @@ struct PrivateNetworkFamiliesTests {
         let micros = try await client.microdescriptors(for: consensus)
         let byDigest = Dictionary(micros.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
         let members = consensus.entries.compactMap { entry in
-            entry.microdescriptorDigest.flatMap { byDigest[$0.base64] }.map { FamilyMember(microdescriptor: $0, entry: entry) }
+            entry.microdescriptorDigest.flatMap { byDigest[$0] }.map { FamilyMember(microdescriptor: $0, entry: entry) }
         }
         #expect(members.count == consensus.entries.count)
         let families = RelayFamilies(members: members)

@@ -104,7 +104,7 @@ struct PrivateNetworkTests {
         let client = try PrivateNet.client(encodings: [encoding])
         let consensus = try await client.consensus(flavor: .microdesc)
         let micro = try await client.microdescriptors(for: consensus)
-        #expect(Set(micro.map(\.digestHex)) == Set(consensus.entries.compactMap(\.microdescriptorDigest?.hex)))
+        #expect(Set(micro.map(\.digest)) == Set(consensus.entries.compactMap(\.microdescriptorDigest)))
     }
 
     @Test func keyCertificatesVotesAndBandwidthFile() async throws {

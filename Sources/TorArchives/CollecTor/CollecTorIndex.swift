@@ -222,11 +222,9 @@ public struct CollecTorFile: Sendable, Hashable {
                   sha256: json.sha256)
     }
 
-    /// The decoded SHA-256 (32 bytes), or nil when the index has none or it is not valid base64.
-    public var sha256Digest: [UInt8]? {
-        guard let sha256, let bytes = Base64.decode(Array(sha256.utf8)), bytes.count == 32 else { return nil }
-        return bytes
-    }
+    /// The SHA-256 ``sha256`` names, or nil when the index has none or it is not base64 of 32
+    /// bytes (``sha256`` keeps the index's text).
+    public var sha256Digest: SHA256DigestValue? { sha256.flatMap { SHA256DigestValue(base64: $0) } }
 }
 
 /// The index's JSON as CollecTor writes it (index.json): the root is a directory whose `path` is

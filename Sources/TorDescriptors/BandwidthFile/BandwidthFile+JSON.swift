@@ -48,7 +48,7 @@ extension BandwidthFile: StemJSONRepresentable {
             ("recent_stats", recent),
             ("header", .object(header.map { ($0.key, .string($0.value)) })),
             ("measurements", .object(measurements)),
-            ("sha256", .string(sha256Base64)),
+            ("sha256", .string(sha256.base64)),
         ])
     }
 }

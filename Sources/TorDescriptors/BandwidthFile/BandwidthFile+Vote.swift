@@ -12,16 +12,8 @@ extension BandwidthFile {
         guard !digests.isEmpty else {
             return VerificationCheck(.bandwidthFileDigest, .notApplicable("the vote has no bandwidth-file-digest sha256= line"))
         }
-        let ours = sha256Base64
-        if digests.contains(where: { $0.value.trimmingSuffix("=") == ours }) { return VerificationCheck(.bandwidthFileDigest, .passed) }
-        return VerificationCheck(.bandwidthFileDigest, .failed("the vote's sha256=\(digests[0].value) is not this file's \(ours)"))
-    }
-}
-
-extension String {
-    fileprivate func trimmingSuffix(_ character: Character) -> String {
-        var text = Substring(self)
-        while text.last == character { text.removeLast() }
-        return String(text)
+        let ours = sha256
+        if digests.contains(where: { SHA256DigestValue(base64: $0.value) == ours }) { return VerificationCheck(.bandwidthFileDigest, .passed) }
+        return VerificationCheck(.bandwidthFileDigest, .failed("the vote's sha256=\(digests[0].value) is not this file's \(ours.base64)"))
     }
 }

@@ -142,11 +142,9 @@ public struct BandwidthFile: Sendable {
     /// The bytes a directory authority read: the file without CollecTor's annotations.
     public var content: ArraySlice<UInt8> { rawBytes[contentStart...] }
 
-    /// SHA-256 of ``content``: what a vote made from this file carries in `bandwidth-file-digest sha256=`.
-    public var sha256: [UInt8] { Digest.sha256(content) }
-
-    /// ``sha256`` as tor writes it in votes: base64 without padding.
-    public var sha256Base64: String { Base64.encode(sha256, padded: false) }
+    /// SHA-256 of ``content``, computed on each access: what a vote made from this file carries
+    /// in `bandwidth-file-digest sha256=` (`.base64` is the unpadded form tor writes there).
+    public var sha256: SHA256DigestValue { Digest.sha256Value(content) }
 }
 
 extension String {

@@ -44,7 +44,7 @@ extension DetachedSignatures {
             warnings.append(error)
         }
 
-        var consensusDigest: [UInt8]? = nil
+        var consensusDigest: SHA1DigestValue? = nil
         var times: [Key: TorTimestamp] = [:]
         var additionalDigests: [AdditionalDigest] = []
         var additionalSignatures: [AdditionalSignature] = []
@@ -56,7 +56,7 @@ extension DetachedSignatures {
             var cursor = item.argumentCursor(in: bytes)
             switch key {
             case .consensusDigest:
-                consensusDigest = try Self.hexDigest(&cursor, item, document, length: 20, strict: strict)
+                consensusDigest = SHA1DigestValue(bytes: try Self.hexDigest(&cursor, item, document, length: 20, strict: strict))
             case .validAfter, .freshUntil, .validUntil:
                 let time = try document.timestamp(&cursor, item)
                 if strict, !cursor.isAtEnd { throw document.error(.malformedArguments("extra arguments after the time"), at: item) }
@@ -67,7 +67,7 @@ extension DetachedSignatures {
                 }
                 let digest = try Self.hexDigest(&cursor, item, document, length: nil, strict: strict)
                 additionalDigests.append(AdditionalDigest(flavor: document.string(flavor), algorithm: document.string(algorithm),
-                                                          digest: digest, line: item.line))
+                                                          bytes: digest, line: item.line))
             case .additionalSignature:
                 guard let flavor = cursor.next() else {
                     throw document.error(.malformedArguments("expected FLAVOR ALGNAME IDENTITY SIGNING-KEY-DIGEST"), at: item)

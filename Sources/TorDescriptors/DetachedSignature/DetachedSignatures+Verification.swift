@@ -40,7 +40,7 @@ extension DetachedSignatures {
         if let consensus {
             if let digest = consensus.signedDigestSHA1, let consensusDigest {
                 report.require(.consensusDigest, digest == consensusDigest,
-                               else: "consensus-digest \(Hex.encode(consensusDigest)), the consensus hashes to \(Hex.encode(digest))")
+                               else: "consensus-digest \(consensusDigest.hex), the consensus hashes to \(digest.hex)")
             } else {
                 report.record(.consensusDigest, .failed(consensusDigest == nil ? "no consensus-digest line" : "the consensus has no signed part"))
             }
@@ -55,8 +55,8 @@ extension DetachedSignatures {
         for signature in signatures {
             let digest: [UInt8]?
             switch signature.algorithm {
-            case .sha1: digest = consensusDigest
-            case .sha256: digest = consensus?.signedDigestSHA256
+            case .sha1: digest = consensusDigest?.bytes
+            case .sha256: digest = consensus?.signedDigestSHA256?.bytes
             case .other: digest = nil
             }
             checker.check(signature, line: .directory, digest: digest, tally: &tally, report: &report)
@@ -70,7 +70,7 @@ extension DetachedSignatures {
             var flavorTally = AuthoritySignatureChecker.Tally()
             for extra in additionalSignatures where extra.flavor == flavor {
                 let algorithm = extra.signature.algorithm
-                let stated = additionalDigests.first { $0.flavor == flavor && $0.algorithm == algorithm.description }?.digest
+                let stated = additionalDigests.first { $0.flavor == flavor && $0.algorithm == algorithm.description }?.bytes
                 let digest = match.flatMap { $0.signedDigest(for: algorithm) } ?? stated
                 checker.check(extra.signature, line: .additional(flavor: flavor), digest: digest, tally: &flavorTally, report: &report)
             }
@@ -83,12 +83,12 @@ extension DetachedSignatures {
             guard !lines.isEmpty else { report.record(name, .failed("no additional-digest line for \(flavor)")); continue }
             for line in lines {
                 let actual: [UInt8]? = switch line.algorithm {
-                case "sha256": other.signedDigestSHA256
-                case "sha1": other.signedDigestSHA1
+                case "sha256": other.signedDigestSHA256?.bytes
+                case "sha1": other.signedDigestSHA1?.bytes
                 default: nil
                 }
                 guard let actual else { report.record(name, .notApplicable("unknown algorithm \(line.algorithm)")); continue }
-                report.require(name, actual == line.digest, else: "\(line.algorithm) \(line.digestHex), the consensus hashes to \(Hex.encode(actual))")
+                report.require(name, actual == line.bytes, else: "\(line.algorithm) \(Hex.encode(line.bytes)), the consensus hashes to \(Hex.encode(actual))")
             }
         }
         report.requireWindow(start: validAfter, end: validUntil, time: time, tolerance: seconds)

@@ -3,7 +3,7 @@
 ///
 /// ```swift
 /// let signatures = try DetachedSignatures(parsing: bytes)
-/// print(signatures.consensusDigestHex ?? "-", signatures.signatures.count)
+/// print(signatures.consensusDigest?.hex ?? "-", signatures.signatures.count)
 /// for extra in signatures.additionalSignatures { print(extra.flavor, extra.signature.identity) }
 /// ```
 public struct DetachedSignatures: ParsableDocument, StemJSONRepresentable, Sendable {
@@ -16,8 +16,10 @@ public struct DetachedSignatures: ParsableDocument, StemJSONRepresentable, Senda
     /// Line number of the first byte of ``rawBytes`` in its file.
     public let firstLine: Int
 
-    /// `consensus-digest`: the SHA-1 digest of the ns-flavored consensus being signed.
-    public let consensusDigest: [UInt8]?
+    /// `consensus-digest`: the SHA-1 digest of the ns-flavored consensus being signed
+    /// (``NetworkStatusConsensus/signedDigestSHA1``). `nil` when the line is missing or malformed
+    /// (lenient mode then lists it in ``warnings``).
+    public let consensusDigest: SHA1DigestValue?
     /// `valid-after` of the signed consensus.
     public let validAfter: TorTimestamp?
     /// `fresh-until` of the signed consensus.
@@ -35,29 +37,29 @@ public struct DetachedSignatures: ParsableDocument, StemJSONRepresentable, Senda
     public let unrecognizedLines: [UnrecognizedItem]
     /// Malformed values of known keywords that were skipped in lenient mode.
     public let warnings: [DescriptorParseError]
-
-    /// ``consensusDigest`` in upper-case hex, as written by tor.
-    public var consensusDigestHex: String? { consensusDigest.map { Hex.encode($0) } }
 }
 
 /// One `additional-digest FLAVOR ALGNAME DIGEST` line of ``DetachedSignatures``.
 ///
 /// ```swift
 /// let micro = signatures.additionalDigests.first { $0.flavor == "microdesc" }
-/// print(micro?.algorithm ?? "-", micro?.digestHex ?? "-")
+/// print(micro?.algorithm ?? "-", micro?.digest?.base64 ?? "-")
 /// ```
 public struct AdditionalDigest: Sendable, Hashable {
     /// The consensus flavor, e.g. `microdesc`.
     public let flavor: String
     /// The digest algorithm name, e.g. `sha256`.
     public let algorithm: String
-    /// The digest bytes (decoded from hex).
-    public let digest: [UInt8]
+    /// The digest bytes decoded from the hex on the line, whatever ``algorithm`` is: the only form
+    /// of a digest whose algorithm this library does not know (it cannot vouch for its length).
+    public let bytes: [UInt8]
     /// Line number of the item.
     public let line: Int
 
-    /// ``digest`` in upper-case hex.
-    public var digestHex: String { Hex.encode(digest) }
+    /// The typed digest when ``algorithm`` is `sha256` (the only one tor writes) and the line
+    /// holds 32 bytes; `nil` otherwise: an unknown algorithm, or a sha256 value of another length
+    /// (parsing takes any length, as written), whose bytes are still in ``bytes``.
+    public var digest: SHA256DigestValue? { algorithm == "sha256" ? SHA256DigestValue(bytes: bytes) : nil }
 }
 
 /// One `additional-signature FLAVOR ALGNAME IDENTITY SIGNING-KEY-DIGEST` item of
@@ -95,12 +97,12 @@ extension DetachedSignatures {
             ])
         }
         return .object([
-            ("consensus_digest", .optional(consensusDigestHex) { .string($0) }),
+            ("consensus_digest", .optional(consensusDigest) { .string($0.hex) }),
             ("valid_after", .optional(validAfter) { .string($0.description) }),
             ("fresh_until", .optional(freshUntil) { .string($0.description) }),
             ("valid_until", .optional(validUntil) { .string($0.description) }),
             ("additional_digests", .array(additionalDigests.map {
-                .object([("flavor", .string($0.flavor)), ("algorithm", .string($0.algorithm)), ("digest", .string($0.digestHex))])
+                .object([("flavor", .string($0.flavor)), ("algorithm", .string($0.algorithm)), ("digest", .string(Hex.encode($0.bytes)))])
             })),
             ("additional_signatures", .array(additionalSignatures.map { signature($0.signature, flavor: $0.flavor) })),
             ("signatures", .array(signatures.map { signature($0, flavor: nil) })),

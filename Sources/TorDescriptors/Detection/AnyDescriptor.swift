@@ -176,12 +176,12 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
     public var summaryLine: String {
         switch self {
         case .serverDescriptor(let d):
-            return "\(d.isBridge ? "bridge" : "relay") \(d.nickname) \(d.fingerprint?.hex ?? "-") \(d.address):\(d.orPort) published \(d.published.map(\.description) ?? "-") digest \(d.digest ?? "-")"
+            return "\(d.isBridge ? "bridge" : "relay") \(d.nickname) \(d.fingerprint?.hex ?? "-") \(d.address):\(d.orPort) published \(d.published.map(\.description) ?? "-") digest \(d.digest?.hex ?? "-")"
         case .extraInfo(let d):
-            return "extra-info \(d.nickname) \(d.fingerprint.hex) published \(d.published.map(\.description) ?? "-") digest \(d.digest ?? "-")"
+            return "extra-info \(d.nickname) \(d.fingerprint.hex) published \(d.published.map(\.description) ?? "-") digest \(d.digest?.hex ?? "-")"
         case .microdescriptor(let d):
             let identity = d.rsa1024Identity?.hex ?? d.ed25519Identity.map { Base64.encode($0, padded: false) } ?? "-"
-            return "microdescriptor \(d.digest) identity \(identity) ntor-onion-key \(d.ntorOnionKeyBase64 ?? "-")"
+            return "microdescriptor \(d.digest.base64) identity \(identity) ntor-onion-key \(d.ntorOnionKeyBase64 ?? "-")"
         case .consensus(let c):
             return summaryLines.first ?? "consensus \(c.entries.count) entries"
         case .keyCertificate(let c):
@@ -199,7 +199,7 @@ public indirect enum AnyDescriptor: Sendable, StemJSONRepresentable {
         case .exitList(let l):
             return "exit-list downloaded \(l.downloaded.map(\.description) ?? "-") relays \(l.entries.count) addresses \(l.entries.reduce(0) { $0 + $1.exitAddresses.count })"
         case .bandwidthFile(let b):
-            return "bandwidth-file \(b.version) timestamp \(b.timestamp) software \(b.software ?? "-") relays \(b.relays.count) sha256 \(b.sha256Base64)"
+            return "bandwidth-file \(b.version) timestamp \(b.timestamp) software \(b.software ?? "-") relays \(b.relays.count) sha256 \(b.sha256.base64)"
         case .onionServiceDescriptor(let d):
             return "hs-descriptor \(d.version) blinded-key \(d.blindedKey.map { Base64.encode($0, padded: false) } ?? "-") revision \(d.revisionCounter) lifetime \(d.lifetimeMinutes) min"
         case .bridgePoolAssignment(let b):

@@ -141,10 +141,10 @@ extension ExtraInfoDescriptor {
         case .routerSigEd25519: ed25519Signature = try F.base64Word(document, item, length: 64, strict: strict)
         case .routerSignature:
             signatureObject = try F.validatedObject(document, item, named: "SIGNATURE", strict: strict)
-        case .routerDigest: routerDigest = try F.hexDigest(document, item, strict: strict)
-        case .routerDigestSHA256: routerDigestSHA256 = try F.base64Word(document, item, length: 32, strict: strict)
-        case .geoipDBDigest: geoipDBDigest = try F.hexDigest(document, item, strict: strict)
-        case .geoip6DBDigest: geoip6DBDigest = try F.hexDigest(document, item, strict: strict)
+        case .routerDigest: routerDigestRange = try F.hexDigest(document, item, strict: strict)
+        case .routerDigestSHA256: routerDigestSHA256Range = try F.base64SHA256Digest(document, item, strict: strict)
+        case .geoipDBDigest: geoipDBDigestRange = try F.hexDigest(document, item, strict: strict)
+        case .geoip6DBDigest: geoip6DBDigestRange = try F.hexDigest(document, item, strict: strict)
         case .transport:
             let transport = try F.transport(document, item)
             if strict, transports.contains(where: { $0.name == transport.name }) {

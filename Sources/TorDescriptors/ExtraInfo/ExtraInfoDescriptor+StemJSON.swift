@@ -2,8 +2,8 @@
 /// `BridgeExtraInfoDescriptor`, with Stem's defaults (`{}` for `transport`, `padding_counts`
 /// and the `hs_*_attr` maps, `null` otherwise). Lines Stem 1.8.2 does not know
 /// (`ipv6-*-history`, `ipv6-conn-bi-direct`, `hidserv-v3-*`, `overload-*`) use the same naming
-/// pattern, and `digest` / `sha256_digest` hold ``ExtraInfoDescriptor/digest`` and
-/// ``ExtraInfoDescriptor/sha256DigestBase64``.
+/// pattern, and `digest` / `sha256_digest` hold ``ExtraInfoDescriptor/digest`` in upper-case
+/// hex and ``ExtraInfoDescriptor/sha256Digest`` in unpadded base64 (a bridge's as written).
 extension ExtraInfoDescriptor {
     public var stemJSON: JSONValue {
         typealias J = JSONValue
@@ -53,18 +53,20 @@ extension ExtraInfoDescriptor {
         out.append(("nickname", .string(nickname)))
         out.append(("fingerprint", .string(fingerprint.hex)))
         out.append(("published", time(published)))
-        out.append(("digest", text(digest)))
-        out.append(("sha256_digest", text(sha256DigestBase64)))
+        // A bridge's digests are its router-digest lines, printed as written (as Stem does).
+        func written(_ range: Range<Int>?) -> J { .optional(range) { .string(ByteText.string(rawBytes, $0)) } }
+        out.append(("digest", isBridge ? written(routerDigestRange) : text(digest?.hex)))
+        out.append(("sha256_digest", isBridge ? written(routerDigestSHA256Range) : text(sha256Digest?.base64)))
         if isBridge {
             out.append(("ed25519_certificate_hash", text(masterKeyEd25519)))
-            out.append(("router_digest_sha256", text(routerDigestSHA256)))
+            out.append(("router_digest_sha256", written(routerDigestSHA256Range)))
         } else {
             out.append(("ed25519_certificate", block(identityObject?.range)))
             out.append(("ed25519_signature", text(ed25519Signature)))
             out.append(("signature", block(signatureObject?.range)))
         }
-        out.append(("geoip_db_digest", text(geoipDBDigest)))
-        out.append(("geoip6_db_digest", text(geoip6DBDigest)))
+        out.append(("geoip_db_digest", written(geoipDBDigestRange)))
+        out.append(("geoip6_db_digest", written(geoip6DBDigestRange)))
         out.append(("transport", .object(transports.map { transport in
             (transport.name, .array([text(transport.address?.description), int(transport.port),
                                      transport.address == nil ? .null : .array(transport.arguments.map { .string($0) })]))

@@ -10,7 +10,7 @@
 /// ```swift
 /// let file = Array(try Data(contentsOf: url))
 /// for case .success(let extra) in ExtraInfoDescriptor.parseAll(file[...]) {
-///     print(extra.nickname, extra.digest ?? "-", extra.dirV3Requests?.count(for: "us") ?? 0)
+///     print(extra.nickname, extra.digest?.hex ?? "-", extra.dirV3Requests?.count(for: "us") ?? 0)
 /// }
 /// ```
 public struct ExtraInfoDescriptor: ParsableDocument, StemJSONRepresentable, Sendable {
@@ -53,14 +53,17 @@ public struct ExtraInfoDescriptor: ParsableDocument, StemJSONRepresentable, Send
     public var signature: [UInt8]? {
         signatureObject.flatMap { Base64.decode(rawBytes[$0.body]) }
     }
-    /// `router-digest` of sanitized bridges: the SHA-1 of the original descriptor, hex.
-    public internal(set) var routerDigest: String?
-    /// `router-digest-sha256` of sanitized bridges, base64.
-    public internal(set) var routerDigestSHA256: String?
-    /// `geoip-db-digest`, hex (Stem: `geoip_db_digest`).
-    public internal(set) var geoipDBDigest: String?
-    /// `geoip6-db-digest`, hex.
-    public internal(set) var geoip6DBDigest: String?
+    /// `router-digest` of sanitized bridges: the SHA-1 of the original descriptor. A malformed
+    /// line leaves it `nil` and a warning in ``warnings`` (lenient mode).
+    public var routerDigest: SHA1DigestValue? { routerDigestRange.flatMap { SHA1DigestValue(hex: rawBytes[$0]) } }
+    /// `router-digest-sha256` of sanitized bridges: the SHA-256 of the original descriptor.
+    public var routerDigestSHA256: SHA256DigestValue? {
+        routerDigestSHA256Range.flatMap { SHA256DigestValue(base64: rawBytes[$0]) }
+    }
+    /// `geoip-db-digest`: SHA-1 of the GeoIP file the relay used (Stem: `geoip_db_digest`).
+    public var geoipDBDigest: SHA1DigestValue? { geoipDBDigestRange.flatMap { SHA1DigestValue(hex: rawBytes[$0]) } }
+    /// `geoip6-db-digest`: SHA-1 of the IPv6 GeoIP file the relay used.
+    public var geoip6DBDigest: SHA1DigestValue? { geoip6DBDigestRange.flatMap { SHA1DigestValue(hex: rawBytes[$0]) } }
     /// `transport` lines in order (Stem: `transport`, a dict by name).
     public internal(set) var transports: [PluggableTransport] = []
 
@@ -160,28 +163,33 @@ public struct ExtraInfoDescriptor: ParsableDocument, StemJSONRepresentable, Send
     var signatureObject: DocumentObject?
     /// The `identity-ed25519` object (ranges into `rawBytes`).
     var identityObject: DocumentObject?
+    // The digest words as written: the typed properties read them, and Stem's JSON prints them
+    // unchanged (case and padding included). Set only when the word is a digest of the right length.
+    var routerDigestRange: Range<Int>?
+    var routerDigestSHA256Range: Range<Int>?
+    var geoipDBDigestRange: Range<Int>?
+    var geoip6DBDigestRange: Range<Int>?
 
-    /// Upper-case hex SHA-1 digest, as server descriptors' `extra-info-digest` references it:
-    /// for relays computed over `extra-info` through `router-signature\n`; for sanitized bridges
-    /// the `router-digest` value (the original document is not available).
-    public var digest: String? {
+    /// The SHA-1 digest server descriptors' `extra-info-digest` names
+    /// (``ServerDescriptor/extraInfoDigest``): for relays computed over `extra-info` through
+    /// `router-signature\n` on each access; for sanitized bridges the `router-digest` value (the
+    /// original document is not available).
+    ///
+    /// ```swift
+    /// if descriptor.extraInfoDigest == extraInfo.digest { print("the descriptor points here") }
+    /// ```
+    public var digest: SHA1DigestValue? {
         if isBridge { return routerDigest }
         guard let signedRange else { return nil }
-        return Hex.encode(Digest.sha1(rawBytes[signedRange]))
+        return Digest.sha1Value(rawBytes[signedRange])
     }
 
     /// SHA-256 digest: for relays over the whole document without annotations (signature
-    /// included, as tor computes it — tor ticket 28415); for bridges `router-digest-sha256`
-    /// decoded.
-    public var sha256Digest: [UInt8]? {
-        if isBridge { return routerDigestSHA256.flatMap { Base64.decode($0.utf8) } }
-        return Digest.sha256(rawBytes[contentRange])
-    }
-
-    /// ``sha256Digest`` in unpadded base64, as in server descriptors' `extra-info-digest`.
-    public var sha256DigestBase64: String? {
+    /// included, as tor computes it — tor ticket 28415); for bridges `router-digest-sha256`.
+    /// `.base64` is the form server descriptors' `extra-info-digest` writes.
+    public var sha256Digest: SHA256DigestValue? {
         if isBridge { return routerDigestSHA256 }
-        return sha256Digest.map { Base64.encode($0, padded: false) }
+        return Digest.sha256Value(rawBytes[contentRange])
     }
 }
 

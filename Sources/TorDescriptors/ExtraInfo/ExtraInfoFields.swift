@@ -243,22 +243,24 @@ enum ExtraInfoFields {
         }
     }
 
-    /// A 40-digit hex digest, kept as written.
-    static func hexDigest(_ document: Document, _ item: DocumentItem, strict: Bool) throws(DescriptorParseError) -> String {
-        var cursor = item.argumentCursor(in: document.bytes)
-        guard let word = cursor.next(), word.count == 40, isHex(document.bytes, word) else {
-            throw malformed(document, item, "expected 40 hex digits")
-        }
-        try expectEnd(cursor, document, item, strict: strict)
-        return document.string(word)
+    /// A 40-digit hex digest: the range of the word, read by `SHA1DigestValue(hex:)` on access
+    /// (the text is kept for Stem's JSON, which prints it as written).
+    static func hexDigest(_ document: Document, _ item: DocumentItem, strict: Bool) throws(DescriptorParseError) -> Range<Int> {
+        try digestWord(document, item, strict: strict, expected: "40 hex digits") { SHA1DigestValue(hex: $0) != nil }
     }
 
-    static func isHex(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Bool {
-        for index in range {
-            let byte = bytes[index] | 0x20   // folds A-F onto a-f; digits are unchanged
-            guard ByteText.isDigit(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f")) else { return false }
-        }
-        return true
+    /// A base64 SHA-256 digest (43 characters, or 44 with its `=`): the range of the word.
+    static func base64SHA256Digest(_ document: Document, _ item: DocumentItem, strict: Bool) throws(DescriptorParseError) -> Range<Int> {
+        try digestWord(document, item, strict: strict, expected: "base64 of 32 bytes") { SHA256DigestValue(base64: $0) != nil }
+    }
+
+    /// The range of the first argument when `isDigest` accepts it; malformed otherwise.
+    private static func digestWord(_ document: Document, _ item: DocumentItem, strict: Bool, expected: String,
+                                   _ isDigest: (ArraySlice<UInt8>) -> Bool) throws(DescriptorParseError) -> Range<Int> {
+        var cursor = item.argumentCursor(in: document.bytes)
+        guard let word = cursor.next(), isDigest(document.bytes[word]) else { throw malformed(document, item, "expected " + expected) }
+        try expectEnd(cursor, document, item, strict: strict)
+        return word
     }
 
     /// A single base64 word (padding optional) of `length` decoded bytes, kept as written.

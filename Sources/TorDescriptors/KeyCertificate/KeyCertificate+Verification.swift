@@ -72,7 +72,7 @@ extension KeyCertificate {
         }
 
         if let identity, let certification, let digest = signedDigest {
-            report.record(.certificate(.certification), Self.outcome { () throws(SignatureError) in try identity.verify(certification, for: digest) })
+            report.record(.certificate(.certification), Self.outcome { () throws(SignatureError) in try identity.verify(certification, for: digest.bytes) })
         } else if certification == nil || signedRange == nil {
             report.record(.certificate(.certification), .failed("missing"))
         } else {

@@ -81,7 +81,7 @@ public struct KeyCertificate: ParsableDocument, StemJSONRepresentable, Sendable 
     // MARK: Derived values
 
     /// SHA-1 of the signed part: the digest ``certification`` signs.
-    public var signedDigest: [UInt8]? { signedRange.map { Digest.sha1(rawBytes[$0]) } }
+    public var signedDigest: SHA1DigestValue? { signedRange.map { Digest.sha1Value(rawBytes[$0]) } }
 
     /// SHA-1 of the DER signing key: the signing-key digest that consensus and vote
     /// `directory-signature` lines reference.

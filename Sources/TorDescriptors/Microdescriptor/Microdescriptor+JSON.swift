@@ -26,7 +26,7 @@ extension Microdescriptor {
             ("exit_policy_v6", .optional(exitPolicyV6Text) { .string($0) }),
             ("identifiers", .object(identifierPairs)),
             ("protocols", protocols?.stemJSON ?? .object([])),
-            ("digest", .string(digest)),
+            ("digest", .string(digest.base64)),
             ("last_listed", .optional(lastListed) { .string($0.description) }),
         ])
     }

@@ -6,7 +6,7 @@
 /// ```swift
 /// let file = Array(try Data(contentsOf: URL(fileURLWithPath: "cached-microdescs")))
 /// for case .success(let micro) in Microdescriptor.parseAll(file[...]) {
-///     print(micro.digest, micro.lastListed ?? "-", micro.family.count)
+///     print(micro.digest.base64, micro.lastListed ?? "-", micro.family.count)
 /// }
 /// ```
 ///
@@ -122,14 +122,14 @@ public struct Microdescriptor: ParsableDocument, StemJSONRepresentable, Sendable
     /// `family-ids`: family identifiers such as `ed25519:...`, as written.
     public var familyIDs: [String] { words(familyIDsText) }
 
-    /// SHA-256 of the document bytes without annotations: the value in consensus `m` lines.
-    public var digestBytes: [UInt8] { Digest.sha256(rawBytes[contentRange]) }
-
-    /// ``digestBytes`` in base64 without padding, as consensus `m` lines write it.
-    public var digest: String { Base64.encode(digestBytes, padded: false) }
-
-    /// ``digestBytes`` in upper-case hex.
-    public var digestHex: String { Hex.encode(digestBytes) }
+    /// SHA-256 of the document bytes without annotations, computed on each access: the value a
+    /// microdesc consensus `m` line names (``RouterStatusEntry/microdescriptorDigest``).
+    /// `.base64` is the unpadded form `m` lines write, `.hex` the upper-case one.
+    ///
+    /// ```swift
+    /// if micro.digest == entry.microdescriptorDigest { print("the consensus lists this microdescriptor") }
+    /// ```
+    public var digest: SHA256DigestValue { Digest.sha256Value(rawBytes[contentRange]) }
 
     private func words(_ range: Range<Int>?) -> [String] {
         guard let range else { return [] }

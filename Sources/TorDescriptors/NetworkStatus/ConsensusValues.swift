@@ -26,11 +26,15 @@ public enum ConsensusFlavor: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// A 20-byte digest (SHA-1), such as the descriptor digest on an ns consensus `r` line or an
-/// authority's `vote-digest`.
+/// A 20-byte digest (SHA-1): every SHA-1 digest of the public API, such as the descriptor
+/// digest on an ns consensus `r` line, ``ServerDescriptor/digest``, an authority's `vote-digest`
+/// or ``ExtraInfoDescriptor/digest``. Equal values are equal digests, whatever text they were
+/// read from; `hex` and `base64` give the text forms, `init?(hex:)` and `init?(base64:)` read them.
+/// (Named `...Value` so that it does not clash with swift-crypto's `SHA256Digest` family.)
 ///
 /// ```swift
 /// print(entry.descriptorDigest?.hex ?? "-")   // upper-case hex, as Stem's `digest`
+/// let wanted = SHA1DigestValue(hex: "244e0760bb0b1e5418a4a014822f804afe0cc3d6")   // either case
 /// ```
 public struct SHA1DigestValue: Sendable, Hashable, CustomStringConvertible {
     // Three words instead of an array: no allocation per entry.
@@ -62,10 +66,14 @@ public struct SHA1DigestValue: Sendable, Hashable, CustomStringConvertible {
     public var description: String { hex }
 }
 
-/// A 32-byte digest (SHA-256), such as the microdescriptor digest on an `m` line.
+/// A 32-byte digest (SHA-256): every SHA-256 digest of the public API, such as the
+/// microdescriptor digest on an `m` line and ``Microdescriptor/digest``. `hex` and `base64` give
+/// the text forms, `init?(hex:)` and `init?(base64:)` (padded or not) read them. (Named
+/// `...Value` so that it does not clash with swift-crypto's `SHA256Digest`.)
 ///
 /// ```swift
 /// print(entry.microdescriptorDigest?.base64 ?? "-")   // as written on the m line
+/// let wanted = SHA256DigestValue(base64: "UPBrN0HDguw7sN45oxlMa5p4NzQtFGoi69Lj4GGFJYc")
 /// ```
 public struct SHA256DigestValue: Sendable, Hashable, CustomStringConvertible {
     let a: UInt64, b: UInt64, c: UInt64, d: UInt64
@@ -73,9 +81,9 @@ public struct SHA256DigestValue: Sendable, Hashable, CustomStringConvertible {
     /// From exactly 32 bytes.
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 32 else { return nil }
-        var words: [UInt64] = [0, 0, 0, 0]
-        for (index, byte) in bytes.enumerated() { words[index / 8] = words[index / 8] << 8 | UInt64(byte) }
-        (a, b, c, d) = (words[0], words[1], words[2], words[3])
+        var words = DigestWords()
+        for byte in bytes { words.append(byte) }
+        self.init(words)
     }
 
     init(a: UInt64, b: UInt64, c: UInt64, d: UInt64) { (self.a, self.b, self.c, self.d) = (a, b, c, d) }

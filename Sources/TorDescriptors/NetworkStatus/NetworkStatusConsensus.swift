@@ -107,14 +107,16 @@ public struct NetworkStatusConsensus: ParsableDocument, Sendable {
     // MARK: - Digests
 
     /// SHA-1 of the signed part: what `sha1` directory signatures sign.
-    public var signedDigestSHA1: [UInt8]? { signedRange.map { Digest.sha1(rawBytes[$0]) } }
+    /// Detached signatures' `consensus-digest` names it.
+    public var signedDigestSHA1: SHA1DigestValue? { signedRange.map { Digest.sha1Value(rawBytes[$0]) } }
     /// SHA-256 of the signed part: what `sha256` directory signatures sign.
-    public var signedDigestSHA256: [UInt8]? { signedRange.map { Digest.sha256(rawBytes[$0]) } }
-    /// The digest a signature with `algorithm` signs (`nil` for unknown algorithms).
+    public var signedDigestSHA256: SHA256DigestValue? { signedRange.map { Digest.sha256Value(rawBytes[$0]) } }
+    /// The bytes of the digest a signature with `algorithm` signs (`nil` for unknown algorithms):
+    /// bytes rather than a typed value because the length depends on `algorithm`.
     public func signedDigest(for algorithm: DirectorySignature.Algorithm) -> [UInt8]? {
         switch algorithm {
-        case .sha1: signedDigestSHA1
-        case .sha256: signedDigestSHA256
+        case .sha1: signedDigestSHA1?.bytes
+        case .sha256: signedDigestSHA256?.bytes
         case .other: nil
         }
     }

@@ -12,7 +12,7 @@ import FoundationEssentials
 extension NetworkStatusVote {
     /// SHA-1 of the vote as signed (from `network-status-version` through the space after the
     /// first `directory-signature`): the digest a consensus names in its `vote-digest` line.
-    public var voteDigest: [UInt8]? { signedRange.map { Digest.sha1(rawBytes[$0]) } }
+    public var voteDigest: SHA1DigestValue? { signedRange.map { Digest.sha1Value(rawBytes[$0]) } }
 
     /// Verifies the vote: its embedded key certificate (``VerificationCheckID/embeddedCertificate(_:)``,
     /// expiry at `time`), that the certificate's identity is in `authorities`, and that its
@@ -21,7 +21,7 @@ extension NetworkStatusVote {
     ///
     /// ```swift
     /// let report = vote.verificationReport(at: vote.validAfter!)
-    /// print(report.isValid, vote.voteDigest.map { Hex.encode($0) } ?? "-")
+    /// print(report.isValid, vote.voteDigest?.hex ?? "-")
     /// ```
     public func verificationReport(authorities: TrustedAuthorities = .tor, at time: TorTimestamp) -> VerificationReport {
         verificationReport(authorities: authorities, at: time, cache: nil)
@@ -99,7 +99,7 @@ extension NetworkStatusVote {
         let name = "vote-digest \(authority.nickname)"
         guard let stated = authority.voteDigest else { return VerificationCheck(id, .failed("the consensus has no vote-digest line"), name: name) }
         guard let digest = voteDigest else { return VerificationCheck(id, .failed("the vote has no signed part"), name: name) }
-        return VerificationCheck(id, stated.bytes == digest ? .passed
-            : .failed("consensus names \(stated.hex), the vote hashes to \(Hex.encode(digest))"), name: name)
+        return VerificationCheck(id, stated == digest ? .passed
+            : .failed("consensus names \(stated.hex), the vote hashes to \(digest.hex)"), name: name)
     }
 }

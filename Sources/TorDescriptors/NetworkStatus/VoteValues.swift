@@ -33,6 +33,13 @@ public struct VoteMicrodescriptorLine: Sendable, Hashable {
     /// The consensus methods, from the comma-separated first argument.
     public let methods: [Int]
     public let digests: [Digest]
+
+    /// The `sha256=` digest as a typed value: the one a consensus made by one of ``methods``
+    /// names on its `m` line. `nil` without a `sha256=` pair or when its value is not base64 of
+    /// 32 bytes (the text stays in ``digests``).
+    public var sha256Digest: SHA256DigestValue? {
+        digests.first { $0.algorithm == "sha256" }.flatMap { SHA256DigestValue(base64: $0.value) }
+    }
 }
 
 /// A router status entry of a vote: the shared ``RouterStatusEntry`` fields plus the vote-only

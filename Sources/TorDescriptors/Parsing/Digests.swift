@@ -26,6 +26,26 @@ package enum Digest {
     }
 }
 
+extension Digest {
+    /// SHA-1 of the bytes as a typed value, without an intermediate array.
+    package static func sha1Value<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> SHA1DigestValue {
+        var hasher = Insecure.SHA1()
+        if bytes.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
+            hasher.update(data: Array(bytes))
+        }
+        return hasher.finalize().withUnsafeBytes { SHA1DigestValue(bytes: $0)! }
+    }
+
+    /// SHA-256 of the bytes as a typed value, without an intermediate array.
+    package static func sha256Value<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> SHA256DigestValue {
+        var hasher = SHA256()
+        if bytes.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
+            hasher.update(data: Array(bytes))
+        }
+        return hasher.finalize().withUnsafeBytes { SHA256DigestValue(bytes: $0)! }
+    }
+}
+
 extension TokenizedDocument {
     /// The bytes from the start of the content (after annotations) up to and including the
     /// newline that ends the line of `item`'s keyword and arguments — the signed part that

@@ -7,7 +7,7 @@
 /// let bytes = Array(try Data(contentsOf: url))
 /// for result in Microdescriptor.parseAll(bytes[...]) {
 ///     switch result {
-///     case .success(let micro): print(micro.digest)
+///     case .success(let micro): print(micro.digest.base64)
 ///     case .failure(let error): print(error)      // the documents around it still parse
 ///     }
 /// }

@@ -83,8 +83,8 @@ public struct RelayDirectory: ParsableDocument, Sendable {
         warnings = parsed.warnings
     }
 
-    /// The SHA-1 of the signed part, as hex (metrics-lib's `getDigestSha1Hex`).
-    public var digestHex: String? { signedRange.map { Hex.encode(Digest.sha1(rawBytes[$0])) } }
+    /// The SHA-1 of the signed part (`.hex` is metrics-lib's `getDigestSha1Hex`).
+    public var digest: SHA1DigestValue? { signedRange.map { Digest.sha1Value(rawBytes[$0]) } }
 
     /// The one check a v1 directory allows: `dir-signing-key` signed the SHA-1 of the signed
     /// part (PKCS#1 v1.5 over the bare digest, as tor signs). The key is the authority's
@@ -122,7 +122,7 @@ extension RelayDirectory: StemJSONRepresentable {
             ("server_descriptors", .int(serverDescriptors.count)),
             ("server_descriptor_failures", .int(serverDescriptors.filter { if case .failure = $0 { true } else { false } }.count)),
             ("nickname", .optional(signingAuthority) { .string($0) }),
-            ("digest_sha1_hex", .optional(digestHex) { .string($0) }),
+            ("digest_sha1_hex", .optional(digest) { .string($0.hex) }),
         ])
     }
 

@@ -37,8 +37,8 @@ extension ServerDescriptor {
             ("allow_tunneled_dir_requests", .bool(allowsTunnelledDirRequests)),
             ("protocols", protocols?.stemJSON ?? .object([])),
             ("extra_info_cache", .bool(cachesExtraInfo)),
-            ("extra_info_digest", string(extraInfoDigest)),
-            ("extra_info_sha256_digest", string(extraInfoDigestSHA256)),
+            ("extra_info_digest", string(extraInfoDigest?.hex)),
+            ("extra_info_sha256_digest", string(extraInfoDigestSHA256Range.map { ByteText.string(rawBytes, $0) })),
             ("eventdns", eventDNS.map(JSONValue.bool) ?? .null),
             ("ntor_onion_key", string(ntorOnionKeyRange.map { ByteText.string(rawBytes, $0) })),
             ("or_addresses", .array(orAddresses.map { .array([.string($0.address.description), .int($0.port), .bool($0.isIPv6)]) })),
@@ -48,10 +48,10 @@ extension ServerDescriptor {
             pairs.append(("\(name)_history_interval", int(history?.interval)))
             pairs.append(("\(name)_history_values", history.map { .array($0.values.map(JSONValue.int)) } ?? .null))
         }
-        pairs.append(("digest", string(digest)))
+        pairs.append(("digest", string(digest?.hex)))
         if isBridge {
             pairs.append(("ed25519_certificate_hash", string(masterKeyRange.map { ByteText.string(rawBytes, $0) })))
-            pairs.append(("router_digest_sha256", string(routerDigestSHA256)))
+            pairs.append(("router_digest_sha256", string(routerDigestSHA256Range.map { ByteText.string(rawBytes, $0) })))
         } else {
             pairs += [
                 ("ed25519_certificate", string(identityCertificatePEM)),

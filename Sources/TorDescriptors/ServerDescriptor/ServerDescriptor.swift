@@ -10,7 +10,7 @@
 /// ```swift
 /// let file = Array(try Data(contentsOf: url))
 /// for case .success(let descriptor) in ServerDescriptor.parseAll(file[...]) {
-///     print(descriptor.nickname, descriptor.fingerprint?.hex ?? "-", descriptor.digest ?? "-")
+///     print(descriptor.nickname, descriptor.fingerprint?.hex ?? "-", descriptor.digest?.hex ?? "-")
 /// }
 /// ```
 public struct ServerDescriptor: ParsableDocument, StemJSONRepresentable, Sendable {
@@ -196,21 +196,30 @@ extension ServerDescriptor {
         return try? MicroExitPolicy(parsing: rawBytes, range: range)
     }
 
-    /// `extra-info-digest`'s SHA-1, upper-case hex.
-    public var extraInfoDigest: String? { extraInfoDigestRange.map { ByteText.string(rawBytes, $0).uppercased() } }
-    /// `extra-info-digest`'s optional SHA-256, base64 without padding as written.
-    public var extraInfoDigestSHA256: String? { extraInfoDigestSHA256Range.map { ByteText.string(rawBytes, $0) } }
-    /// A sanitized bridge's `router-digest` (SHA-1 of the original descriptor), upper-case hex.
-    public var routerDigest: String? { routerDigestRange.map { ByteText.string(rawBytes, $0).uppercased() } }
-    /// A sanitized bridge's `router-digest-sha256`, base64 as written.
-    public var routerDigestSHA256: String? { routerDigestSHA256Range.map { ByteText.string(rawBytes, $0) } }
+    /// `extra-info-digest`'s SHA-1: the ``ExtraInfoDescriptor/digest`` of this relay's extra-info
+    /// document (`.hex` is the upper-case form Stem reports).
+    public var extraInfoDigest: SHA1DigestValue? { extraInfoDigestRange.flatMap { SHA1DigestValue(hex: rawBytes[$0]) } }
+    /// `extra-info-digest`'s optional SHA-256 (the extra-info's ``ExtraInfoDescriptor/sha256Digest``).
+    public var extraInfoDigestSHA256: SHA256DigestValue? {
+        extraInfoDigestSHA256Range.flatMap { SHA256DigestValue(base64: rawBytes[$0]) }
+    }
+    /// A sanitized bridge's `router-digest`: SHA-1 of the original descriptor.
+    public var routerDigest: SHA1DigestValue? { routerDigestRange.flatMap { SHA1DigestValue(hex: rawBytes[$0]) } }
+    /// A sanitized bridge's `router-digest-sha256`: SHA-256 of the original descriptor.
+    public var routerDigestSHA256: SHA256DigestValue? {
+        routerDigestSHA256Range.flatMap { SHA256DigestValue(base64: rawBytes[$0]) }
+    }
 
-    /// The descriptor digest, upper-case hex: the `router-digest` of a sanitized bridge, else
-    /// SHA-1 from `router` through the newline after `router-signature`; `nil` without either.
-    public var digest: String? {
+    /// The descriptor digest, the value an ns consensus `r` line names (``RouterStatusEntry/descriptorDigest``):
+    /// the `router-digest` of a sanitized bridge, else SHA-1 from `router` through the newline
+    /// after `router-signature`, computed on each access; `nil` without either.
+    ///
+    /// ```swift
+    /// if descriptor.digest == entry.descriptorDigest { print("the consensus lists this descriptor") }
+    /// ```
+    public var digest: SHA1DigestValue? {
         if let routerDigest { return routerDigest }
-        guard let signedContent else { return nil }
-        return Hex.encode(Digest.sha1(signedContent))
+        return signedContent.map { Digest.sha1Value($0) }
     }
 
     /// The bytes the RSA `router-signature` covers; `nil` when the signature line comes before

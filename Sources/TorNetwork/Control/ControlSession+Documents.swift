@@ -68,13 +68,10 @@ extension ControlSession {
     }
 
     /// `GETINFO extra-info/digest/<digest>`: the extra-info descriptor a server descriptor's
-    /// `extra-info-digest` names (40 hex digits), nil when tor has none (a client tor fetches
-    /// them only with `DownloadExtraInfo 1`).
-    public mutating func extraInfo(digest: String, mode: ValidationMode = .lenient) async throws -> ExtraInfoDescriptor? {
-        guard digest.utf8.count == 40, Fingerprint(hex: digest.uppercased()) != nil else {
-            throw ControlSessionError.command(.invalid("extra-info digest \(digest.debugDescription) is not 40 hex digits"))
-        }
-        return try await one("extra-info/digest/" + digest.uppercased()) { ExtraInfoDescriptor.parseAll($0, mode: mode) }
+    /// `extraInfoDigest` names, nil when tor has none (a client tor fetches
+    /// them only with `DownloadExtraInfo 1`). From text: `SHA1DigestValue(hex:)`.
+    public mutating func extraInfo(digest: SHA1DigestValue, mode: ValidationMode = .lenient) async throws -> ExtraInfoDescriptor? {
+        try await one("extra-info/digest/" + digest.hex) { ExtraInfoDescriptor.parseAll($0, mode: mode) }
     }
 
     /// The extra-info descriptors of `descriptors`, one `GETINFO` each, leaving out those tor

@@ -107,7 +107,7 @@ public enum PostgresExport {
     static func serverDescriptorRows(_ descriptor: ServerDescriptor, digest: String) -> [String: [[String?]]] {
         let policy = descriptor.exitPolicy
         let row: [String?] = [
-            digest, descriptor.digest, descriptor.fingerprint?.hex, descriptor.nickname, descriptor.address.description,
+            digest, descriptor.digest?.hex, descriptor.fingerprint?.hex, descriptor.nickname, descriptor.address.description,
             String(descriptor.orPort), descriptor.dirPort.map { String($0) }, descriptor.published.map(timestamp), descriptor.platformString,
             descriptor.contactString, descriptor.averageBandwidth.map(String.init), descriptor.burstBandwidth.map(String.init),
             descriptor.observedBandwidth.map(String.init), policy?.summary, descriptor.ipv6Policy, policy.map { boolean($0.isExitingAllowed) },

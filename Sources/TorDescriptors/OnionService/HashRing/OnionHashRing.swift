@@ -189,12 +189,12 @@ public struct OnionHashRing: Sendable {
     /// descriptors' `master-key-ed25519` matched by fingerprint. Server descriptors win a tie.
     public static func ed25519Identities(consensus: NetworkStatusConsensus, microdescriptors: [Microdescriptor] = [],
                                          serverDescriptors: [ServerDescriptor] = []) -> [Fingerprint: [UInt8]] {
-        var byDigest: [[UInt8]: [UInt8]] = [:]
-        for micro in microdescriptors { if let id = micro.ed25519Identity { byDigest[micro.digestBytes] = id } }
+        var byDigest: [SHA256DigestValue: [UInt8]] = [:]
+        for micro in microdescriptors { if let id = micro.ed25519Identity { byDigest[micro.digest] = id } }
         var identities: [Fingerprint: [UInt8]] = [:]
         if !byDigest.isEmpty {
             for entry in consensus.entries {
-                if let digest = entry.microdescriptorDigest, let id = byDigest[digest.bytes] { identities[entry.fingerprint] = id }
+                if let digest = entry.microdescriptorDigest, let id = byDigest[digest] { identities[entry.fingerprint] = id }
             }
         }
         for descriptor in serverDescriptors {

@@ -44,10 +44,10 @@ public struct DigestCrossCheck: Sendable {
     /// then by descriptor digest. Entries without an `r` digest (microdesc flavor) are skipped.
     public static func serverDescriptors(_ entries: [RouterStatusEntry], _ descriptors: [ServerDescriptor]) -> DigestCrossCheck {
         var byIndex: [Fingerprint: [Int]] = [:]
-        var digests: [[UInt8]] = []
+        var digests: [SHA1DigestValue] = []
         var used: [Bool] = []
         for descriptor in descriptors {
-            guard let identity = descriptor.identityFingerprint, let digest = descriptor.digestBytes else { continue }
+            guard let identity = descriptor.identityFingerprint, let digest = descriptor.digest else { continue }
             byIndex[identity, default: []].append(digests.count)
             digests.append(digest)
             used.append(false)
@@ -56,15 +56,14 @@ public struct DigestCrossCheck: Sendable {
         for entry in entries {
             guard let expected = entry.descriptorDigest else { continue }
             let candidates = byIndex[entry.fingerprint] ?? []
-            let expectedBytes = expected.bytes
-            if let hit = candidates.first(where: { digests[$0] == expectedBytes }) {
+            if let hit = candidates.first(where: { digests[$0] == expected }) {
                 used[hit] = true
                 result.matched.append(expected.hex)
             } else if candidates.isEmpty {
                 result.missing.append(expected.hex)
             } else {
                 result.mismatched.append(Mismatch(nickname: entry.nickname, expected: expected.hex,
-                                                  found: candidates.map { Hex.encode(digests[$0]) }))
+                                                  found: candidates.map { digests[$0].hex }))
             }
         }
         result.unreferenced = used.filter { !$0 }.count
@@ -76,9 +75,7 @@ public struct DigestCrossCheck: Sendable {
     /// digest is matched or missing.
     public static func microdescriptors(_ entries: [RouterStatusEntry], _ microdescriptors: [Microdescriptor]) -> DigestCrossCheck {
         var known: [SHA256DigestValue: Bool] = [:]
-        for micro in microdescriptors {
-            if let digest = SHA256DigestValue(bytes: micro.digestBytes) { known[digest] = false }
-        }
+        for micro in microdescriptors { known[micro.digest] = false }
         var result = DigestCrossCheck()
         for entry in entries {
             guard let expected = entry.microdescriptorDigest else { continue }
@@ -107,16 +104,16 @@ public struct DigestCrossCheck: Sendable {
                 used[hit] = true
                 let checks = descriptor.extraInfoDigestChecks(extraInfos[hit])
                 if checks.allSatisfy({ !$0.failed }) {
-                    result.matched.append(expected)
+                    result.matched.append(expected.hex)
                 } else {
-                    result.mismatched.append(Mismatch(nickname: descriptor.nickname, expected: descriptor.extraInfoDigestSHA256 ?? expected,
-                                                      found: [extraInfos[hit].sha256DigestBase64 ?? "-"]))
+                    result.mismatched.append(Mismatch(nickname: descriptor.nickname, expected: descriptor.extraInfoDigestSHA256?.base64 ?? expected.hex,
+                                                      found: [extraInfos[hit].sha256Digest?.base64 ?? "-"]))
                 }
             } else if candidates.isEmpty {
-                result.missing.append(expected)
+                result.missing.append(expected.hex)
             } else {
-                result.mismatched.append(Mismatch(nickname: descriptor.nickname, expected: expected,
-                                                  found: candidates.map { extraInfos[$0].digest ?? "-" }))
+                result.mismatched.append(Mismatch(nickname: descriptor.nickname, expected: expected.hex,
+                                                  found: candidates.map { extraInfos[$0].digest?.hex ?? "-" }))
             }
         }
         result.unreferenced = used.filter { !$0 }.count
@@ -133,19 +130,19 @@ extension RouterStatusEntry {
     public func descriptorDigestCheck(_ descriptor: ServerDescriptor) -> VerificationCheck {
         let id = VerificationCheckID.digest(.serverDescriptor)
         guard let expected = descriptorDigest else { return VerificationCheck(id, .notApplicable("no descriptor digest on the r line (microdesc flavor)")) }
-        guard let actual = descriptor.digestBytes else { return VerificationCheck(id, .failed("the descriptor has no signed content to digest")) }
+        guard let actual = descriptor.digest else { return VerificationCheck(id, .failed("the descriptor has no signed content to digest")) }
         guard descriptor.identityFingerprint == fingerprint else {
             return VerificationCheck(id, .failed("the descriptor is for \(descriptor.identityFingerprint?.hex ?? "an unknown relay"), the entry for \(fingerprint.hex)"))
         }
-        return VerificationCheck(id, expected.bytes == actual ? .passed : .failed("r line says \(expected.hex), descriptor digest is \(Hex.encode(actual))"))
+        return VerificationCheck(id, expected == actual ? .passed : .failed("r line says \(expected.hex), descriptor digest is \(actual.hex)"))
     }
 
     /// The `m` line's digest against SHA-256 of `microdescriptor`.
     public func microdescriptorDigestCheck(_ microdescriptor: Microdescriptor) -> VerificationCheck {
         let id = VerificationCheckID.digest(.microdescriptor)
         guard let expected = microdescriptorDigest else { return VerificationCheck(id, .notApplicable("no m line (ns flavor)")) }
-        let actual = microdescriptor.digestBytes
-        return VerificationCheck(id, expected.bytes == actual ? .passed : .failed("m line says \(expected.base64), microdescriptor digest is \(microdescriptor.digest)"))
+        let actual = microdescriptor.digest
+        return VerificationCheck(id, expected == actual ? .passed : .failed("m line says \(expected.base64), microdescriptor digest is \(actual.base64)"))
     }
 }
 
@@ -156,11 +153,11 @@ extension ServerDescriptor {
             return [VerificationCheck(.digest(.extraInfo), .notApplicable("no extra-info-digest line"))]
         }
         var checks = [VerificationCheck(.digest(.extraInfo), extraInfo.digest == expected
-            ? .passed : .failed("extra-info-digest \(expected), extra-info digest \(extraInfo.digest ?? "-")"))]
+            ? .passed : .failed("extra-info-digest \(expected.hex), extra-info digest \(extraInfo.digest?.hex ?? "-")"))]
         if let expected256 = extraInfoDigestSHA256 {
-            let actual = extraInfo.sha256DigestBase64
+            let actual = extraInfo.sha256Digest
             checks.append(VerificationCheck(.digest(.extraInfoSHA256), actual == expected256
-                ? .passed : .failed("extra-info-digest sha256 \(expected256), extra-info \(actual ?? "-")")))
+                ? .passed : .failed("extra-info-digest sha256 \(expected256.base64), extra-info \(actual?.base64 ?? "-")")))
         } else {
             checks.append(VerificationCheck(.digest(.extraInfoSHA256), .notApplicable("no SHA-256 on the extra-info-digest line")))
         }
@@ -170,11 +167,5 @@ extension ServerDescriptor {
     /// The relay's identity: the `fingerprint` line, else SHA-1 of the signing key.
     public var identityFingerprint: Fingerprint? {
         fingerprint ?? signingKey.flatMap { Fingerprint(bytes: Digest.sha1($0)) }
-    }
-
-    /// The descriptor digest as bytes (see ``digest``).
-    public var digestBytes: [UInt8]? {
-        if let routerDigest { return Hex.decode(routerDigest.utf8) }
-        return signedContent.map { Digest.sha1($0) }
     }
 }

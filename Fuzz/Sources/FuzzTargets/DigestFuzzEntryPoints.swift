@@ -1,0 +1,1 @@
+../../../Tests/TorDescriptorsTests/DigestFuzzEntryPoints.swift
