@@ -31,22 +31,27 @@ missing = sorted(LIBRARIES - {os.path.basename(g).split(".symbols.json")[0] for 
 if missing:
     sys.exit("check-docs: no symbol graph for " + ", ".join(missing) + " (does `swift build` pass?)")
 
+def library_symbols():
+    """(module, symbol) for every symbol of the library modules' own graphs (not the
+    `Module@Other` extension graphs)."""
+    for path in sorted(graphs):
+        graph = json.load(open(path))
+        module = graph["module"]["name"]
+        if module in LIBRARIES and "@" not in os.path.basename(path):
+            for symbol in graph["symbols"]:
+                yield module, symbol
+
 problems, counted = [], 0
-for path in sorted(graphs):
-    graph = json.load(open(path))
-    module = graph["module"]["name"]
-    if module not in LIBRARIES or "@" in os.path.basename(path):
+for module, symbol in library_symbols():
+    if symbol.get("accessLevel") != "public" or symbol["kind"]["identifier"] not in TYPE_KINDS:
         continue
-    for symbol in graph["symbols"]:
-        if symbol.get("accessLevel") != "public" or symbol["kind"]["identifier"] not in TYPE_KINDS:
-            continue
-        counted += 1
-        name = module + "." + ".".join(symbol["pathComponents"])
-        text = "\n".join(line["text"] for line in (symbol.get("docComment") or {}).get("lines", []))
-        if not text.strip():
-            problems.append(f"{name}: no documentation comment")
-        elif len(symbol["pathComponents"]) == 1 and "```" not in text:
-            problems.append(f"{name}: no example (a ``` code block) in its documentation")
+    counted += 1
+    name = module + "." + ".".join(symbol["pathComponents"])
+    text = "\n".join(line["text"] for line in (symbol.get("docComment") or {}).get("lines", []))
+    if not text.strip():
+        problems.append(f"{name}: no documentation comment")
+    elif len(symbol["pathComponents"]) == 1 and "```" not in text:
+        problems.append(f"{name}: no example (a ``` code block) in its documentation")
 print(f"check-docs: {counted} public types in {len(LIBRARIES)} library modules, {len(problems)} problems")
 for problem in problems:
     print("  " + problem)
@@ -59,35 +64,25 @@ def declaration(symbol):
     return " ".join(text.split())
 
 listing = set()
-for path in sorted(graphs):
-    graph = json.load(open(path))
-    module = graph["module"]["name"]
-    if module not in LIBRARIES or "@" in os.path.basename(path):
+for module, symbol in library_symbols():
+    # Default implementations a type inherits from a protocol (`!=`, `hash(into:)`'s
+    # relatives) are the protocol's API, not ours: left out.
+    if symbol.get("accessLevel") != "public" or "::SYNTHESIZED::" in symbol["identifier"]["precise"]:
         continue
-    for symbol in graph["symbols"]:
-        # Default implementations a type inherits from a protocol (`!=`, `hash(into:)`'s
-        # relatives) are the protocol's API, not ours: left out.
-        if symbol.get("accessLevel") != "public" or "::SYNTHESIZED::" in symbol["identifier"]["precise"]:
-            continue
-        kind = symbol["kind"]["identifier"].removeprefix("swift.")
-        listing.add(f'{module}\t{kind}\t{".".join(symbol["pathComponents"])}\t{declaration(symbol)}')
+    kind = symbol["kind"]["identifier"].removeprefix("swift.")
+    listing.add(f'{module}\t{kind}\t{".".join(symbol["pathComponents"])}\t{declaration(symbol)}')
 listing_text = "".join(line + "\n" for line in sorted(listing))
 
 # The README's layout section lists every top-level public type by the folder it lives in,
 # written from the same graphs between two markers, so it cannot drift from the code.
 folders = {}
-for path in sorted(graphs):
-    graph = json.load(open(path))
-    module = graph["module"]["name"]
-    if module not in LIBRARIES or "@" in os.path.basename(path):
+for module, symbol in library_symbols():
+    if (symbol.get("accessLevel") != "public" or len(symbol["pathComponents"]) != 1
+            or symbol["kind"]["identifier"] not in TYPE_KINDS | {"swift.typealias"}):
         continue
-    for symbol in graph["symbols"]:
-        if (symbol.get("accessLevel") != "public" or len(symbol["pathComponents"]) != 1
-                or symbol["kind"]["identifier"] not in TYPE_KINDS | {"swift.typealias"}):
-            continue
-        parts = symbol["location"]["uri"].split("/Sources/", 1)[1].split("/")[:-1]
-        depth = 3 if len(parts) > 2 and parts[1] in ("Analysis", "Verification") else 2
-        folders.setdefault("/".join(parts[:depth]), set()).add(symbol["pathComponents"][0])
+    parts = symbol["location"]["uri"].split("/Sources/", 1)[1].split("/")[:-1]
+    depth = 3 if len(parts) > 2 and parts[1] in ("Analysis", "Verification") else 2
+    folders.setdefault("/".join(parts[:depth]), set()).add(symbol["pathComponents"][0])
 readme_table = "| folder (`Sources/`) | public types |\n|---|---|\n" + "".join(
     f"| `{folder}/` | " + ", ".join(f"`{name}`" for name in sorted(names)) + " |\n" for folder, names in sorted(folders.items()))
 begin, end = "<!-- public-types:begin (scripts/check-docs.py --update-api) -->\n", "<!-- public-types:end -->"
