@@ -159,9 +159,7 @@ struct LookupIndexStore {
 
     /// The index file's name: FNV-1a 64 of the absolute path, in hex.
     static func indexName(for path: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let hex = String(hash, radix: 16)
+        let hex = String(AddressLookupIndex.checksum(Array(path.utf8)[...]), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex + ".idx"
     }
 }

@@ -154,8 +154,9 @@ public struct AddressLookupIndex: Sendable, Hashable {
         return out
     }
 
-    /// FNV-1a 64 over the header's fields and the path and document table.
-    static func checksum(_ parts: ArraySlice<UInt8>...) -> UInt64 {
+    /// FNV-1a 64 over the given bytes in order: the index's checksum (header fields, path and
+    /// document table), and `tordesc`'s name for an index file (the file's absolute path).
+    package static func checksum(_ parts: ArraySlice<UInt8>...) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for part in parts {
             for byte in part { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
