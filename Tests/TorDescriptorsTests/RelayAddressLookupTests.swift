@@ -104,6 +104,14 @@ import TestSupport
         #expect(first.status == 0 && first.stderr.isEmpty, "\(first)")
         let files = try FileManager.default.contentsOfDirectory(atPath: index).sorted()
         #expect(files.count == 2 && files.allSatisfy { $0.hasSuffix(".idx") })
+        // Each index is named by FNV-1a 64 of its input's absolute path (hex, 16 digits), so
+        // indexes written by earlier versions are found again: computed here independently.
+        let expectedNames = try FileManager.default.contentsOfDirectory(atPath: inputs).map { name -> String in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in (inputs + "/" + name).utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            return String(format: "%016llx.idx", hash)
+        }
+        #expect(files == expectedNames.sorted())
         let second = try TordescProcess.run(binary, arguments, in: ProjectFiles.root)
         #expect(second.stdout == first.stdout && second.stderr.isEmpty)
         let unindexed = try TordescProcess.run(binary, ["lookup", "178.52.17.39", "--at", "2012-06-18 20:00:00", "--json", "--no-index", inputs], in: ProjectFiles.root)
