@@ -106,14 +106,18 @@ import Testing
     }
 
     @Test func syntheticCancellationStopsAHungRequest() async throws {
-        let server = try LoopbackServer { _, _ in Thread.sleep(forTimeInterval: 20) }
+        // The server never answers and never closes (it holds the connection until the client
+        // closes it), and the deadline is 600 s: only cancellation can end the request before
+        // then, whatever phase (connecting, sending, waiting) it is in when the cancel comes.
+        // The server used to close after 20 s; under ThreadSanitizer on a loaded machine this
+        // test's resumption came later than that (the test took 167 s), and the close ended the
+        // request first.
+        let server = try LoopbackServer(waitForClose: true)
         defer { server.stop() }
-        let client = client([server.endpoint]) { $0.requestTimeout = .seconds(30) }
+        let client = client([server.endpoint]) { $0.requestTimeout = .seconds(600) }
         let task = Task { try await client.query(path: "/x") }
         try await Task.sleep(for: .milliseconds(200))
         task.cancel()
-        // Only cancellation gives `.cancelled`: left alone, the request would end with the
-        // server's close after 20 s (no answer) or the 30 s deadline, each a different error.
         // The error, not wall time, is the evidence: a busy cooperative pool delays this test's
         // resumption by an unbounded time.
         switch await task.result {
