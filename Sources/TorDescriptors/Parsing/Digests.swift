@@ -5,44 +5,32 @@ import Crypto
 package enum Digest {
     /// SHA-1 of the bytes.
     package static func sha1<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
-        var hasher = Insecure.SHA1()
-        if let done = bytes.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) {
-            _ = done
-        } else {
-            hasher.update(data: Array(bytes))
-        }
-        return Array(hasher.finalize())
+        Array(hash(Insecure.SHA1.self, bytes))
     }
 
     /// SHA-256 of the bytes.
     package static func sha256<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
-        var hasher = SHA256()
-        if let done = bytes.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) {
-            _ = done
-        } else {
-            hasher.update(data: Array(bytes))
-        }
-        return Array(hasher.finalize())
+        Array(hash(SHA256.self, bytes))
     }
-}
 
-extension Digest {
     /// SHA-1 of the bytes as a typed value, without an intermediate array.
     package static func sha1Value<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> SHA1DigestValue {
-        var hasher = Insecure.SHA1()
-        if bytes.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
-            hasher.update(data: Array(bytes))
-        }
-        return hasher.finalize().withUnsafeBytes { SHA1DigestValue(bytes: $0)! }
+        hash(Insecure.SHA1.self, bytes).withUnsafeBytes { SHA1DigestValue(bytes: $0)! }
     }
 
     /// SHA-256 of the bytes as a typed value, without an intermediate array.
     package static func sha256Value<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> SHA256DigestValue {
-        var hasher = SHA256()
+        hash(SHA256.self, bytes).withUnsafeBytes { SHA256DigestValue(bytes: $0)! }
+    }
+
+    /// The one hashing loop: contiguous bytes (array slices, the usual case) are hashed in
+    /// place; anything else is copied once.
+    private static func hash<Function: HashFunction, Bytes: Collection<UInt8>>(_ function: Function.Type, _ bytes: Bytes) -> Function.Digest {
+        var hasher = Function()
         if bytes.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
             hasher.update(data: Array(bytes))
         }
-        return hasher.finalize().withUnsafeBytes { SHA256DigestValue(bytes: $0)! }
+        return hasher.finalize()
     }
 }
 
