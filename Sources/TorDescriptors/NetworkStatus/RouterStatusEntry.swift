@@ -130,18 +130,16 @@ public struct RouterStatusEntry: Sendable {
 
     /// `nickname` is a range of `rawBytes`' buffer (the scanner sets ``rawBytes`` to the whole
     /// entry once it has read it).
-    init(rawBytes: ArraySlice<UInt8>, line: Int, nickname: Range<Int>, fingerprint: Fingerprint,
-         descriptorDigest: SHA1DigestValue?, published: TorTimestamp, address: IPAddress,
-         orPort: UInt16, dirPort: UInt16?) {
+    init(rawBytes: ArraySlice<UInt8>, line: Int, r: RouterStatusEntryScanner.RLineFields) {
         self.rawBytes = rawBytes
         self.line = line
-        self.nicknameRange = nickname
-        self.fingerprint = fingerprint
-        self.descriptorDigest = descriptorDigest
-        self.published = published
-        self.address = address
-        self.orPort = orPort
-        self.dirPort = dirPort
+        self.nicknameRange = r.nickname
+        self.fingerprint = r.fingerprint
+        self.descriptorDigest = r.descriptorDigest
+        self.published = r.published
+        self.address = .v4(r.address)
+        self.orPort = r.orPort
+        self.dirPort = r.dirPort
     }
 }
 

@@ -92,9 +92,14 @@ struct RouterStatusEntryScanner: Sendable {
         var added = 0
         let firstEntryStart = position
         var caches = EntryLineCaches(enabled: limit > 1)
+        // The line that ended the previous entry, as `readLines` found it: not looked for twice.
+        var ending = LineBounds(start: -1, end: 0, next: 0, keywordEnd: 0)
         while position < raw.end, added < limit {
-            let (lineEnd, next) = raw.lineBounds(position)
-            let keywordEnd = raw.keywordEnd(position, lineEnd)
+            if ending.start != position {
+                let (lineEnd, next) = raw.lineBounds(position)
+                ending = LineBounds(start: position, end: lineEnd, next: next, keywordEnd: raw.keywordEnd(position, lineEnd))
+            }
+            let (lineEnd, next, keywordEnd) = (ending.end, ending.next, ending.keywordEnd)
             if keywordEnd > position, raw.isFooterKeyword(position..<keywordEnd) { return nil }
             // Skipped entries count too: each costs an error value, more memory than its bytes.
             if budget <= 0 { return limits.exceeded(.entriesPerConsensus, kind: kind, line: line) }
@@ -104,12 +109,12 @@ struct RouterStatusEntryScanner: Sendable {
             let isR = keywordEnd - position == 1 && raw[position] == UInt8(ascii: "r")
             position = next
             line += 1
-            var entry: RouterStatusEntry
-            if isR, let parsed = plainRLine(raw, entryStart, lineEnd, line: entryLine) {
-                entry = parsed
+            let rLine: RLineFields
+            if isR, let parsed = plainRLine(raw, entryStart, lineEnd, caches: &caches) {
+                rLine = parsed
             } else if isR {
                 switch parseRLine(raw, entryStart, lineEnd, line: entryLine) {
-                case .success(let parsed): entry = parsed
+                case .success(let parsed): rLine = parsed
                 case .failure(let failure):
                     if strict { return failure }
                     skipped.append(failure)
@@ -124,24 +129,53 @@ struct RouterStatusEntryScanner: Sendable {
                 skipped.append(failure)
                 continue
             }
+            if added == Self.sampleEntries, limit == Int.max {
+                reserveForRest(&entries, sampled: entryStart - firstEntryStart, end: raw.end, position: entryStart)
+            }
+            // The entry is built in its place in the array and read into there: built locally and
+            // appended at the end, it was copied five times (the r line's fields went through two
+            // optionals) and retained and destroyed once more, ~500 instructions an entry.
+            entries.append(RouterStatusEntry(rawBytes: bytes[entryStart..<entryStart], line: entryLine, r: rLine))
+            let index = entries.count - 1
             let plain: Bool
             do throws(DescriptorParseError) {
-                plain = try readLines(raw, &position, &line, into: &entry, caches: &caches)
+                plain = try readLines(raw, &position, &line, into: &entries[index], caches: &caches, ending: &ending)
             } catch {
+                entries.removeLast()
                 return error
             }
             // The scan above already held a plain entry to every rule (see `readLines`); only an
             // unusual one is tokenized once more and checked against the table.
             if strict, !plain || lineEnd - entryStart > limits.maxLineBytes || isVote,
-               let failure = checkRules(entryStart..<position, line: entryLine) { return failure }
-            entry.rawBytes = bytes[entryStart..<position]
-            if added == Self.sampleEntries, limit == Int.max {
-                reserveForRest(&entries, sampled: position - firstEntryStart, end: raw.end, position: position)
+               let failure = checkRules(entryStart..<position, line: entryLine) {
+                entries.removeLast()
+                return failure
             }
-            entries.append(entry)
+            entries[index].rawBytes = bytes[entryStart..<position]
             added += 1
         }
         return nil
+    }
+
+    /// A line's bounds: where it starts, ends (before CR LF or LF), where the next one starts,
+    /// and where its keyword ends.
+    struct LineBounds {
+        var start: Int
+        var end: Int
+        var next: Int
+        var keywordEnd: Int
+    }
+
+    /// An `r` line's fields: small, so the readers return them cheaply, and the entry is built
+    /// from them once, in its place in the array.
+    struct RLineFields {
+        var nickname: Range<Int>
+        var fingerprint: Fingerprint
+        var descriptorDigest: SHA1DigestValue?
+        var published: TorTimestamp
+        var address: UInt32
+        var orPort: UInt16
+        var dirPort: UInt16?
     }
 
     /// Entries read before the rest of the document is sized from their average length.
@@ -180,7 +214,7 @@ struct RouterStatusEntryScanner: Sendable {
     /// this accepts both give the same entry: the words are the same fields, checked by the same
     /// decoders.
     @inline(__always)
-    private func plainRLine(_ raw: ByteCursor, _ start: Int, _ lineEnd: Int, line: Int) -> RouterStatusEntry? {
+    private func plainRLine(_ raw: ByteCursor, _ start: Int, _ lineEnd: Int, caches: inout EntryLineCaches) -> RLineFields? {
         let space = UInt8(ascii: " ")
         var index = start + 1
         guard index < lineEnd, raw[index] == space else { return nil }
@@ -201,7 +235,7 @@ struct RouterStatusEntryScanner: Sendable {
         }
         if strict, (digest != nil) != (flavor != .microdesc) { return nil }
         guard lineEnd - index > 20, raw[index + 10] == space, raw[index + 19] == space,
-              let published = raw.timestamp(index..<(index + 10), (index + 11)..<(index + 19)) else { return nil }
+              let published = caches.dates.timestamp(raw, date: index, time: index + 11) else { return nil }
         index += 20
         let ipStart = index
         while index < lineEnd, raw[index] != space { index += 1 }
@@ -211,14 +245,12 @@ struct RouterStatusEntryScanner: Sendable {
         while index < lineEnd, raw[index] != space { index += 1 }
         guard index < lineEnd, let orPort = raw.unsigned(orStart..<index), orPort <= 65_535, orPort > 0,
               let dirPort = raw.unsigned((index + 1)..<lineEnd), dirPort <= 65_535 else { return nil }
-        return RouterStatusEntry(
-            rawBytes: bytes[start..<start], line: line, nickname: nickname, fingerprint: fingerprint,
-            descriptorDigest: digest, published: published, address: .v4(ip), orPort: UInt16(orPort),
-            dirPort: dirPort == 0 ? nil : UInt16(dirPort))
+        return RLineFields(nickname: nickname, fingerprint: fingerprint, descriptorDigest: digest, published: published,
+                           address: ip, orPort: UInt16(orPort), dirPort: dirPort == 0 ? nil : UInt16(dirPort))
     }
 
     /// `r nickname identity [digest] YYYY-MM-DD HH:MM:SS IP ORPort DirPort`.
-    private func parseRLine(_ raw: ByteCursor, _ start: Int, _ lineEnd: Int, line: Int) -> Result<RouterStatusEntry, DescriptorParseError> {
+    private func parseRLine(_ raw: ByteCursor, _ start: Int, _ lineEnd: Int, line: Int) -> Result<RLineFields, DescriptorParseError> {
         var cursor = start + 1
         var words: (Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>) =
             (0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0)
@@ -237,7 +269,7 @@ struct RouterStatusEntryScanner: Sendable {
             }
             count += 1
         }
-        func fail(_ why: String) -> Result<RouterStatusEntry, DescriptorParseError> {
+        func fail(_ why: String) -> Result<RLineFields, DescriptorParseError> {
             .failure(self.fail("\(why): '\(ByteText.escaped(bytes, start..<lineEnd))'", line, "r"))
         }
         let expected = flavor == .microdesc ? 7 : 8
@@ -258,10 +290,8 @@ struct RouterStatusEntryScanner: Sendable {
         guard let ip = raw.ipv4(ipWord) else { return fail("address is not IPv4") }
         guard let orPort = raw.unsigned(orWord), orPort <= 65_535, !strict || orPort > 0 else { return fail("invalid ORPort") }
         guard let dirPort = raw.unsigned(dirWord), dirPort <= 65_535 else { return fail("invalid DirPort") }
-        return .success(RouterStatusEntry(
-            rawBytes: bytes[start..<start], line: line, nickname: words.0, fingerprint: fingerprint,
-            descriptorDigest: digest, published: published, address: .v4(ip), orPort: UInt16(orPort),
-            dirPort: dirPort == 0 ? nil : UInt16(dirPort)))
+        return .success(RLineFields(nickname: words.0, fingerprint: fingerprint, descriptorDigest: digest, published: published,
+                                    address: ip, orPort: UInt16(orPort), dirPort: dirPort == 0 ? nil : UInt16(dirPort)))
     }
 
     /// Reads the lines after `r` up to the next entry or the footer.
@@ -274,7 +304,8 @@ struct RouterStatusEntryScanner: Sendable {
     /// non-ASCII bytes, whitespace and blank lines) are made below. Anything else (unknown
     /// keywords, `opt` and `#` lines, objects, votes) goes through ``checkRules(_:line:)``.
     private func readLines(_ raw: ByteCursor, _ position: inout Int, _ line: inout Int,
-                           into entry: inout RouterStatusEntry, caches: inout EntryLineCaches) throws(DescriptorParseError) -> Bool {
+                           into entry: inout RouterStatusEntry, caches: inout EntryLineCaches,
+                           ending: inout LineBounds) throws(DescriptorParseError) -> Bool {
         var seen: UInt16 = 0   // one bit per at-most-once keyword
         var plain = true
         var items = 1          // the `r` line
@@ -282,7 +313,10 @@ struct RouterStatusEntryScanner: Sendable {
             let lineStart = position
             let (lineEnd, next) = raw.lineBounds(lineStart)
             let keywordEnd = raw.keywordEnd(lineStart, lineEnd)
-            if endsEntry(raw, lineStart, keywordEnd) { break }
+            if endsEntry(raw, lineStart, keywordEnd) {
+                ending = LineBounds(start: lineStart, end: lineEnd, next: next, keywordEnd: keywordEnd)
+                break
+            }
             let thisLine = line
             position = next
             line += 1
@@ -381,7 +415,7 @@ struct RouterStatusEntryScanner: Sendable {
             entry.exitPolicyRange = args
             return true
         case .a:
-            guard let orAddress = Self.orAddress(bytes, args) else { return false }
+            guard let orAddress = raw.orAddress(args) else { return false }
             entry.orAddresses.append(orAddress)
             return true
         case .w:
