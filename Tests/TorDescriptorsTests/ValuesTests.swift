@@ -224,6 +224,9 @@ import Testing
             ("[2a01:4f8:c2c:1::1]", "2a01:4f8:c2c:1::1"),      // brackets
             ("1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8"),
             ("1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:102:304"),   // embedded IPv4
+            ("::FFFF:001.02.3.4", "::ffff:1.2.3.4"),           // upper case, leading zeros
+            ("0001:00a:B::", "1:a:b::"),
+            ("1::2:3:4:5:6:7", "1:0:2:3:4:5:6:7"),             // a gap of one group is shown whole
         ]
         for (input, output) in cases {
             #expect(IPAddress(input)?.description == output, "\(input)")
@@ -235,7 +238,10 @@ import Testing
 
     @Test func ipv6InvalidForms() {
         for bad in [":", ":::", "1:2", "1::2::3", ":1::", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7:8::", "12345::",
-                    "g::1", "[::1", "::1]", "[1.2.3.4]", "fe80::1%eth0", "1:2:3:4:5:6:7:", "::1.2.3", "::1.2.3.4:5"] {
+                    "g::1", "[::1", "::1]", "[1.2.3.4]", "fe80::1%eth0", "1:2:3:4:5:6:7:", "::1.2.3", "::1.2.3.4:5",
+                    // The IPv4 tail: only last, only once, a whole dotted quad, within eight groups.
+                    "1:2:3:4:5:6:7:1.2.3.4", "::ffff:1.2.3.4.5", "1.2.3.4::", "::1.2.3.4x", "::abcd1", "::1:",
+                    "::ffff:256.1.1.1", "::1234.1.1.1", "::1.2.3.4.", "::ff.1.2.3"] {
             #expect(IPAddress(bad) == nil, "\(bad)")
         }
     }

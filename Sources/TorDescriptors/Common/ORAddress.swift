@@ -32,12 +32,7 @@ public struct ORAddress: Sendable, Hashable, CustomStringConvertible {
     /// The port must be 1...65535 (dir-spec: "a number between 1 and 65535 inclusive"). An IPv4
     /// address must not be bracketed; an IPv6 one must be when `requireBrackets` (strict mode).
     static func parse(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>, requireBrackets: Bool = false) -> ORAddress? {
-        guard let colon = bytes[range].lastIndex(of: UInt8(ascii: ":")), colon > range.lowerBound,
-              let address = IPAddress.parse(bytes, range.lowerBound..<colon),
-              let port = ByteText.unsigned(bytes, (colon + 1)..<range.upperBound),
-              (1...65_535).contains(port) else { return nil }
-        let bracketed = bytes[range.lowerBound] == UInt8(ascii: "[")
-        if address.isIPv6 ? (requireBrackets && !bracketed) : bracketed { return nil }
-        return ORAddress(address: address, port: port)
+        guard range.lowerBound >= bytes.startIndex, range.upperBound <= bytes.endIndex else { return nil }
+        return ByteCursor.with(bytes) { $0.orAddress(range, requireBrackets: requireBrackets) }
     }
 }

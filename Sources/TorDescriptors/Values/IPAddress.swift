@@ -31,114 +31,20 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible, Codable {
         }
     }
 
+    /// The address in `range` of `bytes` (see ``ByteCursor/ipAddress(_:)``).
     static func parse(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> IPAddress? {
-        guard !range.isEmpty else { return nil }
-        if bytes[range.lowerBound] == UInt8(ascii: "[") {
-            guard range.count >= 2, bytes[range.upperBound - 1] == UInt8(ascii: "]") else { return nil }
-            return parseIPv6(bytes, (range.lowerBound + 1)..<(range.upperBound - 1)).map { .v6(high: $0.0, low: $0.1) }
-        }
-        if let v4 = parseIPv4(bytes, range) { return .v4(v4) }
-        return parseIPv6(bytes, range).map { .v6(high: $0.0, low: $0.1) }
+        guard range.lowerBound >= bytes.startIndex, range.upperBound <= bytes.endIndex else { return nil }
+        return ByteCursor.with(bytes) { $0.ipAddress(range) }
     }
 
     static func parseIPv4(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> UInt32? {
-        var value: UInt32 = 0
-        var octets = 0
-        var index = range.lowerBound
-        while index < range.upperBound {
-            var octet = 0
-            var digits = 0
-            while index < range.upperBound, ByteText.isDigit(bytes[index]) {
-                octet = octet * 10 + Int(bytes[index] - 0x30)
-                digits += 1
-                index += 1
-                if digits > 3 { return nil }
-            }
-            guard digits > 0, octet <= 255 else { return nil }
-            value = value << 8 | UInt32(octet)
-            octets += 1
-            if index < range.upperBound {
-                guard bytes[index] == UInt8(ascii: "."), octets < 4 else { return nil }
-                index += 1
-                guard index < range.upperBound else { return nil }
-            }
-        }
-        return octets == 4 ? value : nil
+        guard range.lowerBound >= bytes.startIndex, range.upperBound <= bytes.endIndex else { return nil }
+        return ByteCursor.with(bytes) { $0.ipv4(range) }
     }
 
     static func parseIPv6(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> (UInt64, UInt64)? {
-        // Groups before and after `::`, each shifted into a 128-bit value: no arrays, since
-        // every `a` line of a consensus entry comes here.
-        var head = Groups()
-        var tail = Groups()
-        var sawGap = false
-        var index = range.lowerBound
-        let end = range.upperBound
-        guard !range.isEmpty else { return nil }
-        if bytes[index] == UInt8(ascii: ":") {
-            guard index + 1 < end, bytes[index + 1] == UInt8(ascii: ":") else { return nil }
-            sawGap = true
-            index += 2
-        }
-        while index < end {
-            // An embedded IPv4 tail (::ffff:1.2.3.4).
-            var probe = index
-            while probe < end, bytes[probe] != UInt8(ascii: ":") { probe += 1 }
-            if probe == end, bytes[index..<end].contains(UInt8(ascii: ".")) {
-                guard let v4 = parseIPv4(bytes, index..<end) else { return nil }
-                if sawGap { tail.append(UInt16(v4 >> 16)); tail.append(UInt16(v4 & 0xFFFF)) }
-                else { head.append(UInt16(v4 >> 16)); head.append(UInt16(v4 & 0xFFFF)) }
-                index = end
-                break
-            }
-            var group: UInt32 = 0
-            var digits = 0
-            while index < end, let nibble = Hex.nibble(bytes[index]) {
-                group = group << 4 | UInt32(nibble)
-                digits += 1
-                index += 1
-                if digits > 4 { return nil }
-            }
-            guard digits > 0 else { return nil }
-            if sawGap { tail.append(UInt16(group)) } else { head.append(UInt16(group)) }
-            if index < end {
-                guard bytes[index] == UInt8(ascii: ":") else { return nil }
-                index += 1
-                if index < end, bytes[index] == UInt8(ascii: ":") {
-                    guard !sawGap else { return nil }
-                    sawGap = true
-                    index += 1
-                } else if index == end {
-                    return nil
-                }
-            }
-        }
-        let total = head.count + tail.count
-        guard sawGap ? total <= 7 : total == 8 else { return nil }
-        // The head's groups move up past the zero groups of the gap and the tail's groups.
-        let shifted = head.shiftedLeft(groups: 8 - head.count)
-        return (shifted.high | tail.high, shifted.low | tail.low)
-    }
-
-    /// Up to eight 16-bit groups as a 128-bit value, the last appended lowest.
-    private struct Groups {
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        var count = 0
-
-        mutating func append(_ group: UInt16) {
-            high = high << 16 | low >> 48
-            low = low << 16 | UInt64(group)
-            count += 1
-        }
-
-        func shiftedLeft(groups: Int) -> (high: UInt64, low: UInt64) {
-            let bits = groups * 16
-            if bits == 0 { return (high, low) }
-            if bits >= 128 { return (0, 0) }
-            if bits >= 64 { return (low << UInt64(bits - 64), 0) }
-            return (high << UInt64(bits) | low >> UInt64(64 - bits), low << UInt64(bits))
-        }
+        guard range.lowerBound >= bytes.startIndex, range.upperBound <= bytes.endIndex else { return nil }
+        return ByteCursor.with(bytes) { $0.ipv6(range) }.map { ($0.high, $0.low) }
     }
 
     public var description: String {
