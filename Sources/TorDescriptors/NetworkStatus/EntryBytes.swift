@@ -8,46 +8,70 @@ extension ByteCursor {
         self[range.lowerBound] == UInt8(ascii: "d") && (equals(range, "directory-footer") || equals(range, "directory-signature"))
     }
 
+    /// A dotted quad: four decimal numbers of one to three digits (leading zeros allowed), each
+    /// at most 255. The digits are read unrolled: every consensus entry has one address.
     func ipv4(_ range: Range<Int>) -> UInt32? {
         var value: UInt32 = 0
-        var octets = 0
         var index = range.lowerBound
-        while octets < 4 {
-            var octet: UInt32 = 0
-            var digits = 0
-            while index < range.upperBound, self[index] &- 0x30 < 10, digits < 3 {
-                octet = octet * 10 + UInt32(self[index] &- 0x30)
-                digits += 1
+        let end = range.upperBound
+        for octet in 0..<4 {
+            guard index < end else { return nil }
+            var number = UInt32(self[index] &- 0x30)
+            guard number < 10 else { return nil }
+            index += 1
+            if index < end, case let digit = UInt32(self[index] &- 0x30), digit < 10 {
+                number = number &* 10 &+ digit
                 index += 1
+                if index < end, case let digit = UInt32(self[index] &- 0x30), digit < 10 {
+                    number = number &* 10 &+ digit
+                    index += 1
+                }
             }
-            guard digits > 0, octet <= 255 else { return nil }
-            value = value << 8 | octet
-            octets += 1
-            if octets < 4 {
-                guard index < range.upperBound, self[index] == UInt8(ascii: ".") else { return nil }
+            guard number <= 255 else { return nil }
+            value = value << 8 | number
+            if octet < 3 {
+                guard index < end, self[index] == UInt8(ascii: ".") else { return nil }
                 index += 1
             }
         }
-        return index == range.upperBound ? value : nil
+        return index == end ? value : nil
     }
 
     /// `YYYY-MM-DD` and `HH:MM:SS`.
     func timestamp(_ date: Range<Int>, _ time: Range<Int>) -> TorTimestamp? {
-        guard date.count == 10, time.count == 8 else { return nil }
-        let d = date.lowerBound, t = time.lowerBound
-        guard self[d + 4] == UInt8(ascii: "-"), self[d + 7] == UInt8(ascii: "-"), self[t + 2] == UInt8(ascii: ":"), self[t + 5] == UInt8(ascii: ":"),
+        guard date.count == 10, time.count == 8, let days = civilDays(date.lowerBound),
+              let seconds = secondsOfDay(time.lowerBound) else { return nil }
+        return TorTimestamp(secondsSince1970: Int64(days) * 86_400 + Int64(seconds))
+    }
+
+    /// The `YYYY-MM-DD` at `index` (10 bytes in the buffer) as days from 1970-01-01 in the
+    /// proleptic Gregorian calendar (the civil-from-days inverse).
+    func civilDays(_ d: Int) -> Int? {
+        guard self[d + 4] == UInt8(ascii: "-"), self[d + 7] == UInt8(ascii: "-"),
               let year = digits(d, 4), let month = digits(d + 5, 2), let day = digits(d + 8, 2),
-              let hour = digits(t, 2), let minute = digits(t + 3, 2), let second = digits(t + 6, 2),
-              (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year), hour < 24, minute < 60, second < 61
-        else { return nil }
-        // Days from 1970-01-01 in the proleptic Gregorian calendar (the civil-from-days inverse).
+              (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year) else { return nil }
         let y = month <= 2 ? year - 1 : year
         let era = y / 400
         let yearOfEra = y - era * 400
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
-        return TorTimestamp(secondsSince1970: Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second))
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The `HH:MM:SS` at `index` (8 bytes in the buffer) as seconds from midnight (a leap
+    /// second, `:60`, is allowed).
+    @inline(__always)
+    func secondsOfDay(_ t: Int) -> Int? {
+        guard self[t + 2] == UInt8(ascii: ":"), self[t + 5] == UInt8(ascii: ":"),
+              let hour = digits(t, 2), let minute = digits(t + 3, 2), let second = digits(t + 6, 2),
+              hour < 24, minute < 60, second < 61 else { return nil }
+        return hour * 3600 + minute * 60 + second
+    }
+
+    /// The 8 bytes at `index` (all in the buffer) as one word, for comparing short fields whole.
+    @inline(__always)
+    func word64(at index: Int) -> UInt64 {
+        UnsafeRawPointer(pointer(index, count: 8)!).loadUnaligned(as: UInt64.self)
     }
 
     /// `count` decimal digits at `index` (all in the buffer), as ``unsigned(_:)`` reads them.
@@ -189,23 +213,78 @@ extension ByteCursor {
         sha1Digest(range).map { Fingerprint(high: $0.a, middle: $0.b, low: $0.c) }
     }
 
+    /// 27 base64 characters (any `=` padding after them is ignored) as a SHA-1 digest. Decoded
+    /// straight into the digest's words, without an intermediate buffer: every consensus entry
+    /// has one or two of these.
     func sha1Digest(_ range: Range<Int>) -> SHA1DigestValue? {
-        var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        return withUnsafeMutableBytes(of: &storage) { raw -> SHA1DigestValue? in
-            guard base64(range, length: 20, into: raw.baseAddress!.assumingMemoryBound(to: UInt8.self)) else { return nil }
-            // The digest's bytes in order are big-endian words.
-            return SHA1DigestValue(a: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                                   b: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
-                                   c: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self)))
-        }
+        guard let reader = Base64Words(self, range, characters: 27) else { return nil }
+        var r = reader
+        let g0 = r.group(0), g1 = r.group(4), g2 = r.group(8), g3 = r.group(12), g4 = r.group(16), g5 = r.group(20)
+        let tail = r.tail(24)
+        guard r.isValid else { return nil }
+        // Bytes 0-17 are the six groups, 18-19 the tail; the words are big-endian.
+        return SHA1DigestValue(a: g0 << 40 | g1 << 16 | g2 >> 8,
+                               b: (g2 & 0xFF) << 56 | g3 << 32 | g4 << 8 | g5 >> 16,
+                               c: UInt32(truncatingIfNeeded: (g5 & 0xFFFF) << 16 | tail))
     }
 
+    /// 43 base64 characters (any `=` padding after them is ignored) as a SHA-256 digest, read
+    /// as ``sha1Digest(_:)`` reads 27.
     func sha256Digest(_ range: Range<Int>) -> SHA256DigestValue? {
-        var storage: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
-        return withUnsafeMutableBytes(of: &storage) { raw -> SHA256DigestValue? in
-            guard base64(range, length: 32, into: raw.baseAddress!.assumingMemoryBound(to: UInt8.self)) else { return nil }
-            func word(_ offset: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
-            return SHA256DigestValue(a: word(0), b: word(8), c: word(16), d: word(24))
-        }
+        guard let reader = Base64Words(self, range, characters: 43) else { return nil }
+        var r = reader
+        let g0 = r.group(0), g1 = r.group(4), g2 = r.group(8), g3 = r.group(12), g4 = r.group(16)
+        let g5 = r.group(20), g6 = r.group(24), g7 = r.group(28), g8 = r.group(32), g9 = r.group(36)
+        let tail = r.tail(40)
+        guard r.isValid else { return nil }
+        // Bytes 0-29 are the ten groups, 30-31 the tail.
+        return SHA256DigestValue(a: g0 << 40 | g1 << 16 | g2 >> 8,
+                                 b: (g2 & 0xFF) << 56 | g3 << 32 | g4 << 8 | g5 >> 16,
+                                 c: (g5 & 0xFFFF) << 48 | g6 << 24 | g7,
+                                 d: g8 << 40 | g9 << 16 | tail)
     }
+}
+
+/// Reads a fixed number of base64 characters as 24-bit groups, collecting the table values'
+/// bits so that one test at the end rejects any character outside the alphabet.
+private struct Base64Words {
+    let cursor: ByteCursor
+    let start: Int
+    let table: UnsafePointer<UInt8>
+    /// The OR of every table value read: ≥ 64 when one was not a base64 character (0xFF).
+    var seen: UInt64 = 0
+
+    /// `nil` unless `range` is exactly `characters` long after its trailing `=` are dropped.
+    @inline(__always)
+    init?(_ cursor: ByteCursor, _ range: Range<Int>, characters: Int) {
+        var stop = range.upperBound
+        while stop > range.lowerBound, cursor[stop - 1] == UInt8(ascii: "=") { stop -= 1 }
+        guard stop - range.lowerBound == characters else { return nil }
+        self.cursor = cursor
+        start = range.lowerBound
+        // Fetched once per value (a `static let` access costs a lazy-initialisation check).
+        table = Base64.tablePointer
+    }
+
+    @inline(__always)
+    private mutating func value(_ offset: Int) -> UInt64 {
+        let value = UInt64(table[Int(cursor[start + offset])])
+        seen |= value
+        return value
+    }
+
+    /// Four characters from `offset`: three bytes, big-endian.
+    @inline(__always)
+    mutating func group(_ offset: Int) -> UInt64 {
+        value(offset) << 18 | value(offset + 1) << 12 | value(offset + 2) << 6 | value(offset + 3)
+    }
+
+    /// The last three characters from `offset`: two bytes (the low two bits are dropped, as
+    /// decoding unpadded base64 does).
+    @inline(__always)
+    mutating func tail(_ offset: Int) -> UInt64 {
+        (value(offset) << 12 | value(offset + 1) << 6 | value(offset + 2)) >> 2
+    }
+
+    var isValid: Bool { seen < 64 }
 }

@@ -59,12 +59,50 @@ struct EntryLineCaches {
     /// `p` lines strict mode found well-formed.
     var policies: LineCache<Bool>
 
+    /// `r` line dates and their day numbers, by the last digit of the day: a consensus's entries
+    /// were published within a day or two, so nearly every date is one already read.
+    var dates = DateCache()
+
     /// Disabled caches keep nothing and allocate nothing: a scan for one entry (``RouterStatusEntryScanner/next()``)
     /// would pay more for the slots than it saves.
     init(enabled: Bool) {
         flags = LineCache(enabled: enabled)
         protocols = LineCache(enabled: enabled)
         policies = LineCache(enabled: enabled)
+    }
+}
+
+/// Four `YYYY-MM-DD` fields with their day numbers (see ``EntryLineCaches/dates``).
+struct DateCache {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var tails: (UInt16, UInt16, UInt16, UInt16) = (0, 0, 0, 0)
+    private var days: (Int, Int, Int, Int) = (0, 0, 0, 0)
+
+    /// The timestamp of the `YYYY-MM-DD` at `date` and the `HH:MM:SS` at `time` (both wholly in
+    /// the buffer), as ``ByteCursor/timestamp(_:_:)`` reads it.
+    @inline(__always)
+    mutating func timestamp(_ raw: ByteCursor, date: Int, time: Int) -> TorTimestamp? {
+        let word = raw.word64(at: date)
+        // A tail of 0 never matches: the cache's empty slots cannot pass for a date.
+        let tail = UInt16(raw[date + 8]) | UInt16(raw[date + 9]) << 8
+        let day: Int?
+        switch raw[date + 9] & 3 {
+        case 0: day = Self.lookup(&words.0, &tails.0, &days.0, raw, date, word, tail)
+        case 1: day = Self.lookup(&words.1, &tails.1, &days.1, raw, date, word, tail)
+        case 2: day = Self.lookup(&words.2, &tails.2, &days.2, raw, date, word, tail)
+        default: day = Self.lookup(&words.3, &tails.3, &days.3, raw, date, word, tail)
+        }
+        guard let day, let seconds = raw.secondsOfDay(time) else { return nil }
+        return TorTimestamp(secondsSince1970: Int64(day) * 86_400 + Int64(seconds))
+    }
+
+    @inline(__always)
+    private static func lookup(_ slotWord: inout UInt64, _ slotTail: inout UInt16, _ slotDays: inout Int,
+                        _ raw: ByteCursor, _ date: Int, _ word: UInt64, _ tail: UInt16) -> Int? {
+        if slotWord == word, slotTail == tail { return slotDays }
+        guard let parsed = raw.civilDays(date) else { return nil }
+        (slotWord, slotTail, slotDays) = (word, tail, parsed)
+        return parsed
     }
 }
 
