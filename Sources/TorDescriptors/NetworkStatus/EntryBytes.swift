@@ -163,51 +163,6 @@ extension ByteCursor {
         return (1...18).contains(index - start) ? value : nil
     }
 
-    /// Decodes unpadded (or padded) base64 of exactly `length` ≤ 32 bytes into `out`, four
-    /// characters (three bytes) at a time.
-    func base64(_ range: Range<Int>, length: Int, into out: UnsafeMutablePointer<UInt8>) -> Bool {
-        // A table, because branching on random base64 characters mispredicts; fetched once per
-        // value (a `static let` access costs a lazy-initialisation check).
-        base64(range, length: length, into: out, table: Base64.tablePointer)
-    }
-
-    private func base64(_ range: Range<Int>, length: Int, into out: UnsafeMutablePointer<UInt8>, table: UnsafePointer<UInt8>) -> Bool {
-        var stop = range.upperBound
-        while stop > range.lowerBound, self[stop - 1] == UInt8(ascii: "=") { stop -= 1 }
-        let characters = stop - range.lowerBound
-        guard characters == (length * 4 + 2) / 3 else { return false }
-        var index = range.lowerBound
-        var count = 0
-        while stop - index >= 4 {
-            let a = UInt32(table[Int(self[index])]), b = UInt32(table[Int(self[index + 1])])
-            let c = UInt32(table[Int(self[index + 2])]), d = UInt32(table[Int(self[index + 3])])
-            guard (a | b | c | d) < 64 else { return false }
-            let group = a &<< 18 | b &<< 12 | c &<< 6 | d
-            out[count] = UInt8(truncatingIfNeeded: group &>> 16)
-            out[count + 1] = UInt8(truncatingIfNeeded: group &>> 8)
-            out[count + 2] = UInt8(truncatingIfNeeded: group)
-            count += 3
-            index += 4
-        }
-        switch stop - index {
-        case 0: break
-        case 2:
-            let a = UInt32(table[Int(self[index])]), b = UInt32(table[Int(self[index + 1])])
-            guard (a | b) < 64 else { return false }
-            out[count] = UInt8(truncatingIfNeeded: (a &<< 6 | b) &>> 4)
-            count += 1
-        case 3:
-            let a = UInt32(table[Int(self[index])]), b = UInt32(table[Int(self[index + 1])]), c = UInt32(table[Int(self[index + 2])])
-            guard (a | b | c) < 64 else { return false }
-            let group = a &<< 12 | b &<< 6 | c
-            out[count] = UInt8(truncatingIfNeeded: group &>> 10)
-            out[count + 1] = UInt8(truncatingIfNeeded: group &>> 2)
-            count += 2
-        default: return false
-        }
-        return count == length
-    }
-
     /// An identity: the same 20 bytes as a SHA-1 digest, without the generic byte-collection init.
     func fingerprint(_ range: Range<Int>) -> Fingerprint? {
         sha1Digest(range).map { Fingerprint(high: $0.a, middle: $0.b, low: $0.c) }
