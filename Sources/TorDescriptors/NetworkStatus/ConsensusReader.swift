@@ -42,6 +42,15 @@ public struct ConsensusReader: Sendable, Sequence {
 
     /// Entries whose `r` line could not be read so far (lenient mode leaves them out).
     public var skippedEntries: [DescriptorParseError] { scanner.skipped }
+    /// Where the entries start: the first `r` line, or the footer when there are none.
+    let entriesStart: Int
+    /// Where the scanner stands: after ``readAllEntries(into:)``, the footer's first line.
+    var entriesPosition: Int { scanner.position }
+    /// Whether an entry line read so far opens another document (see ``watchForDocumentStarts()``).
+    var sawDocumentStart: Bool { scanner.sawDocumentStart }
+
+    /// Makes the entry scanner watch the lines it reads for one that opens another document.
+    mutating func watchForDocumentStarts() { scanner.watchesForDocumentStarts = true }
 
     /// Parses the header of a buffer holding one consensus.
     public init(_ bytes: ArraySlice<UInt8>, mode: ValidationMode = .lenient) throws(DescriptorParseError) {
@@ -62,6 +71,7 @@ public struct ConsensusReader: Sendable, Sequence {
         self.contentStart = headerDocument.content.lowerBound
         self.firstLine = slice.firstLine
         self.mode = mode
+        self.entriesStart = position
         self.scanner = RouterStatusEntryScanner(bytes: bytes, flavor: header.flavor, mode: mode, position: position, line: line)
     }
 

@@ -53,13 +53,32 @@ public struct NetworkStatusConsensus: ParsableDocument, Sendable {
     public subscript<Value>(dynamicMember keyPath: KeyPath<ConsensusHeader, Value>) -> Value { header[keyPath: keyPath] }
 
     public init(parsing slice: DocumentSlice, mode: ValidationMode) throws(DescriptorParseError) {
+        self = try Self.parse(slice, mode: mode, watchingForStarts: false).consensus
+    }
+
+    /// The consensus of `slice`; with `watchingForStarts`, also whether the slice holds a second
+    /// line that opens a document (as ``DocumentSplitter`` counts them): the entry scanner watches
+    /// the entries' lines, and the header's and footer's are counted (see ``parseAll(_:mode:)``).
+    static func parse(_ slice: DocumentSlice, mode: ValidationMode,
+                      watchingForStarts: Bool) throws(DescriptorParseError) -> (consensus: NetworkStatusConsensus, holdsAnotherStart: Bool) {
         var reader = try ConsensusReader(slice, mode: mode)
+        if watchingForStarts { reader.watchForDocumentStarts() }
         var entries: [RouterStatusEntry] = []
         // Entries average ~330 bytes in ns consensuses and ~300 in microdesc ones.
         entries.reserveCapacity(slice.bytes.count / 300 + 1)
         try reader.readAllEntries(into: &entries)
+        let entriesEnd = reader.entriesPosition
         let footer = try reader.footer()
-        self.init(slice: slice, reader: reader, entries: entries, skipped: reader.skippedEntries, footer: footer)
+        let consensus = NetworkStatusConsensus(slice: slice, reader: reader, entries: entries, skipped: reader.skippedEntries, footer: footer)
+        guard watchingForStarts else { return (consensus, false) }
+        if reader.sawDocumentStart { return (consensus, true) }
+        let keywords = startKeywords.map { Array($0.utf8) }
+        let starts = ByteCursor.with(slice.bytes) { cursor in
+            // The header (whose first line counts one) and the footer: the lines the scanner did not read.
+            DocumentSplitter.Iterator.startLineCount(cursor, from: cursor.start, to: reader.entriesStart, keywords: keywords, atMost: 1)
+                + DocumentSplitter.Iterator.startLineCount(cursor, from: entriesEnd, keywords: keywords, atMost: 1)
+        }
+        return (consensus, starts > 1)
     }
 
     /// The consensus from its parts: the serial parse and the parallel one (which reads the

@@ -63,13 +63,31 @@ struct EntryLineCaches {
     /// were published within a day or two, so nearly every date is one already read.
     var dates = DateCache()
 
+    /// Whether to look for lines that open another document (``RouterStatusEntryScanner/watchesForDocumentStarts``).
+    let watchesForDocumentStarts: Bool
+    /// Whether such a line was seen.
+    private(set) var sawDocumentStart = false
+
     /// Disabled caches keep nothing and allocate nothing: a scan for one entry (``RouterStatusEntryScanner/next()``)
     /// would pay more for the slots than it saves.
-    init(enabled: Bool) {
+    init(enabled: Bool, watchesForDocumentStarts: Bool = false) {
         flags = LineCache(enabled: enabled)
         protocols = LineCache(enabled: enabled)
         policies = LineCache(enabled: enabled)
+        self.watchesForDocumentStarts = watchesForDocumentStarts
     }
+
+    /// Notes whether the line at `lineStart` opens another consensus or vote, when watching.
+    /// Called only for lines the scanner has no key for (a known key's line cannot open one),
+    /// object lines and the lines of a skipped entry.
+    @inline(__always)
+    mutating func watch(_ raw: ByteCursor, _ lineStart: Int) {
+        if watchesForDocumentStarts, !sawDocumentStart, raw.opensDocument(at: lineStart, keywords: Self.documentStartKeywords) {
+            sawDocumentStart = true
+        }
+    }
+
+    private static let documentStartKeywords = NetworkStatusConsensus.startKeywords.map { Array($0.utf8) }
 }
 
 /// Four `YYYY-MM-DD` fields with their day numbers (see ``EntryLineCaches/dates``).

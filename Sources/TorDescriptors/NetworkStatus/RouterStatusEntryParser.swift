@@ -24,6 +24,11 @@ struct RouterStatusEntryScanner: Sendable {
     let limits: ParseLimits
     /// Entries (read or skipped) still allowed by ``ParseLimits/maxEntriesPerConsensus``.
     private var entryBudget: Int
+    /// Set by ``NetworkStatusConsensus/parseAll(_:mode:)``: watch the entries' lines for one
+    /// that opens another document, which the whole-buffer scan would otherwise look for.
+    var watchesForDocumentStarts = false
+    /// Whether a line read so far opens another document (only when watching).
+    private(set) var sawDocumentStart = false
 
     init(bytes: ArraySlice<UInt8>, flavor: ConsensusFlavor, mode: ValidationMode, position: Int, line: Int) {
         self.bytes = bytes
@@ -76,10 +81,12 @@ struct RouterStatusEntryScanner: Sendable {
         var skippedNow: [DescriptorParseError] = []
         try limits.checkDocumentSize(bytes.count, kind: kind, line: line)
         var budget = entryBudget
+        var caches = EntryLineCaches(enabled: limit > 1, watchesForDocumentStarts: watchesForDocumentStarts)
         let failure: DescriptorParseError? = ByteCursor.with(bytes) { raw in
-            scan(raw, &position, &line, &skippedNow, into: &entries, limit: limit, budget: &budget)
+            scan(raw, &position, &line, &skippedNow, into: &entries, limit: limit, budget: &budget, caches: &caches)
         }
         entryBudget = budget
+        if caches.sawDocumentStart { sawDocumentStart = true }
         self.position = position
         self.line = line
         if !skippedNow.isEmpty { skipped += skippedNow }
@@ -88,10 +95,10 @@ struct RouterStatusEntryScanner: Sendable {
 
     /// Appends up to `limit` entries; returns the strict-mode error that stopped it, if any.
     private func scan(_ raw: ByteCursor, _ position: inout Int, _ line: inout Int, _ skipped: inout [DescriptorParseError],
-                      into entries: inout [RouterStatusEntry], limit: Int, budget: inout Int) -> DescriptorParseError? {
+                      into entries: inout [RouterStatusEntry], limit: Int, budget: inout Int,
+                      caches: inout EntryLineCaches) -> DescriptorParseError? {
         var added = 0
         let firstEntryStart = position
-        var caches = EntryLineCaches(enabled: limit > 1)
         // The line that ended the previous entry, as `readLines` found it: not looked for twice.
         var ending = LineBounds(start: -1, end: 0, next: 0, keywordEnd: 0)
         while position < raw.end, added < limit {
@@ -118,10 +125,11 @@ struct RouterStatusEntryScanner: Sendable {
                 case .failure(let failure):
                     if strict { return failure }
                     skipped.append(failure)
-                    skipLines(raw, &position, &line)
+                    skipLines(raw, &position, &line, caches: &caches)
                     continue
                 }
             } else {
+                caches.watch(raw, entryStart)
                 // Only reachable when the scanner is started on a stray line.
                 let failure = error(.misplacedKeyword(expected: "router status entries start with 'r'"), line: entryLine,
                                     keyword: ByteText.string(bytes, entryStart..<keywordEnd))
@@ -199,10 +207,11 @@ struct RouterStatusEntryScanner: Sendable {
         return count > 0 && raw.isFooterKeyword(position..<keywordEnd)
     }
 
-    private func skipLines(_ raw: ByteCursor, _ position: inout Int, _ line: inout Int) {
+    private func skipLines(_ raw: ByteCursor, _ position: inout Int, _ line: inout Int, caches: inout EntryLineCaches) {
         while position < raw.end {
             let (lineEnd, next) = raw.lineBounds(position)
             if endsEntry(raw, position, raw.keywordEnd(position, lineEnd)) { return }
+            caches.watch(raw, position)
             position = next
             line += 1
         }
@@ -341,6 +350,7 @@ struct RouterStatusEntryScanner: Sendable {
                 let objectStart = position
                 while position < raw.end {
                     let (objectEnd, objectNext) = raw.lineBounds(position)
+                    caches.watch(raw, position)
                     line += 1
                     let closes = raw.hasPrefix(position..<objectEnd, "-----END ")
                     position = objectNext
@@ -349,6 +359,8 @@ struct RouterStatusEntryScanner: Sendable {
                 object = objectStart..<position
             }
             let key = keywordEnd > lineStart ? EntryKey.lookup(raw, lineStart..<keywordEnd) : nil
+            // A line of a known key cannot open a document; any other might.
+            if key == nil { caches.watch(raw, lineStart) }
             if strict, key == nil || object != nil || ((key == .s || key == .w) && args.count >= 2 * TorTokenLimits.maxArguments) {
                 plain = false
             }

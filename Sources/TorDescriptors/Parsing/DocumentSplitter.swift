@@ -84,37 +84,28 @@ public struct DocumentSplitter: Sequence, Sendable {
             return DocumentSlice(bytes: bytes[start..<end], firstLine: startLine)
         }
 
-        /// How many lines from `from` on begin with one of the keywords followed by a space,
-        /// tab, CR or LF (counting stops past `atMost`). Only looks at the first bytes after each
-        /// newline (memchr), without the per-line bookkeeping of `scan`.
-        private static func startLineCount(_ cursor: ByteCursor, from position: Int, keywords: [[UInt8]], atMost limit: Int) -> Int {
-            guard position < cursor.end else { return 0 }
-            let end = cursor.end
+        /// How many lines in `position..<limit` (line starts, `limit` the buffer's end unless
+        /// given) begin with one of the keywords followed by a space, tab, CR or LF (counting stops
+        /// past `atMost`). Only looks at the first bytes after each newline (memchr), without the
+        /// per-line bookkeeping of `scan`.
+        static func startLineCount(_ cursor: ByteCursor, from position: Int, to limit: Int? = nil,
+                                   keywords: [[UInt8]], atMost maximum: Int) -> Int {
+            let end = limit ?? cursor.end
+            guard position < end else { return 0 }
             // The first bytes of the keywords and of `opt`: most lines are ruled out by one test.
             var firstBytes: (low: UInt64, high: UInt64) = (0, 0)
             for byte in keywords.compactMap(\.first) + [UInt8(ascii: "o")] {
                 if byte < 64 { firstBytes.low |= 1 << UInt64(byte) } else if byte < 128 { firstBytes.high |= 1 << UInt64(byte - 64) }
             }
             func isStart(_ lineStart: Int) -> Bool {
-                var index = lineStart
-                let first = cursor[index]
+                let first = cursor[lineStart]
                 guard first < 64 ? firstBytes.low >> UInt64(first) & 1 == 1 : first >= 128 || firstBytes.high >> UInt64(first &- 64) & 1 == 1
                 else { return false }
-                // tor's obsolete `opt ` prefix.
-                if end - index > 4, cursor.hasPrefix(index..<end, "opt"), ByteText.isSpace(cursor[index + 3]) {
-                    index = cursor.skipSpaces(index + 4, end)
-                }
-                for keyword in keywords where !keyword.isEmpty && end - index >= keyword.count
-                    && cursor.equals(index..<(index + keyword.count), keyword) {
-                    if end - index == keyword.count { return true }   // the keyword ends the buffer
-                    let after = cursor[index + keyword.count]
-                    if ByteText.isSpace(after) || after == ByteText.newline || after == ByteText.carriageReturn { return true }
-                }
-                return false
+                return cursor.opensDocument(at: lineStart, keywords: keywords)
             }
             var found = isStart(position) ? 1 : 0
             var from = position
-            while from < end, found <= limit {
+            while from < end, found <= maximum {
                 guard let newline = cursor.firstIndex(of: ByteText.newline, from: from, to: end) else { break }
                 let next = newline + 1
                 if next < end, isStart(next) { found += 1 }
@@ -199,5 +190,25 @@ public struct DocumentSplitter: Sequence, Sendable {
             for index in range where Base64.value(cursor[index]) == 0xFF && cursor[index] != UInt8(ascii: "=") { return true }
             return false
         }
+    }
+}
+
+extension ByteCursor {
+    /// Whether the line at `lineStart` opens a document: its keyword (after tor's obsolete `opt `
+    /// prefix) is one of `keywords`, followed by a space, tab, CR, LF or the end of the buffer.
+    /// What ``DocumentSplitter`` counts as a start line, and what the consensus entry scanner
+    /// watches for in its stead (see ``NetworkStatusConsensus/parseAll(_:mode:)``).
+    func opensDocument(at lineStart: Int, keywords: [[UInt8]]) -> Bool {
+        var index = lineStart
+        if end - index > 4, hasPrefix(index..<end, "opt"), ByteText.isSpace(self[index + 3]) {
+            index = skipSpaces(index + 4, end)
+        }
+        for keyword in keywords where !keyword.isEmpty && end - index >= keyword.count
+            && equals(index..<(index + keyword.count), keyword) {
+            if end - index == keyword.count { return true }   // the keyword ends the buffer
+            let after = self[index + keyword.count]
+            if ByteText.isSpace(after) || after == ByteText.newline || after == ByteText.carriageReturn { return true }
+        }
+        return false
     }
 }

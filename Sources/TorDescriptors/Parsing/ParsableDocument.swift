@@ -48,6 +48,12 @@ extension ParsableDocument {
     /// After ``ParseLimits/maxDocumentsPerBuffer`` documents, the rest of the buffer becomes one
     /// `.failure` naming that limit.
     public static func parseAll(_ bytes: ArraySlice<UInt8>, mode: ValidationMode = .lenient) -> [Result<Self, DescriptorParseError>] {
+        splitAndParseAll(bytes, mode: mode)
+    }
+
+    /// ``parseAll(_:mode:)`` through ``slices(in:)``: what a type with its own `parseAll` falls
+    /// back to.
+    static func splitAndParseAll(_ bytes: ArraySlice<UInt8>, mode: ValidationMode) -> [Result<Self, DescriptorParseError>] {
         var results: [Result<Self, DescriptorParseError>] = []
         let maxDocuments = mode.limits.maxDocumentsPerBuffer
         for slice in slices(in: bytes) {
