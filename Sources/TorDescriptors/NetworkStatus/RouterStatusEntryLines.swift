@@ -131,16 +131,19 @@ struct LineCache<Value> {
         var count = 0
         var value: Value?
     }
-    /// Indexed by a hash of the line's length and middle byte; empty when disabled.
+    /// Indexed by a hash of the line's length and three of its bytes; empty when disabled.
     private var slots: [Slot]
 
+    /// 64 slots: a 2012 consensus has 100 distinct `s` lines among 2,993 entries, and 16 slots
+    /// found 45 % of them (64: 70 %; a 2021 one, 35 distinct lines: 83 and 88 %).
     init(enabled: Bool) {
-        slots = enabled ? [Slot](repeating: Slot(), count: 16) : []
+        slots = enabled ? [Slot](repeating: Slot(), count: 64) : []
     }
 
     @inline(__always)
     private static func slot(_ raw: ByteCursor, _ args: Range<Int>) -> Int {
-        (args.count &* 7 &+ Int(raw[args.lowerBound + args.count / 2])) & 15
+        let count = args.count, start = args.lowerBound
+        return (count &* 31 &+ Int(raw[start + count / 2]) &* 7 &+ Int(raw[start + count / 3]) &* 3 &+ Int(raw[start + count - 1])) & 63
     }
 
     /// The value kept for a line whose bytes equal `args`, if any.
