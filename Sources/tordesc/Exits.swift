@@ -45,7 +45,7 @@ struct Exits: AsyncParsableCommand {
             Relays are sorted by bandwidth, highest first (the consensus weight, or the advertised
             bandwidth of descriptors), ties by fingerprint.
 
-            Columns for --format: \(Column.allCases.map(\.rawValue).joined(separator: ", ")).
+            Columns for --format: \(Column.names).
 
             Examples:
               tordesc exits --consensus Resources/corpus/consensus/2012-06-18-21-00-00-cached-consensus
@@ -61,6 +61,18 @@ struct Exits: AsyncParsableCommand {
     enum Column: String, CaseIterable, ExpressibleByArgument {
         case nickname, fingerprint, address, ports, bandwidth, flags, version, microdescriptor
         case exitAddresses = "exit-addresses"
+
+        /// The column names, comma-separated. Built by a loop: every command's start evaluates
+        /// this (ArgumentParser reads all subcommands' configurations), and the generic
+        /// `map`/`joined` cost 0.27 M instructions there (run-time type metadata).
+        static var names: String {
+            var text = ""
+            for column in allCases {
+                if !text.isEmpty { text += ", " }
+                text += column.rawValue
+            }
+            return text
+        }
     }
 
     @Option(name: .customLong("port"), help: ArgumentHelp("Only relays that allow exiting to this port (repeatable).", valueName: "port"))
@@ -114,7 +126,7 @@ struct Exits: AsyncParsableCommand {
         for name in format.split(separator: ",") {
             let trimmed = name.trimmed.lowercased()
             guard let column = Column(rawValue: trimmed) else {
-                throw ValidationError("--format: unknown column '\(trimmed)'; the columns are \(Column.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError("--format: unknown column '\(trimmed)'; the columns are \(Column.names)")
             }
             columns.append(column)
         }

@@ -87,7 +87,7 @@ struct Parse: ParsableCommand {
         for item in DescriptorReader(paths: paths, options: options) {
             switch item.result {
             case .success(let document):
-                totals.parsed[item.type!, default: 0] += 1
+                totals.count(item.type!)
                 if quiet { continue }
                 if tagged {
                     let lines = TaggedJSON.lines(of: document, type: item.type!, source: item.source.description, number: documentNumber)
@@ -122,9 +122,21 @@ struct Parse: ParsableCommand {
 
 /// Counts per type and failures, printed to stderr at the end.
 struct ParseTotals {
-    var parsed: [DescriptorType: Int] = [:]
+    /// Documents parsed, per type, in the order first met. A short array, not a dictionary: the
+    /// first insertion into a `[DescriptorType: Int]` instantiated its storage's generic
+    /// metadata at run time, a scan of the binary's conformance records: 0.38 M instructions a
+    /// run, as much as 70 consensus entries.
+    private(set) var parsed: [(type: DescriptorType, count: Int)] = []
     var failed = 0
     var skipped = 0
+
+    mutating func count(_ type: DescriptorType) {
+        if let index = parsed.firstIndex(where: { $0.type == type }) {
+            parsed[index].count += 1
+        } else {
+            parsed.append((type, 1))
+        }
+    }
 
     mutating func report(failure: String) {
         failed += 1
@@ -132,7 +144,7 @@ struct ParseTotals {
     }
 
     func printSummary() {
-        let counts = parsed.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
+        let counts = parsed.sorted { $0.type.rawValue < $1.type.rawValue }.map { "\($0.count) \($0.type.rawValue)" }
         let text = "parsed: " + (counts.isEmpty ? "0 documents" : counts.joined(separator: ", ")) + "; failed: \(failed)" + (skipped > 0 ? "; skipped files: \(skipped)" : "") + "\n"
         StandardStream.error(text)
     }

@@ -6,7 +6,7 @@ import Testing
 /// here are synthetic (hand-written edge cases); the CRLF one is a real file.
 @Suite struct TokenizerTests {
     static func tokenize(_ text: String, _ mode: ValidationMode = .lenient, firstLine: Int = 1,
-                         nonASCIIAllowed: Set<String> = []) throws(DescriptorParseError) -> TokenizedDocument {
+                         nonASCIIAllowed: [String] = []) throws(DescriptorParseError) -> TokenizedDocument {
         try Tokenizer.tokenize(Array(text.utf8)[...], kind: .microdescriptor, mode: mode, firstLine: firstLine,
                                nonASCIIAllowed: nonASCIIAllowed)
     }
@@ -15,7 +15,7 @@ import Testing
         document.items.map { $0.keywordString(in: document.bytes) }
     }
 
-    static func failure(_ text: String, _ mode: ValidationMode = .strict, nonASCIIAllowed: Set<String> = []) -> DescriptorParseError? {
+    static func failure(_ text: String, _ mode: ValidationMode = .strict, nonASCIIAllowed: [String] = []) -> DescriptorParseError? {
         do { _ = try tokenize(text, mode, nonASCIIAllowed: nonASCIIAllowed); return nil } catch { return error }
     }
 

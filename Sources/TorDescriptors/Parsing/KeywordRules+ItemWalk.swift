@@ -20,13 +20,17 @@ extension KeywordRules {
     package func walk(_ items: [DocumentItem], in bytes: ArraySlice<UInt8>, unrecognized: inout [UnrecognizedItem],
                       problem: (Key, DescriptorParseError) throws(DescriptorParseError) -> Void,
                       _ read: (Key, DocumentItem) throws(DescriptorParseError) -> Void) throws(DescriptorParseError) {
-        var seen = Set<Key>()
+        var seen = [Bool](repeating: false, count: rules.count)
         for item in items {
-            guard let key = key(bytes, item.keyword) else {
+            guard let index = ruleIndex(bytes, item.keyword) else {
                 unrecognized.append(UnrecognizedItem(item, in: bytes))
                 continue
             }
-            if onceOnly.contains(key), !seen.insert(key).inserted { continue }
+            if onceOnly[index] {
+                if seen[index] { continue }
+                seen[index] = true
+            }
+            let key = rules[index].key
             do throws(DescriptorParseError) {
                 try read(key, item)
             } catch {

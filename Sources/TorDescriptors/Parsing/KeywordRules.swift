@@ -148,9 +148,11 @@ package struct KeywordRules<Key: DocumentKeyword>: Sendable {
     private let keyLookup: KeywordTable<Key>
     /// `rules[i]`'s checks, apart, so strict mode copies no rule (names, sources, reasons).
     private let checks: [RuleCheck]
-    /// Keys whose rule allows one item at most: ``walk(_:in:unrecognized:problem:_:)`` reads
-    /// only the first of each.
-    let onceOnly: Set<Key>
+    /// Whether `rules[i]` allows one item at most: ``walk(_:in:unrecognized:problem:_:)`` reads
+    /// only the first of each. By rule index rather than a `Set<Key>`: the first set of a key
+    /// type costs a scan of the binary's conformance records at run time (0.25 M instructions
+    /// in the consensus header's table).
+    let onceOnly: [Bool]
 
     package init(kind: DocumentKind, source: RuleSource, _ rules: [KeywordRule<Key>]) {
         self.kind = kind
@@ -158,7 +160,7 @@ package struct KeywordRules<Key: DocumentKeyword>: Sendable {
         self.table = KeywordTable(rules.enumerated().map { ($0.element.keyword, $0.offset) })
         self.keyLookup = KeywordTable(rules.map { ($0.keyword, $0.key) })
         self.checks = self.rules.map { RuleCheck($0) }
-        self.onceOnly = Set(rules.filter { $0.maxCount == 1 }.map(\.key))
+        self.onceOnly = rules.map { $0.maxCount == 1 }
     }
 
     /// The same rules reported as another kind, with some rules replaced (matched by key).
@@ -166,6 +168,13 @@ package struct KeywordRules<Key: DocumentKeyword>: Sendable {
         let byKey = Dictionary(replacements.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let merged = rules.map { byKey[$0.key] ?? $0 }
         return KeywordRules(kind: kind, source: .spec("-"), merged)
+    }
+
+    /// The index in ``rules`` of the keyword at `range`'s rule, or `nil` for a keyword this
+    /// document type does not know.
+    @inline(__always)
+    func ruleIndex(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Int? {
+        table.lookup(bytes, range)
     }
 
     /// The key of the keyword at `range`, or `nil` for a keyword this document type does not know.
