@@ -1,22 +1,11 @@
 import Testing
+import TestSupport
 @testable import TorDescriptors
 
 /// The readers of a consensus entry's fixed fields that work on raw words: the digests decoded
 /// straight into their words, and the `r` line's date read through a cache. Each is held to the
 /// general readers it stands in for, on values made here (synthetic, seeded).
 @Suite struct EntryFieldReaderTests {
-    /// A fixed-seed generator (SplitMix64), so a failure repeats.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// Standard base64 of `bytes`, without padding.
@@ -33,7 +22,7 @@ import Testing
     }
 
     @Test func digestsDecodeAsTheirBytes() {
-        var random = Seeded(state: 19)
+        var random = SeededGenerator(seed: 19)
         for round in 0..<500 {
             for length in [20, 32] {
                 let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
@@ -85,7 +74,7 @@ import Testing
     /// share a cache slot (the same last day digit mod 4), invalid dates after valid ones in the
     /// slot, and valid ones after invalid ones.
     @Test func cachedDatesReadAsTheUncachedReader() {
-        var random = Seeded(state: 2026)
+        var random = SeededGenerator(seed: 2026)
         var cache = DateCache()
         var texts: [String] = []
         for _ in 0..<3000 {
