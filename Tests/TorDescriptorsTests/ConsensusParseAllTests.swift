@@ -86,6 +86,21 @@ import Testing
         #expect(caught >= 8)
     }
 
+    /// Real consensuses with random damage (the mutation smoke test's mutations, seeded): both
+    /// paths agree, through the fuzz target's own check, which traps on a disagreement.
+    @Test func mutantsAgree() throws {
+        var generator = MutationSmokeTests.Generator(state: 15)
+        for file in ["consensus/cropped--2026-07-27-10-00-00-consensus-arti-live",
+                     "microdesc-consensus/cropped--2026-07-27-10-00-00-consensus-microdesc-arti-live"] {
+            let real = try ProjectFiles.corpus(file)
+            for round in 0..<150 {
+                // Every third mutant is two copies of the damaged document, so start lines repeat.
+                let mutant = MutationSmokeTests.mutate(real, &generator)
+                FuzzEntryPoints.consensusParseAllAgrees(round % 3 == 0 ? mutant + mutant : mutant)
+            }
+        }
+    }
+
     /// A buffer with more consensuses than ``ParseLimits/maxDocumentsPerBuffer`` allows, or a limit
     /// of none, is still refused as the general path refuses it.
     @Test func theDocumentLimitStillHolds() throws {

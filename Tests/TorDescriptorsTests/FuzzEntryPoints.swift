@@ -18,8 +18,8 @@ enum FuzzEntryPoints {
         "server-descriptor": { documents($0, ServerDescriptor.self, as: .serverDescriptor) },
         "extra-info": { documents($0, ExtraInfoDescriptor.self, as: .extraInfo) },
         "microdescriptor": { documents($0, Microdescriptor.self, as: .microdescriptor) },
-        "consensus": { documents($0, NetworkStatusConsensus.self, as: .networkStatusConsensus) },
-        "microdesc-consensus": { documents($0, NetworkStatusConsensus.self, as: .networkStatusMicrodescConsensus) },
+        "consensus": { documents($0, NetworkStatusConsensus.self, as: .networkStatusConsensus); consensusParseAllAgrees($0) },
+        "microdesc-consensus": { documents($0, NetworkStatusConsensus.self, as: .networkStatusMicrodescConsensus); consensusParseAllAgrees($0) },
         "vote": { documents($0, NetworkStatusVote.self, as: .networkStatusVote) },
         "key-certificate": { documents($0, KeyCertificate.self, as: .keyCertificate) },
         "detached-signatures": { documents($0, DetachedSignatures.self, as: .detachedSignature) },
@@ -118,6 +118,35 @@ enum FuzzEntryPoints {
     // MARK: - Documents
 
     /// `parseAll` in both modes, with the splitter's and the results' invariants.
+    /// `NetworkStatusConsensus.parseAll` (the buffer parsed as one while the entry scanner watches
+    /// for a second start line) gives what the general path gives: split first, then parse each.
+    static func consensusParseAllAgrees(_ data: [UInt8]) {
+        for mode in [ValidationMode.lenient, .strict] {
+            let fast = NetworkStatusConsensus.parseAll(data[...], mode: mode)
+            let general = generalParseAll(NetworkStatusConsensus.self, data[...], mode: mode)
+            guard fast.count == general.count else { violated("parseAll gave \(fast.count) results, splitting first \(general.count)", data) }
+            for (one, other) in zip(fast, general) {
+                switch (one, other) {
+                case (.success(let a), .success(let b)):
+                    guard a.rawBytes.indices == b.rawBytes.indices, a.entries.count == b.entries.count, a.warnings == b.warnings,
+                          a.footer.signatures.count == b.footer.signatures.count else {
+                        violated("parseAll and splitting first parsed different consensuses", data)
+                    }
+                case (.failure(let a), .failure(let b)):
+                    guard a == b else { violated("parseAll failed with \(a), splitting first with \(b)", data) }
+                default:
+                    violated("parseAll and splitting first disagree on success", data)
+                }
+            }
+        }
+    }
+
+    /// `ParsableDocument.parseAll`, the protocol's own: called in a generic context, so a type's
+    /// own `parseAll` does not stand in for it.
+    static func generalParseAll<T: ParsableDocument>(_ type: T.Type, _ bytes: ArraySlice<UInt8>, mode: ValidationMode) -> [Result<T, DescriptorParseError>] {
+        T.parseAll(bytes, mode: mode)
+    }
+
     static func documents<T: ParsableDocument & FuzzRawBytes>(_ data: [UInt8], _ type: T.Type, as descriptorType: DescriptorType) {
         let bytes = data[...]
         // The slices tile the input: nothing dropped, nothing doubled, in order.
