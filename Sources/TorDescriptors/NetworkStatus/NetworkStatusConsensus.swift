@@ -27,6 +27,8 @@ import FoundationEssentials
 @dynamicMemberLookup
 public struct NetworkStatusConsensus: ParsableDocument, Sendable {
     public static let startKeywords = ["network-status-version"]
+    /// ``startKeywords`` as bytes, for the start-line test the entry scanner and ``parseAll(_:mode:)`` make.
+    static let startKeywordBytes = startKeywords.map { Array($0.utf8) }
 
     /// The bytes the consensus was parsed from (annotations included).
     public let rawBytes: ArraySlice<UInt8>
@@ -72,7 +74,7 @@ public struct NetworkStatusConsensus: ParsableDocument, Sendable {
         let consensus = NetworkStatusConsensus(slice: slice, reader: reader, entries: entries, skipped: reader.skippedEntries, footer: footer)
         guard watchingForStarts else { return (consensus, false) }
         if reader.sawDocumentStart { return (consensus, true) }
-        let keywords = startKeywords.map { Array($0.utf8) }
+        let keywords = startKeywordBytes
         let starts = ByteCursor.with(slice.bytes) { cursor in
             // The header (whose first line counts one) and the footer: the lines the scanner did not read.
             DocumentSplitter.Iterator.startLineCount(cursor, from: cursor.start, to: reader.entriesStart, keywords: keywords, atMost: 1)

@@ -82,12 +82,10 @@ struct EntryLineCaches {
     /// object lines and the lines of a skipped entry.
     @inline(__always)
     mutating func watch(_ raw: ByteCursor, _ lineStart: Int) {
-        if watchesForDocumentStarts, !sawDocumentStart, raw.opensDocument(at: lineStart, keywords: Self.documentStartKeywords) {
+        if watchesForDocumentStarts, !sawDocumentStart, raw.opensDocument(at: lineStart, keywords: NetworkStatusConsensus.startKeywordBytes) {
             sawDocumentStart = true
         }
     }
-
-    private static let documentStartKeywords = NetworkStatusConsensus.startKeywords.map { Array($0.utf8) }
 }
 
 /// Four `YYYY-MM-DD` fields with their day numbers (see ``EntryLineCaches/dates``).
@@ -224,7 +222,7 @@ extension RouterStatusEntryScanner {
                 throw DescriptorParseError(document: kind, line: item.line, keyword: keyword,
                                            failure: .misplacedKeyword(expected: "only in microdesc-flavored consensuses and votes"))
             }
-            if let digest = Self.decodeBase64(bytes, args, length: 32, { SHA256DigestValue(bytes: $0) }) {
+            if let digest = ByteCursor.with(bytes, { $0.sha256Digest(args) }) {
                 entry.microdescriptorDigest = digest
             } else {
                 try problem(fail("expected a base64 SHA-256 digest: '\(ByteText.escaped(bytes, args))'", item.line, keyword))
@@ -329,40 +327,5 @@ extension RouterStatusEntryScanner {
     /// server descriptor's `ipv6-policy`).
     static func isValidPolicySummary(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Bool {
         ExitPattern.isValidSummary(bytes, range)
-    }
-
-    private static let base64Values: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (value, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
-            table[Int(byte)] = UInt8(value)
-        }
-        return table
-    }()
-
-    /// Decodes base64 of an exact decoded length (padding optional) into a stack buffer and hands
-    /// it to `make`, so identities and digests cost no heap allocation.
-    static func decodeBase64<T>(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>, length: Int,
-                                _ make: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
-        var end = range.upperBound
-        while end > range.lowerBound, bytes[end - 1] == UInt8(ascii: "=") { end -= 1 }
-        guard (end - range.lowerBound) == (length * 4 + 2) / 3 else { return nil }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length + 3) { out -> T? in
-            var accumulator: UInt32 = 0
-            var bits = 0
-            var count = 0
-            for index in range.lowerBound..<end {
-                let value = base64Values[Int(bytes[index])]
-                guard value != 0xFF else { return nil }
-                accumulator = accumulator << 6 | UInt32(value)
-                bits += 6
-                if bits >= 8 {
-                    bits -= 8
-                    out[count] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
-                    count += 1
-                }
-            }
-            guard count == length else { return nil }
-            return make(UnsafeBufferPointer(rebasing: out[0..<length]))
-        }
     }
 }

@@ -150,7 +150,7 @@ public struct DocumentSplitter: Sequence, Sendable {
                 }
                 if inObject, first == UInt8(ascii: "-"), cursor.hasPrefix(thisLine, "-----END ") {
                     inObject = false
-                } else if inObject, !opensDocument(cursor, thisLine, first: first, startKeywords: startKeywords) {
+                } else if inObject, !objectLineOpensDocument(cursor, thisLine, first: first, startKeywords: startKeywords) {
                     // Still inside the object.
                 } else if first == UInt8(ascii: "-"), cursor.hasPrefix(thisLine, "-----BEGIN ") {
                     inObject = true
@@ -182,7 +182,7 @@ public struct DocumentSplitter: Sequence, Sendable {
         /// got its END line (a truncated or hostile document) must not swallow the documents after
         /// it. Object lines are base64, so a start line (it has a space, a dash, ...) cannot be one.
         @inline(__always)
-        private static func opensDocument(_ cursor: ByteCursor, _ range: Range<Int>, first: UInt8, startKeywords: [[UInt8]]) -> Bool {
+        private static func objectLineOpensDocument(_ cursor: ByteCursor, _ range: Range<Int>, first: UInt8, startKeywords: [[UInt8]]) -> Bool {
             // The first byte rules out almost every base64 line before any scanning.
             guard startKeywords.contains(where: { $0.first == first }) || first == UInt8(ascii: "o") else { return false }
             let keyword = cursor.keyword(range.lowerBound, range.upperBound).keyword
