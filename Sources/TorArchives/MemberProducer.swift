@@ -21,18 +21,21 @@ struct PendingUnit: @unchecked Sendable {
 }
 
 /// A blocking first-in first-out queue of bounded size between the reading thread and the parser.
-final class BoundedQueue<Element>: @unchecked Sendable {
+package final class BoundedQueue<Element>: @unchecked Sendable {
     private let condition = Condition()
-    private var items: [Element] = []
+    /// Popped slots are emptied at once (nil) and compacted later: a popped element left in
+    /// place kept its batch of archive members alive until 64 more had been popped, so the
+    /// reader's heap grew with the archive instead of reusing the members' memory.
+    private var items: [Element?] = []
     private var head = 0
     private let capacity: Int
     private var closed = false
     private var cancelled = false
 
-    init(capacity: Int) { self.capacity = max(1, capacity) }
+    package init(capacity: Int) { self.capacity = max(1, capacity) }
 
     /// Blocks while full; false when the consumer went away.
-    func push(_ item: Element) -> Bool {
+    package func push(_ item: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while items.count - head >= capacity && !cancelled { condition.wait() }
@@ -43,12 +46,12 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     }
 
     /// Blocks while empty; nil once the producer closed the queue and it is drained.
-    func pop() -> Element? {
+    package func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
         while head == items.count && !closed && !cancelled { condition.wait() }
         guard head < items.count else { return nil }
-        let item = items[head]
+        let item = items[head].take()
         head += 1
         if head > 64 && head * 2 > items.count {
             items.removeFirst(head)
@@ -58,7 +61,7 @@ final class BoundedQueue<Element>: @unchecked Sendable {
         return item
     }
 
-    func close() {
+    package func close() {
         condition.lock()
         closed = true
         condition.broadcast()
