@@ -11,6 +11,11 @@
 /// }
 /// ```
 public struct RouterStatusEntry: Sendable {
+    // Stored widest first, optional scalars as sentinels or bits: an entry takes 240 bytes
+    // instead of 304 (declaration order is layout order, and each optional adds a tag byte
+    // padded to its alignment). A 6,700-entry consensus's entries fill ~100 fewer pages, each a
+    // page fault at first touch, and collections of consensuses hold a fifth less.
+
     /// The entry's bytes, from its `r` line through the end of its last line.
     public internal(set) var rawBytes: ArraySlice<UInt8>
     /// 1-based line number of the `r` line in the parsed input.
@@ -20,40 +25,95 @@ public struct RouterStatusEntry: Sendable {
     public var nickname: String { ByteText.string(rawBytes, nicknameRange) }
     /// Where the nickname is in ``rawBytes``.
     var nicknameRange: Range<Int>
-    /// The relay's identity fingerprint (base64 on the `r` line).
-    public internal(set) var fingerprint: Fingerprint
-    /// SHA-1 of the relay's server descriptor; `nil` in the microdesc flavor, whose `r` lines omit it.
-    public internal(set) var descriptorDigest: SHA1DigestValue?
+    /// Where the `v`, `pr` and `p` lines' values are in ``rawBytes``; ``absentRange`` when the
+    /// line is missing (through the optional accessors below).
+    private var versionStorage = Self.absentRange
+    private var protocolsStorage = Self.absentRange
+    private var exitPolicyStorage = Self.absentRange
     /// The `r` line's publication time (only meaningful in votes, per the spec).
     public internal(set) var published: TorTimestamp
-    /// The relay's IPv4 address.
-    public internal(set) var address: IPAddress
+    /// `a` lines: further OR addresses (IPv6 in practice).
+    public internal(set) var orAddresses: [ORAddress] = []
+    /// Fields that are empty in nearly every entry live in one optional box, which keeps the
+    /// entry small and cheap to copy.
+    private var rare: RareFields?
+    /// The relay's identity fingerprint (base64 on the `r` line).
+    public internal(set) var fingerprint: Fingerprint
+    /// The `r` line's IPv4 address (see ``address``).
+    private var ipv4: UInt32
+    /// SHA-1 of the relay's server descriptor; `nil` in the microdesc flavor, whose `r` lines omit it.
+    public internal(set) var descriptorDigest: SHA1DigestValue?
+    /// Known flags of the `s` line.
+    public internal(set) var flags: RelayFlags = []
+    /// The `w` line's values: 32-bit by the spec (the parsers reject larger ones); whether each
+    /// is present is in `presence`.
+    private var bandwidthValue: UInt32 = 0
+    private var measuredValue: UInt32 = 0
     /// The relay's OR port.
     public internal(set) var orPort: UInt16
     /// The relay's directory port, `nil` when the line says 0.
     public internal(set) var dirPort: UInt16?
-    /// `a` lines: further OR addresses (IPv6 in practice).
-    public internal(set) var orAddresses: [ORAddress] = []
-    /// Known flags of the `s` line.
-    public internal(set) var flags: RelayFlags = []
-    /// Whether the entry had an `s` line at all.
-    public internal(set) var hasFlagsLine = false
-    /// The `v` line's value, e.g. `Tor 0.4.7.8` (made from ``rawBytes`` on each access).
-    public var versionLine: String? { versionRange.map { ByteText.string(rawBytes, $0) } }
-    /// Where the `v` line's value is in ``rawBytes``.
-    var versionRange: Range<Int>?
-    /// `w Bandwidth=`: the weight used for path selection (kilobytes per second, by convention).
-    public internal(set) var bandwidth: Int?
-    /// `w Measured=` (votes only).
-    public internal(set) var measured: Int?
-    /// `w Unmeasured=1`: the bandwidth is not based on enough measurements.
-    public internal(set) var isUnmeasured = false
+    private var presence: Presence = []
     /// The `m` line's SHA-256 microdescriptor digest (microdesc flavor).
     public internal(set) var microdescriptorDigest: SHA256DigestValue?
 
-    /// Fields that are empty in nearly every entry live in one optional box, which keeps the
-    /// entry small and cheap to copy.
-    private var rare: RareFields?
+    /// Which of the optional scalar fields an entry has.
+    private struct Presence: OptionSet {
+        let rawValue: UInt8
+        static let flagsLine = Presence(rawValue: 1 << 0)
+        static let bandwidth = Presence(rawValue: 1 << 1)
+        static let measured = Presence(rawValue: 1 << 2)
+        static let unmeasured = Presence(rawValue: 1 << 3)
+    }
+
+    /// Stands for a missing line's range: no real range of a buffer starts below zero.
+    private static let absentRange = Int.min..<Int.min
+
+    /// The relay's IPv4 address (the `r` line's; further addresses are in ``orAddresses``).
+    public var address: IPAddress { .v4(ipv4) }
+    /// Whether the entry had an `s` line at all.
+    public var hasFlagsLine: Bool { presence.contains(.flagsLine) }
+    /// The `v` line's value, e.g. `Tor 0.4.7.8` (made from ``rawBytes`` on each access).
+    public var versionLine: String? { versionRange.map { ByteText.string(rawBytes, $0) } }
+    /// Where the `v` line's value is in ``rawBytes``.
+    var versionRange: Range<Int>? {
+        get { Self.range(versionStorage) }
+        set { versionStorage = newValue ?? Self.absentRange }
+    }
+    /// `w Bandwidth=`: the weight used for path selection (kilobytes per second, by convention).
+    public var bandwidth: Int? { presence.contains(.bandwidth) ? Int(bandwidthValue) : nil }
+    /// `w Measured=` (votes only).
+    public var measured: Int? { presence.contains(.measured) ? Int(measuredValue) : nil }
+    /// `w Unmeasured=1`: the bandwidth is not based on enough measurements.
+    public var isUnmeasured: Bool { presence.contains(.unmeasured) }
+
+    /// The entry has an `s` line.
+    mutating func markFlagsLine() { presence.insert(.flagsLine) }
+    /// `w Bandwidth=` (32-bit by the spec; the parsers reject larger values).
+    mutating func setBandwidth(_ value: UInt32) {
+        bandwidthValue = value
+        presence.insert(.bandwidth)
+    }
+    /// `w Measured=`.
+    mutating func setMeasured(_ value: UInt32) {
+        measuredValue = value
+        presence.insert(.measured)
+    }
+    /// `w Unmeasured=1`.
+    mutating func markUnmeasured() { presence.insert(.unmeasured) }
+
+    /// A whole `w` line's values at once (the entry scanner's fast path).
+    mutating func setWeights(bandwidth: UInt32, measured: UInt32?, unmeasured: Bool) {
+        bandwidthValue = bandwidth
+        measuredValue = measured ?? 0
+        var bits = presence.subtracting([.measured, .unmeasured])
+        bits.insert(.bandwidth)
+        if measured != nil { bits.insert(.measured) }
+        if unmeasured { bits.insert(.unmeasured) }
+        presence = bits
+    }
+
+    private static func range(_ stored: Range<Int>) -> Range<Int>? { stored == absentRange ? nil : stored }
 
     /// Flags of the `s` line this library does not know, by name, in order.
     public internal(set) var unknownFlags: [String] {
@@ -97,8 +157,14 @@ public struct RouterStatusEntry: Sendable {
         change(rare!)
     }
 
-    var protocolsRange: Range<Int>?
-    var exitPolicyRange: Range<Int>?
+    var protocolsRange: Range<Int>? {
+        get { Self.range(protocolsStorage) }
+        set { protocolsStorage = newValue ?? Self.absentRange }
+    }
+    var exitPolicyRange: Range<Int>? {
+        get { Self.range(exitPolicyStorage) }
+        set { exitPolicyStorage = newValue ?? Self.absentRange }
+    }
 
     /// The `pr` line's value as written.
     public var protocolsLine: String? { protocolsRange.map { ByteText.string(rawBytes, $0) } }
@@ -137,7 +203,7 @@ public struct RouterStatusEntry: Sendable {
         self.fingerprint = r.fingerprint
         self.descriptorDigest = r.descriptorDigest
         self.published = r.published
-        self.address = .v4(r.address)
+        self.ipv4 = r.address
         self.orPort = r.orPort
         self.dirPort = r.dirPort
     }

@@ -200,7 +200,7 @@ extension RouterStatusEntryScanner {
             if let orAddress = Self.orAddress(bytes, args) { entry.orAddresses.append(orAddress) }
             else { try problem(fail("expected address:port: '\(ByteText.escaped(bytes, args))'", item.line, keyword)) }
         case .s:
-            entry.hasFlagsLine = true
+            entry.markFlagsLine()
             try readFlags(item, into: &entry, problem: problem)
         case .v:
             entry.versionRange = args
@@ -278,23 +278,23 @@ extension RouterStatusEntryScanner {
             let isFirst = first
             first = false
             if ByteText.hasPrefix(bytes, word, "Bandwidth=") {
-                guard let value = ByteText.unsigned(bytes, (word.lowerBound + 10)..<word.upperBound), value <= Int(UInt32.max) else {
+                guard let value = ByteText.unsigned(bytes, (word.lowerBound + 10)..<word.upperBound), let narrow = UInt32(exactly: value) else {
                     try problem(fail("Bandwidth= needs a 32-bit unsigned value: '\(ByteText.escaped(bytes, word))'", item.line, "w"))
                     continue
                 }
-                entry.bandwidth = value
+                entry.setBandwidth(narrow)
             } else if ByteText.hasPrefix(bytes, word, "Measured=") {
-                guard let value = ByteText.unsigned(bytes, (word.lowerBound + 9)..<word.upperBound), value <= Int(UInt32.max) else {
+                guard let value = ByteText.unsigned(bytes, (word.lowerBound + 9)..<word.upperBound), let narrow = UInt32(exactly: value) else {
                     try problem(fail("Measured= needs a 32-bit unsigned value: '\(ByteText.escaped(bytes, word))'", item.line, "w"))
                     continue
                 }
-                entry.measured = value
+                entry.setMeasured(narrow)
             } else if ByteText.hasPrefix(bytes, word, "Unmeasured=") {
                 guard ByteText.equals(bytes, word, "Unmeasured=1") else {
                     try problem(fail("Unmeasured= must be 1: '\(ByteText.escaped(bytes, word))'", item.line, "w"))
                     continue
                 }
-                entry.isUnmeasured = true
+                entry.markUnmeasured()
             } else {
                 entry.unrecognizedBandwidthEntries.append(ByteText.string(bytes, word))
             }

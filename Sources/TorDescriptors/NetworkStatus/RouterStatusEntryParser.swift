@@ -387,7 +387,7 @@ struct RouterStatusEntryScanner: Sendable {
         case .s:
             if let flags = caches.flags.value(raw, args) {
                 entry.flags = flags
-                entry.hasFlagsLine = true
+                entry.markFlagsLine()
                 return true
             }
             var cursor = args.lowerBound
@@ -403,7 +403,7 @@ struct RouterStatusEntryScanner: Sendable {
                 flags.insert(flag)
             }
             entry.flags = flags
-            entry.hasFlagsLine = true
+            entry.markFlagsLine()
             caches.flags.remember(args, flags, in: raw)
             return true
         case .v:
@@ -432,24 +432,22 @@ struct RouterStatusEntryScanner: Sendable {
             return true
         case .w:
             var cursor = args.lowerBound
-            var bandwidth: Int? = nil, measured: Int? = nil, unmeasured = false
+            var bandwidth: UInt32? = nil, measured: UInt32? = nil, unmeasured = false
             while let word = raw.word(&cursor, args.upperBound) {
                 if raw.hasPrefix(word, "Bandwidth="), bandwidth == nil,
-                   let value = raw.unsigned((word.lowerBound + 10)..<word.upperBound), value <= Int(UInt32.max) {
-                    bandwidth = value
+                   let value = raw.unsigned((word.lowerBound + 10)..<word.upperBound), let narrow = UInt32(exactly: value) {
+                    bandwidth = narrow
                 } else if raw.equals(word, "Unmeasured=1") {
                     unmeasured = true
                 } else if raw.hasPrefix(word, "Measured="), measured == nil,
-                          let value = raw.unsigned((word.lowerBound + 9)..<word.upperBound), value <= Int(UInt32.max) {
-                    measured = value
+                          let value = raw.unsigned((word.lowerBound + 9)..<word.upperBound), let narrow = UInt32(exactly: value) {
+                    measured = narrow
                 } else {
                     return false
                 }
             }
-            guard bandwidth != nil, raw.hasPrefix(args, "Bandwidth=") else { return false }
-            entry.bandwidth = bandwidth
-            entry.measured = measured
-            entry.isUnmeasured = unmeasured
+            guard let bandwidth, raw.hasPrefix(args, "Bandwidth=") else { return false }
+            entry.setWeights(bandwidth: bandwidth, measured: measured, unmeasured: unmeasured)
             return true
         case .m:
             guard flavor == .microdesc, let digest = raw.sha256Digest(args) else { return false }
