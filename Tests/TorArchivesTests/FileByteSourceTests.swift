@@ -1,6 +1,7 @@
 import Decompression
 import Foundation
 import Testing
+import TestSupport
 import TorArchives
 
 /// `FileByteSource.readAll` hands the parser one buffer filled straight from the file (plain) or
@@ -22,6 +23,23 @@ import TorArchives
         #expect(head + rest == expected)
         #expect(source.fileBytesRead == expected.count)
         #expect(try source.readAll(limit: expected.count).isEmpty)
+    }
+
+    /// Files of a megabyte and more are read into pages the kernel was asked to populate first
+    /// (the prefault rounds the buffer inward to whole pages): the bytes must be the file's at
+    /// every size around the threshold and the page size. Synthetic bytes, made here.
+    @Test("A large plain file comes back whole", arguments: [(1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 4095])
+    func largePlainFile(size: Int) throws {
+        var generator = SeededGenerator(seed: UInt64(size))
+        let expected = (0..<size).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("large-plain-\(size)-\(getpid())")
+        try Data(expected).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let source = try FileByteSource(path: url.path, format: .identity)
+        #expect(Array(try source.peek(6)) == Array(expected.prefix(6)))
+        let all = try source.readAll(limit: size)
+        #expect(all.count == size)
+        #expect(all == expected)
     }
 
     @Test("A plain file over the limit is refused before it is read", arguments: [1, 4096])
