@@ -51,7 +51,7 @@ struct Fetch: AsyncParsableCommand {
         case detachedSignatures = "detached-signatures", bandwidthFile = "bandwidth-file"
     }
 
-    @Argument(help: "What to fetch: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: Kind
+    @Argument(help: "What to fetch: \(Kind.commaSeparatedRawValues).") var kind: Kind
     enum Via: String, ExpressibleByArgument, CaseIterable { case orport, dirport, auto }
 
     @Option(name: .customLong("authority"), help: "A DirPort HOST:PORT to ask (repeatable; [IPv6]:PORT).") var endpoints: [String] = []
