@@ -45,7 +45,8 @@ done
 # (the dynamic loader's symbol lookups across the Swift libraries), a consensus parse 43.07 M
 # against 37.74 M, peak RSS 20.1 against 17.8 MiB. Linked by lld with packed relative
 # relocations (scripts/release-toolset.json): the 75,000 relocations of a position-independent
-# binary take 15 KB instead of 1.8 MB, which the loader no longer reads (about 1 MiB of peak RSS).
+# binary take 15 KB instead of 1.8 MB, which the loader no longer reads (about 1 MiB of peak RSS),
+# and without exporting the binary's 29,000 symbols (startup 3.78 M -> 2.87 M instructions).
 if [ -z "${TORDESC:-}" ]; then
     BUILD=(swift build -c release --static-swift-stdlib --toolset "$ROOT/scripts/release-toolset.json")
     "${BUILD[@]}" --product tordesc 2>&1 | tail -n 1
