@@ -61,6 +61,32 @@ trap 'rm -rf "$WORK"' EXIT
 objcopy --strip-debug "$TORDESC" "$WORK/tordesc"
 
 CORPUS="$ROOT/Resources/corpus"
+
+# The release binary is compiled and linked with the toolset's options, the test suite runs the
+# debug build: both must print the same for every bundled document, lenient and strict, and for
+# a signature check (a few seconds).
+DEBUG_TORDESC="$(swift build --show-bin-path)/tordesc"
+swift build --product tordesc 2>&1 | tail -n 1
+[ -x "$DEBUG_TORDESC" ] || { echo "error: no debug executable at $DEBUG_TORDESC" >&2; exit 1; }
+SAME_OUTPUT=(
+    "parse --json --no-progress $CORPUS"
+    "parse --json --strict --no-progress $CORPUS"
+    "verify --at document --certs $CORPUS/key-certs $CORPUS/consensus/2012-06-18-21-00-00-cached-consensus $CORPUS/server-descriptors/2020-02-29-10-05-00-server-descriptors"
+)
+for command in "${SAME_OUTPUT[@]}"; do
+    # Word splitting of $command is meant: the paths have no spaces.
+    # shellcheck disable=SC2086
+    # The exit status is part of the output (strict parsing fails on Resources/corpus/malformed).
+    release=$({ "$TORDESC" $command 2>&1; echo "exit $?"; } | sha256sum)
+    # shellcheck disable=SC2086
+    debug=$({ "$DEBUG_TORDESC" $command 2>&1; echo "exit $?"; } | sha256sum)
+    if [ "$release" != "$debug" ]; then
+        echo "error: the release tordesc prints other output than the debug build for: tordesc $command" >&2
+        exit 1
+    fi
+done
+echo "release and debug builds print the same for ${#SAME_OUTPUT[@]} commands"
+
 # The first N documents of the files given, each starting at its @annotations (if any) and then
 # the line that opens it ($2: "router " or "onion-key").
 first_documents() {
