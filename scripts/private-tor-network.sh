@@ -5,7 +5,7 @@
 # Usage: scripts/private-tor-network.sh start|stop|status DIR
 #   start   creates DIR (must not hold a running network), generates keys, starts every tor,
 #           waits (at most TORNET_TIMEOUT seconds, default 90) until the consensus lists every
-#           router, and writes DIR/authorities (torrc DirAuthority lines for the client) and
+#           router and every relay serves it, and writes DIR/authorities (torrc DirAuthority lines for the client) and
 #           DIR/pids ("NAME PID" per process). On any failure it stops what it started.
 #   stop    stops every process named in DIR/pids by its PID (TERM, then KILL after 10 s).
 #   status  prints each process and whether it runs, and the consensus router count.
@@ -77,6 +77,13 @@ network_settled() {
         sources=$(curl -s --max-time 3 "http://127.0.0.1:$((base + 100 + i))/tor/status-vote/current/consensus" 2>/dev/null | grep -c '^dir-source ' || true)
         (( sources >= authorities )) || return 1
         curl -sf --max-time 3 -o /dev/null "http://127.0.0.1:$((base + 100 + i))/tor/status-vote/current/authority" || return 1
+    done
+    # Every relay serves a consensus that lists every router: a relay that has not fetched one
+    # yet answers 404, and tests that ask a relay for it (over its ORPort) then fail (seen once
+    # in a CI rehearsal, relay1, right after the authorities had settled).
+    for i in $(seq 0 $((relays - 1))); do
+        sources=$(curl -s --max-time 3 "http://127.0.0.1:$((base + 110 + i))/tor/status-vote/current/consensus" 2>/dev/null | grep -c '^r ' || true)
+        (( sources >= authorities + relays )) || return 1
     done
 }
 
@@ -222,7 +229,7 @@ EOF
         sleep 2; waited=$((waited + 2))
     done
     if ! network_settled; then
-        log "after ${timeout}s not every authority's consensus names all $authorities authorities and serves its vote"; false
+        log "after ${timeout}s not every authority's consensus names all $authorities authorities and serves its vote, or not every relay serves it"; false
     fi
     [[ -n "${TORNET_ONION:-}" ]] && start_onion_service
     trap - ERR INT TERM
