@@ -74,9 +74,9 @@ SAME_OUTPUT=(
     "verify --at document --certs $CORPUS/key-certs $CORPUS/consensus/2012-06-18-21-00-00-cached-consensus $CORPUS/server-descriptors/2020-02-29-10-05-00-server-descriptors"
 )
 for command in "${SAME_OUTPUT[@]}"; do
-    # Word splitting of $command is meant: the paths have no spaces.
+    # Word splitting of $command is meant: the paths have no spaces. The exit status is part of
+    # the output (strict parsing fails on Resources/corpus/malformed).
     # shellcheck disable=SC2086
-    # The exit status is part of the output (strict parsing fails on Resources/corpus/malformed).
     release=$({ "$TORDESC" $command 2>&1; echo "exit $?"; } | sha256sum)
     # shellcheck disable=SC2086
     debug=$({ "$DEBUG_TORDESC" $command 2>&1; echo "exit $?"; } | sha256sum)

@@ -5,8 +5,9 @@
 # Usage: scripts/private-tor-network.sh start|stop|status DIR
 #   start   creates DIR (must not hold a running network), generates keys, starts every tor,
 #           waits (at most TORNET_TIMEOUT seconds, default 90) until the consensus lists every
-#           router and every relay serves it, and writes DIR/authorities (torrc DirAuthority lines for the client) and
-#           DIR/pids ("NAME PID" per process). On any failure it stops what it started.
+#           router and every relay serves it, and writes DIR/authorities (torrc DirAuthority
+#           lines for the client) and DIR/pids ("NAME PID" per process). On any failure it stops
+#           what it started.
 #   stop    stops every process named in DIR/pids by its PID (TERM, then KILL after 10 s).
 #   status  prints each process and whether it runs, and the consensus router count.
 # Ports: TORNET_BASE_PORT (default 17000): authority i ORPort BASE+i, DirPort BASE+100+i;
@@ -81,9 +82,10 @@ network_settled() {
     # Every relay serves a consensus that lists every router: a relay that has not fetched one
     # yet answers 404, and tests that ask a relay for it (over its ORPort) then fail (seen once
     # in a CI rehearsal, relay1, right after the authorities had settled).
+    local routers
     for i in $(seq 0 $((relays - 1))); do
-        sources=$(curl -s --max-time 3 "http://127.0.0.1:$((base + 110 + i))/tor/status-vote/current/consensus" 2>/dev/null | grep -c '^r ' || true)
-        (( sources >= authorities + relays )) || return 1
+        routers=$(curl -s --max-time 3 "http://127.0.0.1:$((base + 110 + i))/tor/status-vote/current/consensus" 2>/dev/null | grep -c '^r ' || true)
+        (( routers >= authorities + relays )) || return 1
     done
 }
 

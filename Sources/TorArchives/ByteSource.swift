@@ -224,7 +224,7 @@ public final class FileByteSource: ArchiveByteSource {
     private static func prefault(_ start: UnsafeMutablePointer<UInt8>, count: Int) {
         #if os(Linux)
         guard count >= 1 << 20 else { return }
-        let page = 4096
+        let page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
         let first = (Int(bitPattern: start) + page - 1) & ~(page - 1)
         let end = (Int(bitPattern: start) + count) & ~(page - 1)
         guard end > first, let address = UnsafeMutableRawPointer(bitPattern: first) else { return }

@@ -45,7 +45,7 @@ struct Exits: AsyncParsableCommand {
             Relays are sorted by bandwidth, highest first (the consensus weight, or the advertised
             bandwidth of descriptors), ties by fingerprint.
 
-            Columns for --format: \(Column.names).
+            Columns for --format: \(Column.commaSeparatedRawValues).
 
             Examples:
               tordesc exits --consensus Resources/corpus/consensus/2012-06-18-21-00-00-cached-consensus
@@ -61,10 +61,6 @@ struct Exits: AsyncParsableCommand {
     enum Column: String, CaseIterable, ExpressibleByArgument {
         case nickname, fingerprint, address, ports, bandwidth, flags, version, microdescriptor
         case exitAddresses = "exit-addresses"
-
-        /// The column names, comma-separated (evaluated at every command's start: see
-        /// ``CaseIterable/commaSeparatedRawValues``).
-        static var names: String { commaSeparatedRawValues }
     }
 
     @Option(name: .customLong("port"), help: ArgumentHelp("Only relays that allow exiting to this port (repeatable).", valueName: "port"))
@@ -118,7 +114,7 @@ struct Exits: AsyncParsableCommand {
         for name in format.split(separator: ",") {
             let trimmed = name.trimmed.lowercased()
             guard let column = Column(rawValue: trimmed) else {
-                throw ValidationError("--format: unknown column '\(trimmed)'; the columns are \(Column.names)")
+                throw ValidationError("--format: unknown column '\(trimmed)'; the columns are \(Column.commaSeparatedRawValues)")
             }
             columns.append(column)
         }
