@@ -146,14 +146,15 @@ struct PrivateNetworkTests {
         try Data(vote.rawBytes).write(to: URL(fileURLWithPath: votePath))
         try Data(bytes).write(to: URL(fileURLWithPath: filePath))
         let authorities = PrivateNet.directory!.appendingPathComponent("authorities").path
-        let run = try await FetchCLITests.run(["verify", "--verbose", "--bandwidth-file", filePath, "--authorities", authorities, votePath])
+        // At the vote's own time: this network's documents live 20 s, less than a loaded run takes.
+        let run = try await FetchCLITests.run(["verify", "--verbose", "--at", "document", "--bandwidth-file", filePath, "--authorities", authorities, votePath])
         #expect(run.status == 0 && run.stdout.contains("bandwidth-file-digest"), "\(run.stdout)\(run.stderr)")
         // A file the vote was not made from fails the same check, in the library and the CLI.
         // (The served file plus one relay line: the private network's file lists no relays.)
         let otherBytes = bytes + Array("node_id=$\(String(repeating: "0", count: 40)) bw=1\n".utf8)
         let other = try BandwidthFile(parsing: otherBytes[...])
         try Data(otherBytes).write(to: URL(fileURLWithPath: filePath))
-        let refused = try await FetchCLITests.run(["verify", "--bandwidth-file", filePath, "--authorities", authorities, votePath])
+        let refused = try await FetchCLITests.run(["verify", "--at", "document", "--bandwidth-file", filePath, "--authorities", authorities, votePath])
         #expect(refused.status != 0, "\(refused.stdout)\(refused.stderr)")
         #expect(other.digestCheck(against: vote).outcome != .passed)
     }
