@@ -30,6 +30,7 @@ struct Parse: ParsableCommand {
               tordesc parse --json --tagged consensuses-2024-01.tar.xz
               tordesc parse --type extra-info some-file
               tordesc parse --quiet server-descriptors-2024-01.tar.xz
+              tordesc parse --json --jobs 0 consensuses-2024-01.tar.xz > consensuses.jsonl
               tordesc parse --json --progress json consensuses-2024-01.tar.xz > out.jsonl 2> progress.jsonl
             """
     )
@@ -61,11 +62,15 @@ struct Parse: ParsableCommand {
     @Option(help: "Progress on stderr whether or not it is a terminal: 'text' (one self-overwriting line) or 'json' (a JSON object per line every second and a final one, for job logs).")
     var progress: ProgressFormat?
 
+    @Option(help: "Threads that parse: 1 (the default) parses on one thread while another reads and decompresses; N parses each batch of files or archive members, and a large consensus in chunks, on N threads; 0 uses every core. The output is the same, in the same order.")
+    var jobs = 1
+
     @Argument(help: "Files, directories or archives (.tar, .tar.gz, .tar.xz, .tar.bz2, .tar.zst, .gz, .xz, .zst, .bz2, .z) to parse.")
     var paths: [String]
 
     func validate() throws {
         if tagged && !json { throw ValidationError("--tagged needs --json") }
+        if jobs < 0 { throw ValidationError("--jobs is a number of threads: 0 (every core) or more") }
     }
 
     func run() throws {
@@ -78,6 +83,7 @@ struct Parse: ParsableCommand {
         options.explicitType = type
         options.followSymlinks = followSymlinks
         options.historyFile = history
+        options.parallelism = jobs == 0 ? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) : jobs
         if noProgress && progress != nil { throw ValidationError("--no-progress and --progress exclude each other.") }
         let reporter = ProgressReporter(format: noProgress ? nil : progress ?? (isatty(STDERR_FILENO) != 0 ? .text : nil))
         if let format = reporter.format {

@@ -44,6 +44,23 @@ import TorDescriptors
         #expect(run.stderr.contains("failed: 0"))
     }
 
+    /// `--jobs` parses batches of files, and the 2012 consensus in chunks, on several threads
+    /// (DescriptorReaderOptions.parallelism): the same lines in the same order as one thread.
+    @Test("parse --jobs 2 and --jobs 0 print what one thread prints, in the same order")
+    func parseJobs() throws {
+        let inputs = ["Resources/corpus/consensus", "Resources/corpus/server-descriptors", "Resources/corpus/microdescs"]
+        let one = try Self.run(["parse", "--json"] + inputs)
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(one.stdout.split(separator: "\n").count > 2_000)
+        for jobs in ["2", "0"] {
+            let many = try Self.run(["parse", "--json", "--jobs", jobs] + inputs)
+            #expect(many.status == 0, "\(many.stderr)")
+            #expect(many.stdout == one.stdout, "--jobs \(jobs)")
+            #expect(many.stderr == one.stderr, "--jobs \(jobs)")
+        }
+        #expect(try Self.run(["parse", "--jobs=-1", "Resources/corpus/consensus"]).status == 2)
+    }
+
     @Test("a broken document gives exit 1 with file and line on stderr; the others still print")
     func brokenDocument() throws {
         // Synthetic file: two real microdescriptors around a synthetic broken one.
