@@ -49,22 +49,30 @@ log() { echo "private-tor-network: $*" >&2; }
 # Running and not a zombie (a daemonized tor's zombie lingers where nothing reaps it).
 is_running() { kill -0 "$1" 2>/dev/null && [[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != "Z" ]]; }
 
-stop_all() {
-    [[ -f "$dir/pids" ]] || return 0
-    local name pid remaining
+# Stops the processes listed on stdin ("name pid" lines) by their PIDs: TERM, then KILL for
+# any still running 10 s later.
+stop_listed() {
+    local list name pid remaining
+    list=$(cat)
+    [[ -n "$list" ]] || return 0
     while read -r name pid; do
         # CONT too: a test may have stopped it (SIGSTOP), and a stopped process ignores TERM.
         if is_running "$pid"; then kill -TERM "$pid" 2>/dev/null || true; kill -CONT "$pid" 2>/dev/null || true; fi
-    done < "$dir/pids"
+    done <<< "$list"
     for _ in $(seq 1 100); do
         remaining=0
-        while read -r name pid; do is_running "$pid" && remaining=1; done < "$dir/pids"
+        while read -r name pid; do is_running "$pid" && remaining=1; done <<< "$list"
         [[ $remaining == 0 ]] && break
         sleep 0.1
     done
     while read -r name pid; do
         if is_running "$pid"; then log "$name ($pid) ignored TERM, killing"; kill -KILL "$pid" 2>/dev/null || true; fi
-    done < "$dir/pids"
+    done <<< "$list"
+}
+
+stop_all() {
+    [[ -f "$dir/pids" ]] || return 0
+    stop_listed < "$dir/pids"
     rm -f "$dir/pids"
 }
 
@@ -301,12 +309,7 @@ launch_onion_tor() {
 
 # Stops the onion tor by its PID and takes it off the list stop_all reads.
 stop_onion_tor() {
-    local pid
-    pid=$(awk '$1 == "onion" {print $2}' "$dir/pids")
-    [[ -n "$pid" ]] || return 0
-    if is_running "$pid"; then kill -TERM "$pid" 2>/dev/null || true; kill -CONT "$pid" 2>/dev/null || true; fi
-    for _ in $(seq 1 100); do is_running "$pid" || break; sleep 0.1; done
-    if is_running "$pid"; then log "onion ($pid) ignored TERM, killing"; kill -KILL "$pid" 2>/dev/null || true; fi
+    awk '$1 == "onion"' "$dir/pids" | stop_listed
     awk '$1 != "onion"' "$dir/pids" > "$dir/pids.new" && mv "$dir/pids.new" "$dir/pids"
     rm -f "$dir/onion/pid"
 }
