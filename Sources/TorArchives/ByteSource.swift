@@ -221,17 +221,31 @@ public final class FileByteSource: ArchiveByteSource {
     /// it (Linux ≥ 5.14, `MADV_POPULATE_WRITE`), instead of one page fault per 4 KiB inside the
     /// copy: a 2.5 MB consensus is read in 0.73 ms instead of 0.96 ms here. Best effort: the
     /// call's failure (an older kernel, another system) only leaves the faults to happen.
+    ///
+    /// A buffer whose first and last pages are already there is a reused heap block (a reader
+    /// in a long-running process), not a fresh mapping: populating it would only walk its page
+    /// table entries, 0.07 ms of a 2.5 MB read here, so two pages' `mincore` skips it.
     private static func prefault(_ start: UnsafeMutablePointer<UInt8>, count: Int) {
         #if os(Linux)
         guard count >= 1 << 20 else { return }
         let page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
         let first = (Int(bitPattern: start) + page - 1) & ~(page - 1)
         let end = (Int(bitPattern: start) + count) & ~(page - 1)
-        guard end > first, let address = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        guard end > first, let address = UnsafeMutableRawPointer(bitPattern: first),
+              let last = UnsafeMutableRawPointer(bitPattern: end - page) else { return }
+        if isResident(address, page: page) && isResident(last, page: page) { return }
         let populateWrite: Int32 = 23   // MADV_POPULATE_WRITE; glibc before 2.35 does not name it
         _ = madvise(address, end - first, populateWrite)
         #endif
     }
+
+    #if os(Linux)
+    /// Whether the page at `address` (page-aligned) is in memory; false when the kernel cannot say.
+    private static func isResident(_ address: UnsafeMutableRawPointer, page: Int) -> Bool {
+        var residency: UInt8 = 0
+        return mincore(address, page, &residency) == 0 && residency & 1 != 0
+    }
+    #endif
 
     /// The rest of a plain file: one array of the file's size, into which the bytes already
     /// taken from the file (a peek at its head) are copied once and the kernel reads the rest
