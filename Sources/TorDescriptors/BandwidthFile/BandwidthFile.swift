@@ -146,12 +146,3 @@ public struct BandwidthFile: Sendable {
     /// in `bandwidth-file-digest sha256=` (`.base64` is the unpadded form tor writes there).
     public var sha256: SHA256DigestValue { Digest.sha256Value(content) }
 }
-
-extension String {
-    fileprivate var trimmingSpaces: String {
-        var text = Substring(self)
-        while text.first == " " { text.removeFirst() }
-        while text.last == " " { text.removeLast() }
-        return String(text)
-    }
-}

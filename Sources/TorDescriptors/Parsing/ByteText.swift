@@ -139,3 +139,15 @@ enum ByteText {
         return copy.next() == nil
     }
 }
+
+extension String {
+    /// The text without the spaces and tabs at either end: for header values and list items
+    /// already made into text (HTTP headers, bandwidth-file country lists, fallback lists),
+    /// never for a parser's hot path, which trims byte ranges.
+    package var trimmingSpaces: String {
+        var text = Substring(self)
+        while text.first == " " || text.first == "\t" { text.removeFirst() }
+        while text.last == " " || text.last == "\t" { text.removeLast() }
+        return String(text)
+    }
+}
