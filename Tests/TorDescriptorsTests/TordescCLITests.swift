@@ -59,6 +59,7 @@ import TorDescriptors
             #expect(many.stderr == one.stderr, "--jobs \(jobs)")
         }
         #expect(try Self.run(["parse", "--jobs=-1", "Resources/corpus/consensus"]).status == 2)
+        #expect(try Self.run(["parse", "--jobs", "two", "Resources/corpus/consensus"]).status == 2)
     }
 
     @Test("a broken document gives exit 1 with file and line on stderr; the others still print")
