@@ -226,24 +226,27 @@ EOF
         echo "$node $(cat "$dir/$node/pid")" >> "$dir/pids"
     done
 
-    local routers=0 waited=0 want=$((authorities + relays))
-    while (( waited < timeout )); do
+    # Wall time (SECONDS), like the onion service's wait: each readiness check makes up to six
+    # HTTP requests of up to 3 s, which counting only the sleeps would leave out.
+    local routers=0 started=$SECONDS up want=$((authorities + relays))
+    while (( SECONDS - started < timeout )); do
         routers=$(consensus_routers)
         (( routers >= want )) && break
-        sleep 2; waited=$((waited + 2))
+        sleep 2
     done
     if (( routers < want )); then
         log "consensus lists $routers of $want routers after ${timeout}s"; false
     fi
-    while (( waited < timeout )) && ! network_settled; do
-        sleep 2; waited=$((waited + 2))
+    while (( SECONDS - started < timeout )) && ! network_settled; do
+        sleep 2
     done
     if ! network_settled; then
         log "after ${timeout}s not every authority's consensus names all $authorities authorities and serves its vote, or not every relay serves it"; false
     fi
+    up=$((SECONDS - started))
     [[ -n "${TORNET_ONION:-}" ]] && start_onion_service
     trap - ERR INT TERM
-    log "up in ${waited}s: $routers routers; authorities in $dir/authorities"
+    log "up in ${up}s: $routers routers; authorities in $dir/authorities"
 }
 
 # One GETINFO on the onion service's ControlPort; prints the reply.

@@ -68,12 +68,15 @@ struct Parse: ParsableCommand {
     @Option(help: "Threads that parse: 1 (the default) parses on one thread while another reads and decompresses; N parses each batch of files or archive members, and a large consensus in chunks, on N threads; 0 uses every core. The output is the same, in the same order.")
     var jobs: String?
 
+    /// `--jobs` as a count: nil when absent, or when it is not a number of threads.
+    private var threadCount: Int? { jobs.flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil } }
+
     @Argument(help: "Files, directories or archives (.tar, .tar.gz, .tar.xz, .tar.bz2, .tar.zst, .gz, .xz, .zst, .bz2, .z) to parse.")
     var paths: [String]
 
     func validate() throws {
         if tagged && !json { throw ValidationError("--tagged needs --json") }
-        if let jobs, Int(jobs).map({ $0 >= 0 }) != true {
+        if let jobs, threadCount == nil {
             throw ValidationError("--jobs is a number of threads: 0 (every core) or more, not '\(jobs)'")
         }
     }
@@ -88,7 +91,7 @@ struct Parse: ParsableCommand {
         options.explicitType = type
         options.followSymlinks = followSymlinks
         options.historyFile = history
-        let threads = jobs.flatMap { Int($0) } ?? 1
+        let threads = threadCount ?? 1
         options.parallelism = threads == 0 ? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) : threads
         if noProgress && progress != nil { throw ValidationError("--no-progress and --progress exclude each other.") }
         let reporter = ProgressReporter(format: noProgress ? nil : progress ?? (isatty(STDERR_FILENO) != 0 ? .text : nil))
